@@ -1,0 +1,50 @@
+// The local AWS and the example images, shared by the end-to-end tests.
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import { startLocalAws, type LocalAws } from '../../local-aws/src/index.js'
+import { ROOT } from './harness.js'
+
+export const REGION = 'us-east-1'
+export const WEB_IMAGE = 'efd-example-web:test'
+export const JOB_IMAGE = 'efd-example-job:test'
+
+/** The Docker engine must answer: CI always has one (scripts/docker.sh starts it), so this fails, never skips. */
+export function requireDocker(): void {
+  try {
+    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'pipe' })
+  } catch (error) {
+    throw new Error(
+      `The end-to-end tests need a Docker engine (run them through npm test, which starts one): ${(error as Error).message}`
+    )
+  }
+}
+
+const built = new Set<string>()
+export function buildExample(name: 'web' | 'job', tag: string): void {
+  if (built.has(tag)) return
+  execFileSync('docker', ['build', '--quiet', '--tag', tag, join(ROOT, 'examples', name)], { stdio: 'pipe' })
+  built.add(tag)
+}
+
+export interface Stack {
+  aws: LocalAws
+  /** The environment a workflow step would have after aws-actions/configure-aws-credentials. */
+  env: Record<string, string>
+}
+
+export async function startStack(): Promise<Stack> {
+  requireDocker()
+  buildExample('web', WEB_IMAGE)
+  buildExample('job', JOB_IMAGE)
+  const aws = await startLocalAws()
+  return {
+    aws,
+    env: {
+      AWS_ENDPOINT_URL: aws.endpoint,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'AKIDLOCALDEPLOYER',
+      AWS_SECRET_ACCESS_KEY: 'local-secret',
+      AWS_EC2_METADATA_DISABLED: 'true'
+    }
+  }
+}

@@ -1,0 +1,104 @@
+// Shared state and helpers handed to every service handler.
+import { randomBytes } from 'node:crypto'
+import { AwsError } from './protocol.js'
+import type { Registry } from './registry.js'
+import type { TaskRunner } from './task-runner.js'
+import type { EcsState } from './services/ecs.js'
+import type { Ec2State } from './services/ec2.js'
+import type { IamState } from './services/iam.js'
+import type { LogsState } from './services/logs.js'
+import type { EcrState } from './services/ecr.js'
+
+/** Failure-test switches (setBehaviour / POST /_local/behaviour). */
+export interface Behaviour {
+  /** DescribeTasks answers failures[MISSING] for each task's first N describes after RunTask (eventual consistency). */
+  describeTasksMissingTimes: number
+  /** DescribeNetworkInterfaces shows no Association (public IP) for each ENI's first N describes. */
+  publicIpDelayDescribes: number
+  /** RunTask answers these failures and starts no task. Empty: normal. */
+  runTaskFailures: Array<{ reason: string; detail?: string; arn?: string }>
+}
+
+export const defaultBehaviour = (): Behaviour => ({
+  describeTasksMissingTimes: 0,
+  publicIpDelayDescribes: 0,
+  runTaskFailures: []
+})
+
+export interface TaskTimings {
+  provisioningMs: number
+  pendingMs: number
+  stopGraceSeconds: number
+}
+
+export interface RequestInfo {
+  region: string
+  accessKeyId: string
+}
+
+export interface Context {
+  accountId: string
+  behaviour: Behaviour
+  timings: TaskTimings
+  registry: Registry
+  runner: TaskRunner
+  ecs: EcsState
+  ec2: Ec2State
+  iam: IamState
+  logs: LogsState
+  ecr: EcrState
+  log: (line: string) => void
+}
+
+export type Handler = (
+  ctx: Context,
+  params: Record<string, unknown>,
+  req: RequestInfo
+) => unknown | Promise<unknown>
+
+export const hex = (bytes: number): string => randomBytes(bytes).toString('hex')
+
+// ---------------------------------------------------------------- parameter readers
+// The SDK validates types client-side only loosely; AWS answers missing/invalid members with the service's
+// validation error, so handlers read params through these.
+
+export function str(p: Record<string, unknown>, key: string): string | undefined {
+  const v = p[key]
+  if (v === undefined || v === null) return undefined
+  return String(v)
+}
+
+export function requireStr(
+  p: Record<string, unknown>,
+  key: string,
+  code = 'InvalidParameterException'
+): string {
+  const v = str(p, key)
+  if (v === undefined || v === '') {
+    throw new AwsError(
+      code,
+      `1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`
+    )
+  }
+  return v
+}
+
+export function arr<T = unknown>(p: Record<string, unknown> | undefined, key: string): T[] {
+  const v = p?.[key]
+  return Array.isArray(v) ? (v as T[]) : []
+}
+
+export function obj(
+  p: Record<string, unknown> | undefined,
+  key: string
+): Record<string, unknown> | undefined {
+  const v = p?.[key]
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+}
+
+export function num(p: Record<string, unknown>, key: string): number | undefined {
+  const v = p[key]
+  if (v === undefined || v === null || v === '') return undefined
+  const n = Number(v)
+  return Number.isFinite(n) ? n : undefined
+}

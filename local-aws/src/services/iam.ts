@@ -1,0 +1,188 @@
+// IAM and STS (awsQuery protocol). Roles matter to ECS: the task execution role must exist, trust
+// ecs-tasks.amazonaws.com and carry ECR pull permissions for a task to pull from ECR.
+import type { Context, Handler } from '../context.js'
+import { arr, hex, str } from '../context.js'
+import { AwsError, queryList, type XmlNode } from '../protocol.js'
+
+interface Role {
+  RoleName: string
+  RoleId: string
+  Arn: string
+  Path: string
+  CreateDate: Date
+  AssumeRolePolicyDocument: string
+  Description?: string
+  MaxSessionDuration: number
+  Tags: Array<{ Key: string; Value: string }>
+  AttachedPolicies: string[]
+}
+
+export interface IamState {
+  roles: Map<string, Role>
+}
+
+export const newIamState = (): IamState => ({ roles: new Map() })
+
+/** Managed policies that grant ecr:GetAuthorizationToken + image pulls, which a task execution role needs for ECR images. */
+const ECR_PULL_POLICIES = [
+  'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+  'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
+  'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser',
+  'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryFullAccess',
+  'arn:aws:iam::aws:policy/AdministratorAccess'
+]
+
+const NAME_RE = /^[\w+=,.@-]{1,64}$/
+
+function getRole(ctx: Context, name: string | undefined): Role {
+  const role = name ? ctx.iam.roles.get(name) : undefined
+  if (!role) throw new AwsError('NoSuchEntity', `The role with name ${name ?? ''} cannot be found.`, 404)
+  return role
+}
+
+// IAM returns policy documents URL-encoded, as the real service does.
+function roleXml(r: Role): XmlNode {
+  return {
+    Path: r.Path,
+    RoleName: r.RoleName,
+    RoleId: r.RoleId,
+    Arn: r.Arn,
+    CreateDate: r.CreateDate,
+    AssumeRolePolicyDocument: encodeURIComponent(r.AssumeRolePolicyDocument),
+    Description: r.Description,
+    MaxSessionDuration: r.MaxSessionDuration,
+    Tags: r.Tags.length ? queryList(r.Tags.map((t) => ({ Key: t.Key, Value: t.Value }))) : undefined,
+    RoleLastUsed: {}
+  }
+}
+
+const GetRole: Handler = (ctx, p) => ({ Role: roleXml(getRole(ctx, str(p, 'RoleName'))) })
+
+const CreateRole: Handler = (ctx, p) => {
+  const name = str(p, 'RoleName') ?? ''
+  if (!NAME_RE.test(name)) {
+    throw new AwsError(
+      'ValidationError',
+      `1 validation error detected: Value '${name}' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`
+    )
+  }
+  if (ctx.iam.roles.has(name))
+    throw new AwsError('EntityAlreadyExists', `Role with name ${name} already exists.`, 409)
+  const doc = str(p, 'AssumeRolePolicyDocument') ?? ''
+  try {
+    JSON.parse(doc)
+  } catch {
+    throw new AwsError('MalformedPolicyDocument', 'This policy contains invalid Json')
+  }
+  const path = str(p, 'Path') ?? '/'
+  const role: Role = {
+    RoleName: name,
+    RoleId: `AROA${hex(8).toUpperCase()}`,
+    Arn: `arn:aws:iam::${ctx.accountId}:role${path}${name}`,
+    Path: path,
+    CreateDate: new Date(),
+    AssumeRolePolicyDocument: doc,
+    Description: str(p, 'Description'),
+    MaxSessionDuration: Number(p.MaxSessionDuration ?? 3600),
+    Tags: arr(p, 'Tags'),
+    AttachedPolicies: []
+  }
+  ctx.iam.roles.set(name, role)
+  return { Role: roleXml(role) }
+}
+
+const AttachRolePolicy: Handler = (ctx, p) => {
+  const role = getRole(ctx, str(p, 'RoleName'))
+  const arn = str(p, 'PolicyArn') ?? ''
+  // Only AWS managed policies exist in the local account (there is no CreatePolicy).
+  if (!/^arn:aws:iam::aws:policy\/.+/.test(arn)) {
+    throw new AwsError('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`, 404)
+  }
+  if (!role.AttachedPolicies.includes(arn)) role.AttachedPolicies.push(arn)
+  return undefined
+}
+
+const DetachRolePolicy: Handler = (ctx, p) => {
+  const role = getRole(ctx, str(p, 'RoleName'))
+  const arn = str(p, 'PolicyArn') ?? ''
+  if (!role.AttachedPolicies.includes(arn))
+    throw new AwsError('NoSuchEntity', `Policy ${arn} was not found.`, 404)
+  role.AttachedPolicies = role.AttachedPolicies.filter((a) => a !== arn)
+  return undefined
+}
+
+const ListAttachedRolePolicies: Handler = (ctx, p) => {
+  const role = getRole(ctx, str(p, 'RoleName'))
+  return {
+    AttachedPolicies: queryList(
+      role.AttachedPolicies.map((a) => ({ PolicyName: a.split('/').pop() ?? a, PolicyArn: a }))
+    ),
+    IsTruncated: false
+  }
+}
+
+const DeleteRole: Handler = (ctx, p) => {
+  const role = getRole(ctx, str(p, 'RoleName'))
+  if (role.AttachedPolicies.length > 0) {
+    throw new AwsError('DeleteConflict', 'Cannot delete entity, must detach all policies first.', 409)
+  }
+  ctx.iam.roles.delete(role.RoleName)
+  return undefined
+}
+
+export const iamHandlers: Record<string, Handler> = {
+  GetRole,
+  CreateRole,
+  AttachRolePolicy,
+  DetachRolePolicy,
+  ListAttachedRolePolicies,
+  DeleteRole
+}
+
+/** Caller identity derived from the access key: every local key is an IAM user of the same name. */
+export function callerArn(ctx: Context, accessKeyId: string): string {
+  return `arn:aws:iam::${ctx.accountId}:user/${accessKeyId}`
+}
+
+export const stsHandlers: Record<string, Handler> = {
+  GetCallerIdentity: (ctx, _p, req) => ({
+    UserId: `AIDA${Buffer.from(req.accessKeyId).toString('hex').toUpperCase().slice(0, 17).padEnd(17, '0')}`,
+    Account: ctx.accountId,
+    Arn: callerArn(ctx, req.accessKeyId)
+  })
+}
+
+// ---------------------------------------------------------------- used by ECS
+
+export function findRoleByArn(ctx: Context, arn: string): Role | undefined {
+  return [...ctx.iam.roles.values()].find((r) => r.Arn === arn)
+}
+
+/** Whether the role's trust policy lets ECS tasks assume it. */
+export function trustsEcsTasks(role: Role): boolean {
+  try {
+    const doc = JSON.parse(role.AssumeRolePolicyDocument) as { Statement?: unknown }
+    const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]
+    return statements.some((s) => {
+      const st = s as {
+        Effect?: string
+        Principal?: { Service?: string | string[] }
+        Action?: string | string[]
+      }
+      const services = ([] as string[]).concat(st.Principal?.Service ?? [])
+      const actions = ([] as string[]).concat(st.Action ?? [])
+      return (
+        st.Effect === 'Allow' &&
+        services.includes('ecs-tasks.amazonaws.com') &&
+        actions.some((a) => a === 'sts:AssumeRole' || a === 'sts:*' || a === '*')
+      )
+    })
+  } catch {
+    return false
+  }
+}
+
+export const canPullFromEcr = (role: Role): boolean =>
+  role.AttachedPolicies.some((a) => ECR_PULL_POLICIES.includes(a))
+
+export const iamSnapshot = (ctx: Context): unknown => [...ctx.iam.roles.values()]

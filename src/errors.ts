@@ -1,0 +1,551 @@
+// Errors that say what to do: AWS errors explained from the permissions table (which IAM action, on which
+// resource, for which step, and the statement to add), and stopped tasks explained from their stop reasons.
+import type { Failure, Task } from '@aws-sdk/client-ecs'
+import type { HandlerExecutionContext, InitializeHandlerOptions, InitializeMiddleware } from '@smithy/types'
+import {
+  PERMISSIONS,
+  rowsForOperation,
+  statementFor,
+  type PermissionRow,
+  type PolicyStatement,
+  type Scope
+} from './permissions.js'
+
+export { scopeFor } from './permissions.js'
+
+/**
+ * An error that says what failed and what to do, shown to the user as is. `message` is what was given;
+ * `hint` (what to do) and `details` (e.g. the task's stop reasons) are separate and may be set later.
+ * Print all three with formatActionError.
+ */
+export class ActionError extends Error {
+  hint?: string
+  details?: string
+
+  constructor(message: string, options: { hint?: string; details?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'ActionError'
+    this.hint = options.hint
+    this.details = options.details
+  }
+
+  /** The first line of the message. */
+  get summary(): string {
+    return this.message.split('\n')[0] ?? ''
+  }
+}
+
+/** The whole text to show for anything thrown: an ActionError's message, details and hint; else the message. */
+export function formatActionError(error: unknown): string {
+  if (error instanceof ActionError)
+    return [error.message, error.details, error.hint].filter(Boolean).join('\n')
+  if (error instanceof Error) return error.message
+  return String(error)
+}
+
+/** What the SDK was calling when an error was thrown, attached by annotateAwsErrors. */
+export interface AwsCall {
+  service: string
+  operation: string
+  input: unknown
+}
+
+const AWS_CALL = Symbol.for('ecs-fargate-deploy.aws-call')
+
+const SERVICE_OF_CLIENT: Record<string, string> = {
+  ECRClient: 'ecr',
+  ECSClient: 'ecs',
+  EC2Client: 'ec2',
+  IAMClient: 'iam',
+  CloudWatchLogsClient: 'logs',
+  STSClient: 'sts'
+}
+
+const SERVICE_TITLE: Record<string, string> = {
+  ecr: 'ECR',
+  ecs: 'ECS',
+  ec2: 'EC2',
+  iam: 'IAM',
+  logs: 'CloudWatch Logs',
+  sts: 'STS'
+}
+
+export function serviceOfClient(clientName: string | undefined): string {
+  if (!clientName) return 'aws'
+  return SERVICE_OF_CLIENT[clientName] ?? clientName.replace(/Client$/, '').toLowerCase()
+}
+
+/** The call an error came from, if annotateAwsErrors saw it. */
+export function awsCallOf(error: unknown): AwsCall | undefined {
+  if (error === null || typeof error !== 'object') return undefined
+  return (error as { [AWS_CALL]?: AwsCall })[AWS_CALL]
+}
+
+/** Attaches the call (service, operation, input) to an error, without making it enumerable or printable. */
+export function attachAwsCall(error: unknown, call: AwsCall): void {
+  if (error === null || typeof error !== 'object' || awsCallOf(error)) return
+  Object.defineProperty(error, AWS_CALL, { value: call, enumerable: false, configurable: true })
+}
+
+interface MiddlewareStackLike {
+  add(
+    middleware: InitializeMiddleware<object, object>,
+    options: InitializeHandlerOptions & { name: string }
+  ): void
+}
+
+const ANNOTATE_MIDDLEWARE = 'ecsFargateDeployAnnotateErrors'
+
+/**
+ * Makes every command of this client that fails carry `{ service, operation, input }` on its error, so
+ * explainError can say which step needed which permission. Safe to call twice on one client.
+ */
+export function annotateAwsErrors<C extends { middlewareStack: object }>(client: C): C {
+  const middleware: InitializeMiddleware<object, object> =
+    (next, context: HandlerExecutionContext) => async (args) => {
+      try {
+        return await next(args)
+      } catch (error) {
+        attachAwsCall(error, {
+          service: serviceOfClient(context.clientName),
+          operation: (context.commandName ?? 'Unknown').replace(/Command$/, ''),
+          input: args.input
+        })
+        throw error
+      }
+    }
+  ;(client.middlewareStack as MiddlewareStackLike).add(middleware, {
+    step: 'initialize',
+    name: ANNOTATE_MIDDLEWARE,
+    override: true
+  })
+  return client
+}
+
+/** What AWS said in "User: … is not authorized to perform: ACTION on resource: ARN because …". */
+export interface DeniedMessage {
+  principal?: string
+  account?: string
+  action?: string
+  resource?: string
+  /** e.g. "no identity-based policy allows the ecr:CreateRepository action", "with an explicit deny in …". */
+  reason?: string
+}
+
+export function parseDeniedMessage(message: string): DeniedMessage | undefined {
+  const action = /is not authorized to perform: ([a-z0-9-]+:[A-Za-z0-9*]+)/.exec(message)?.[1]
+  if (!action) return undefined
+  const principal = /User: (arn:\S+) is not authorized/.exec(message)?.[1]
+  const account = principal?.split(':')[4]
+  const resource = /on resource: (\S+)/.exec(message)?.[1]?.replace(/[.,;]+$/, '')
+  const reason =
+    /with an explicit deny in an? [^.]*?policy/.exec(message)?.[0] ?? /because ([^.]+)/.exec(message)?.[1]
+  return {
+    principal,
+    account: account && /^\d{12}$/.test(account) ? account : undefined,
+    action,
+    resource,
+    reason
+  }
+}
+
+/** Whether an IAM resource pattern (with * and ?) matches an ARN. */
+export function resourceMatches(pattern: string, arn: string): boolean {
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
+  return new RegExp(`^${regex}$`).test(arn)
+}
+
+const ACCESS_DENIED_NAMES = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnauthorizedException',
+  'AuthorizationError',
+  'AuthorizationErrorException',
+  'Forbidden',
+  'ForbiddenException'
+])
+
+const CREDENTIAL_NAMES = new Set([
+  'CredentialsProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'AuthFailure',
+  'SignatureDoesNotMatch',
+  'InvalidSignatureException',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'InvalidAccessKeyId',
+  'TokenRefreshRequired'
+])
+
+const THROTTLING_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown'
+])
+
+interface AwsErrorFacts {
+  name: string
+  message: string
+  attempts?: number
+}
+
+function factsOf(error: unknown): AwsErrorFacts {
+  if (error === null || typeof error !== 'object') return { name: 'Error', message: String(error) }
+  const record = error as Record<string, unknown>
+  const codeLike = [record['Code'], record['code'], record['__type']].find(
+    (value) => typeof value === 'string'
+  )
+  const name = typeof record['name'] === 'string' && record['name'] !== 'Error' ? record['name'] : codeLike
+  const message =
+    typeof record['message'] === 'string' && record['message'] !== '' ? record['message'] : undefined
+  const metadata = record['$metadata'] as { attempts?: number } | undefined
+  return {
+    name: (name as string | undefined) ?? 'Error',
+    message: message ?? (typeof record['Message'] === 'string' ? record['Message'] : String(error)),
+    attempts: metadata?.attempts
+  }
+}
+
+function isAwsError(error: unknown): boolean {
+  return (
+    error !== null &&
+    typeof error === 'object' &&
+    ('$metadata' in error || '$fault' in error || awsCallOf(error) !== undefined)
+  )
+}
+
+function callTitle(call: { service: string; operation: string } | undefined): string | undefined {
+  if (!call) return undefined
+  return `${SERVICE_TITLE[call.service] ?? call.service.toUpperCase()} ${call.operation}`
+}
+
+/** The row that explains this failure: the call's row for the denied action (and resource), else any row for it. */
+function rowFor(
+  call: { service: string; operation: string } | undefined,
+  scope: Scope,
+  denied: DeniedMessage = {}
+): PermissionRow | undefined {
+  const callRows = call ? rowsForOperation(call.service, call.operation) : []
+  if (denied.action) {
+    const candidates = [
+      ...callRows.filter((row) => row.actions.includes(denied.action!)),
+      ...PERMISSIONS.filter((row) => row.actions.includes(denied.action!) && !row.noPermissionNeeded)
+    ]
+    const resource = denied.resource
+    const matching = resource
+      ? candidates.find((row) =>
+          statementFor(row, scope).Resource.some((pattern) => resourceMatches(pattern, resource))
+        )
+      : undefined
+    if (matching ?? candidates[0]) return matching ?? candidates[0]
+  }
+  if (call) {
+    return callRows.find((row) => row.actions.includes(`${call.service}:${call.operation}`)) ?? callRows[0]
+  }
+  return undefined
+}
+
+/** The table's statement for the row; AWS's action and resource when the table's do not cover them. */
+function deniedStatement(
+  row: PermissionRow | undefined,
+  scope: Scope,
+  denied: DeniedMessage
+): PolicyStatement {
+  if (!row || (denied.action && !row.actions.includes(denied.action))) {
+    return {
+      Sid: 'AllowDeniedAction',
+      Effect: 'Allow',
+      Action: [denied.action ?? '*'],
+      Resource: [denied.resource ?? '*']
+    }
+  }
+  const statement = statementFor(row, scope)
+  const resource = denied.resource
+  if (resource && !statement.Resource.some((pattern) => resourceMatches(pattern, resource))) {
+    statement.Resource = [resource]
+  }
+  return statement
+}
+
+function explainAccessDenied(
+  error: unknown,
+  facts: AwsErrorFacts,
+  scope: Scope,
+  call: AwsCall | undefined
+): ActionError {
+  const denied = parseDeniedMessage(facts.message) ?? {}
+  // The account in AWS's message fills in a placeholder account.
+  const scoped: Scope =
+    denied.account && !/^\d{12}$/.test(scope.account) ? scopeWithAccount(scope, denied.account) : scope
+  const row = rowFor(call, scoped, denied)
+  const statement = deniedStatement(row, scoped, denied)
+  const action = denied.action ?? row?.actions.join(', ') ?? 'an IAM action'
+  const resource = denied.resource ?? statement.Resource.join(', ')
+  const step = row?.step ?? 'call AWS'
+  const title = callTitle(call ?? (row ? { service: row.service, operation: row.operation } : undefined))
+  const who = denied.principal ? ` (${denied.principal})` : ''
+  const summary =
+    `Not authorized to ${step}: the AWS identity${who} may not perform ${action} on ${resource}` +
+    (title ? ` (${title}).` : '.')
+  const encoded = /Encoded authorization failure message:/.test(facts.message)
+  const awsSaid = facts.message.replace(/\s*Encoded authorization failure message:.*$/s, '')
+  const details = [
+    `AWS said (${facts.name}): ${awsSaid}`,
+    'Policy statement to add to the identity the workflow uses:',
+    JSON.stringify(statement, null, 2)
+  ].join('\n')
+  const explicitDeny = /explicit deny/i.test(facts.message)
+  const hints = [
+    explicitDeny
+      ? `An explicit Deny (${denied.reason ?? 'in a policy'}) blocks ${action}: adding an Allow will not help; ask whoever manages that policy.`
+      : `Add the statement above to the IAM policy of the role your workflow assumes${denied.principal ? ` (${roleOf(denied.principal)})` : ''}.`,
+    row?.optional
+      ? `Or skip this step: ${row.optional.bringYourOwn} (input ${row.optional.input}).`
+      : undefined,
+    encoded
+      ? 'AWS sent an encoded reason; decode it with `aws sts decode-authorization-message`.'
+      : undefined,
+    'Run the action with mode: permissions to print the whole policy these inputs need.'
+  ]
+  return new ActionError([summary, details, ...hints.filter(Boolean)].join('\n'), { cause: error })
+}
+
+function scopeWithAccount(scope: Scope, account: string): Scope {
+  const fill = (arn: string | undefined) => arn?.replace(`::${scope.account}:`, `::${account}:`)
+  return { ...scope, account, executionRole: fill(scope.executionRole)!, taskRole: fill(scope.taskRole) }
+}
+
+/** arn:aws:sts::1:assumed-role/NAME/session → "role NAME"; anything else as is. */
+function roleOf(principal: string): string {
+  const assumed = /:assumed-role\/([^/]+)\//.exec(principal)
+  return assumed ? `role ${assumed[1]}` : principal
+}
+
+const CREDENTIALS_HINT =
+  'Configure AWS credentials before this step with aws-actions/configure-aws-credentials and GitHub OIDC: ' +
+  'give the job `permissions: id-token: write` and add a step `uses: aws-actions/configure-aws-credentials@v4` ' +
+  'with `role-to-assume: arn:aws:iam::ACCOUNT_ID:role/ROLE` and `aws-region`. ' +
+  'The role must trust token.actions.githubusercontent.com for this repository.'
+
+function explainCredentials(error: unknown, facts: AwsErrorFacts, what: string): ActionError {
+  const expired = /Expired/i.test(facts.name) || /expired/i.test(facts.message)
+  const missing =
+    facts.name === 'CredentialsProviderError' || /could not load credentials/i.test(facts.message)
+  const summary = missing
+    ? `No AWS credentials were found to ${what}.`
+    : expired
+      ? `The AWS credentials expired before the action could ${what}.`
+      : `AWS rejected the credentials used to ${what} (${facts.name}).`
+  const hint = expired
+    ? `${CREDENTIALS_HINT} For long jobs raise role-duration-seconds, or configure credentials right before this step.`
+    : CREDENTIALS_HINT
+  return new ActionError([summary, `AWS said (${facts.name}): ${facts.message}`, hint].join('\n'), {
+    cause: error
+  })
+}
+
+function explainThrottling(error: unknown, facts: AwsErrorFacts, what: string, title?: string): ActionError {
+  const attempts = facts.attempts ? ` after ${facts.attempts} attempts` : ''
+  const text = [
+    `AWS throttled the requests to ${what}${title ? ` (${title})` : ''}${attempts}: the SDK already retried with backoff.`,
+    `AWS said (${facts.name}): ${facts.message}`,
+    'Other jobs or tools are calling the same API in this account and region. Re-run the job, or run fewer deploys at once.'
+  ]
+  return new ActionError(text.join('\n'), { cause: error })
+}
+
+/**
+ * Turns anything thrown into an ActionError that says what failed and what to do. ActionErrors pass
+ * through. For AWS errors the message is self-contained (no hint or details): what was denied and why,
+ * the statement to add, and the input that skips the step. `fallbackCall` names the call when the
+ * client was not annotated (e.g. a mocked `send`).
+ */
+export function explainError(
+  error: unknown,
+  scope: Scope,
+  fallbackCall?: { service: string; operation: string }
+): ActionError {
+  if (error instanceof ActionError) return error
+  const facts = factsOf(error)
+  const call: AwsCall | undefined =
+    awsCallOf(error) ?? (fallbackCall ? { ...fallbackCall, input: undefined } : undefined)
+  const row = rowFor(call, scope)
+  const what = row?.step ?? 'call AWS'
+  const title = callTitle(call)
+
+  if (ACCESS_DENIED_NAMES.has(facts.name) || /is not authorized to perform:/.test(facts.message)) {
+    return explainAccessDenied(error, facts, scope, call)
+  }
+  if (CREDENTIAL_NAMES.has(facts.name) || /could not load credentials/i.test(facts.message)) {
+    return explainCredentials(error, facts, what)
+  }
+  if (THROTTLING_NAMES.has(facts.name)) return explainThrottling(error, facts, what, title)
+  if (/service linked role/i.test(facts.message)) {
+    const slr = PERMISSIONS.find((r) => r.actions.includes('iam:CreateServiceLinkedRole'))!
+    const text = [
+      `ECS could not use its service-linked role to ${what}${title ? ` (${title})` : ''}.`,
+      `AWS said (${facts.name}): ${facts.message}`,
+      'Policy statement to add:',
+      JSON.stringify(statementFor(slr, scope), null, 2),
+      'Allow the statement above, or create the role once: aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com'
+    ]
+    return new ActionError(text.join('\n'), { cause: error })
+  }
+  if (!isAwsError(error)) {
+    if (error instanceof Error) return new ActionError(error.message, { cause: error })
+    return new ActionError(`Failed: ${facts.message}`, { cause: error })
+  }
+  const prefix = title ? `Failed to ${what} (${title})` : 'An AWS call failed'
+  return new ActionError(`${prefix}: ${facts.name}: ${facts.message}`, { cause: error })
+}
+
+function taskLabel(task: Task): string {
+  const id = task.taskArn ? task.taskArn.slice(task.taskArn.lastIndexOf('/') + 1) : 'unknown'
+  const definition = task.taskDefinitionArn?.slice(task.taskDefinitionArn.lastIndexOf('/') + 1)
+  return definition ? `Task ${id} (${definition})` : `Task ${id}`
+}
+
+/** Text for a task that stopped: its stop code and reason, then each container's reason and exit code. */
+export function describeStoppedTask(task: Task): string {
+  const why = [task.stopCode, task.stoppedReason].filter(Boolean).join(': ') || 'no reason given'
+  const lines = [`${taskLabel(task)} stopped: ${why}`]
+  for (const container of task.containers ?? []) {
+    const parts = [
+      container.exitCode !== undefined ? `exit code ${container.exitCode}` : undefined,
+      container.reason ? `reason: ${container.reason}` : undefined,
+      container.exitCode === undefined && !container.reason
+        ? `last status ${container.lastStatus ?? 'unknown'}`
+        : undefined
+    ].filter(Boolean)
+    lines.push(`  container ${container.name ?? '?'}: ${parts.join('; ')}`)
+  }
+  return lines.join('\n')
+}
+
+export interface StoppedTaskContext {
+  assignPublicIp: boolean
+  hasExecutionRole: boolean
+  logGroup?: string
+}
+
+const NETWORK_TIMEOUT =
+  /i\/o timeout|timed? ?out|timeout|context deadline exceeded|dial tcp|no route to host/i
+const PULL_OR_INIT = /CannotPullContainerError|ResourceInitializationError/
+const NOT_AUTHORIZED = /AccessDenied|not authorized|no basic auth credentials|403 Forbidden|status code 403/i
+const ECR_AUTH = /ecr registry auth|ecr:[A-Za-z]+|no basic auth credentials|403 Forbidden/i
+const SECRETS = /retrieve secret|secretsmanager|ssm:|GetSecretValue|GetParameters|parameter store/i
+const IMAGE_MISSING = /not found|manifest unknown|does not exist|404/i
+const LOG_GROUP_MISSING = /log group does not exist/i
+
+/** Hints for the known causes of a stopped task, one per line, or undefined when none is known. */
+export function hintForStoppedTask(task: Task, context: StoppedTaskContext): string | undefined {
+  const texts = [
+    task.stoppedReason ?? '',
+    ...(task.containers ?? []).map((container) => container.reason ?? '')
+  ]
+  const all = texts.join('\n')
+  const hints: string[] = []
+  const pullOrInit = PULL_OR_INIT.test(all)
+  const timedOut = pullOrInit && NETWORK_TIMEOUT.test(all)
+  const denied = NOT_AUTHORIZED.test(all)
+  if (timedOut) {
+    hints.push(
+      context.assignPublicIp
+        ? 'The task could not reach ECR or CloudWatch Logs (network timeout) although it has a public IP: check that the subnets route 0.0.0.0/0 to an internet gateway and that the security group and network ACLs allow outbound HTTPS.'
+        : 'The task cannot reach ECR (network timeout) and has no public IP: set assign-public-ip: true, or use subnets with a NAT gateway or VPC endpoints (ecr.api, ecr.dkr, s3 gateway, logs).'
+    )
+  } else if (LOG_GROUP_MISSING.test(all)) {
+    hints.push(
+      `The awslogs log group${context.logGroup ? ` ${context.logGroup}` : ''} does not exist: create it, or let the action create it (leave log-group empty or name a group that exists).`
+    )
+  } else if (pullOrInit && denied && SECRETS.test(all) && !ECR_AUTH.test(all)) {
+    hints.push(
+      'The execution role could not read the secrets: allow it secretsmanager:GetSecretValue or ssm:GetParameters on them (and kms:Decrypt for a customer managed key).'
+    )
+  } else if (pullOrInit && (denied || !context.hasExecutionRole)) {
+    hints.push(
+      context.hasExecutionRole
+        ? 'The execution role could not pull the image: check that execution-role exists, trusts ecs-tasks.amazonaws.com and has AmazonECSTaskExecutionRolePolicy attached.'
+        : 'The task has no execution role, so Fargate cannot pull from ECR or write logs: set execution-role (with create-execution-role: true the action creates it).'
+    )
+  } else if (/CannotPullContainerError/.test(all) && IMAGE_MISSING.test(all)) {
+    hints.push(
+      'The image was not found: check that the pushed tag or digest is the one in the task definition, in this region.'
+    )
+  }
+  if (/OutOfMemory/i.test(all)) {
+    hints.push('The container ran out of memory: raise memory (and cpu, if the Fargate table requires it).')
+  }
+  if (/CannotStartContainerError/.test(all) && /executable file not found|no such file/i.test(all)) {
+    hints.push(
+      "The container's command was not found in the image: check command (or the image's ENTRYPOINT/CMD)."
+    )
+  }
+  if (/exec format error/i.test(all)) {
+    hints.push(
+      'The image was built for another CPU architecture: build it for linux/amd64 (docker build --platform linux/amd64).'
+    )
+  }
+  if (hints.length === 0 && task.stopCode === 'EssentialContainerExited') {
+    const exitCodes = (task.containers ?? [])
+      .filter((container) => container.exitCode !== undefined)
+      .map((container) => `${container.name}: ${container.exitCode}`)
+    hints.push(
+      `The essential container exited${exitCodes.length > 0 ? ` (exit code ${exitCodes.join(', ')})` : ''}: look at its log lines${context.logGroup ? ` in ${context.logGroup}` : ''} for the cause.`
+    )
+  }
+  return hints.length > 0 ? hints.join('\n') : undefined
+}
+
+const FAILURE_HINTS: Array<[RegExp, string]> = [
+  [
+    /^RESOURCE:ENI/,
+    'No network interface could be created: the subnets are out of free IP addresses or the account reached its ENI quota. Use subnets with free addresses or raise the quota.'
+  ],
+  [
+    /^RESOURCE:(CPU|MEMORY|PORTS|GPU)/,
+    'No container instance had enough capacity; Fargate tasks should not report this: check that the task runs with launch type FARGATE.'
+  ],
+  [/^AGENT/, "The container instance's ECS agent is disconnected; retry, or check the cluster's instances."],
+  [
+    /^MISSING/,
+    'ECS could not find a resource the task needs: check the cluster (cluster input and region) and that the task definition is ACTIVE.'
+  ],
+  [
+    /^ATTRIBUTE/,
+    "No capacity matched the task's required attributes (platform version, network mode, CPU architecture)."
+  ],
+  [
+    /Capacity is unavailable|CAPACITY/i,
+    "Fargate has no capacity in the subnets' Availability Zones right now: retry, or add subnets in other Availability Zones."
+  ],
+  [
+    /INACTIVE/,
+    'The cluster or task definition is INACTIVE: use an ACTIVE cluster, or let the action create one.'
+  ],
+  [/^LOCATION/, 'The subnets are in a different Availability Zone than the capacity: check the subnets.']
+]
+
+/** RunTask's or DescribeTasks' failures[]: one line per failure (arn, reason, detail) with hints for known reasons. */
+export function describeRunTaskFailures(failures: readonly Failure[]): string {
+  const lines: string[] = []
+  for (const failure of failures) {
+    const text = [failure.reason ?? 'unknown reason', failure.detail].filter(Boolean).join(': ')
+    lines.push(`- ${failure.arn ? `${failure.arn}: ` : ''}${text}`)
+    const hint = FAILURE_HINTS.find(([pattern]) => pattern.test(failure.reason ?? ''))?.[1]
+    if (hint) lines.push(`  ${hint}`)
+  }
+  return lines.join('\n')
+}

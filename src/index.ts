@@ -1,0 +1,43 @@
+// Entry point for both the main and the post step. Inputs are read and validated before anything heavy is
+// loaded, so a bad input fails in milliseconds and without a single AWS call.
+import { appendFileSync, readFileSync } from 'node:fs'
+import { EOL } from 'node:os'
+import { InputError, inputFromEnv, parseInputs } from './inputs.js'
+
+/** The runner's file command for state (as core.saveState writes it), without loading @actions/core. */
+function saveState(name: string, value: string): void {
+  const file = process.env['GITHUB_STATE']
+  if (file) appendFileSync(file, `${name}=${value}${EOL}`)
+}
+
+/** The ::error:: workflow command (as core.setFailed writes it), escaped the same way. */
+function fail(message: string): void {
+  const escaped = message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+  process.stdout.write(`::error title=ecs-fargate-deploy::${escaped}${EOL}`)
+  process.exitCode = 1
+}
+
+async function start(): Promise<void> {
+  if (process.env['STATE_isPost'] === 'true') {
+    const { post } = await import('./post.js')
+    await post()
+    return
+  }
+  saveState('isPost', 'true')
+  let inputs
+  try {
+    inputs = parseInputs(inputFromEnv(process.env), {
+      env: process.env,
+      readFile: (path) => readFileSync(path, 'utf8')
+    })
+  } catch (error) {
+    if (error instanceof InputError) return fail(error.message)
+    throw error
+  }
+  const { run } = await import('./main.js')
+  await run(inputs)
+}
+
+start().catch((error: unknown) =>
+  fail(error instanceof Error ? (error.stack ?? error.message) : String(error))
+)

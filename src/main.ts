@@ -1,0 +1,73 @@
+// Runs the mode the inputs ask for, and turns every failure into one clear message.
+import * as core from '@actions/core'
+import { tmpdir } from 'node:os'
+import { createDockerConfigDir } from './docker.js'
+import { explainError, formatActionError, scopeFor } from './errors.js'
+import { createCommandRunner } from './exec.js'
+import type { Inputs } from './inputs.js'
+import { coreReporter, writeDeploySummary, writeFailureSummary, writeStopSummary } from './report.js'
+
+export async function run(inputs: Inputs): Promise<void> {
+  const reporter = coreReporter()
+  try {
+    if (inputs.mode === 'deploy') {
+      const [{ createDeployClients }, { deploy }] = await Promise.all([
+        import('./clients.js'),
+        import('./deploy.js')
+      ])
+      const dockerConfigDir = createDockerConfigDir(process.env['RUNNER_TEMP'] || tmpdir())
+      core.saveState('dockerConfigDir', dockerConfigDir)
+      const result = await deploy(inputs, {
+        clients: await createDeployClients(inputs.region),
+        runner: createCommandRunner(),
+        reporter,
+        dockerConfigDir,
+        onLogin: (registryHost) => core.saveState('registryHost', registryHost)
+      })
+      await writeDeploySummary(inputs.region, result)
+      const url = result.tasks[0]?.url
+      if (url) core.notice(`Serving at ${url}`, { title: 'ecs-fargate-deploy' })
+    } else if (inputs.mode === 'stop') {
+      const [{ createStopClients }, { stopTasks }] = await Promise.all([
+        import('./clients.js'),
+        import('./stop.js')
+      ])
+      const { ecs } = await createStopClients(inputs.region)
+      const result = await stopTasks(ecs, {
+        cluster: inputs.cluster,
+        taskArns: inputs.taskArns,
+        family: inputs.family,
+        startedBy: inputs.startedBy,
+        deadline: Date.now() + inputs.timeoutSeconds * 1000,
+        log: (message) => core.info(message)
+      })
+      core.setOutput('stopped-task-arns', JSON.stringify(result.stopped))
+      await writeStopSummary(inputs.cluster, result)
+    } else {
+      const [{ createStsClient }, { runPermissionsMode }] = await Promise.all([
+        import('./clients.js'),
+        import('./permissions-mode.js')
+      ])
+      await runPermissionsMode(inputs, {
+        getAccountId: async () => {
+          const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts')
+          const sts = await createStsClient(inputs.region)
+          return (await sts.send(new GetCallerIdentityCommand({}))).Account
+        },
+        setOutput: (name, value) => core.setOutput(name, value),
+        writeSummary: async (markdown) => {
+          await core.summary.addRaw(markdown, true).write()
+        },
+        info: (message) => core.info(message)
+      })
+    }
+  } catch (error) {
+    const explained = explainError(error, scopeFor(inputs))
+    core.setFailed(formatActionError(explained))
+    try {
+      await writeFailureSummary(explained)
+    } catch {
+      // A summary that cannot be written must not hide the failure itself.
+    }
+  }
+}
