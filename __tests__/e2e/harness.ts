@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-export const DIST = join(ROOT, 'dist/index.js')
+/** The bundle under test: dist/ unless EFD_DIST names another build (parallel work on one machine). */
+export const DIST = process.env['EFD_DIST'] ?? join(ROOT, 'dist/index.js')
 
 interface ActionYaml {
   inputs: Record<string, { default?: string }>
