@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { format, resolveConfig } from 'prettier'
 import { parseInputs, type Inputs } from '../src/inputs.js'
 import { permissionsTableMarkdown, policyFor, type Scope } from '../src/permissions.js'
 
@@ -63,6 +64,12 @@ export function renderPermissionsSection(): string {
   ].join('\n')
 }
 
+/** The section as prettier formats it in README.md (it aligns the table), so that --check agrees with format. */
+export async function renderFormattedSection(readmePath: string): Promise<string> {
+  const options = (await resolveConfig(readmePath)) ?? {}
+  return (await format(renderPermissionsSection(), { ...options, parser: 'markdown' })).trimEnd()
+}
+
 /** README with its permissions section replaced, or undefined when it has no (well-ordered) markers. */
 export function replacePermissionsSection(readme: string, section: string): string | undefined {
   const start = readme.indexOf(START_MARKER)
@@ -71,10 +78,12 @@ export function replacePermissionsSection(readme: string, section: string): stri
   return readme.slice(0, start) + section + readme.slice(end + END_MARKER.length)
 }
 
-function main(argv: string[]): number {
+export const README_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'README.md')
+
+async function main(argv: string[]): Promise<number> {
   const check = argv.includes('--check')
-  const readmePath = join(dirname(fileURLToPath(import.meta.url)), '..', 'README.md')
-  const section = renderPermissionsSection()
+  const readmePath = README_PATH
+  const section = await renderFormattedSection(readmePath)
   const readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : undefined
   const updated = readme === undefined ? undefined : replacePermissionsSection(readme, section)
   if (updated === undefined) {
@@ -95,5 +104,5 @@ function main(argv: string[]): number {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = main(process.argv.slice(2))
+  process.exitCode = await main(process.argv.slice(2))
 }
