@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { FakeClock } from '../__fixtures__/clock.js'
-import { UnhealthyError, nextHealthDelay, waitHealthy } from '../src/health.js'
+import { UnhealthyError, healthCheckUrl, nextHealthDelay, waitHealthy } from '../src/health.js'
 
 let server: Server
 let url: string
@@ -70,4 +70,12 @@ test('backs off from 0.5 s to at most 5 s', () => {
   const delays = [nextHealthDelay(undefined)]
   for (let i = 0; i < 7; i++) delays.push(nextHealthDelay(delays.at(-1)))
   expect(delays).toEqual([500, 750, 1125, 1688, 2532, 3798, 5000, 5000])
+})
+
+test.each([
+  ['/', 'http://203.0.113.7:8080'],
+  ['/health', 'http://203.0.113.7:8080/health'],
+  ['/api/ready?full=1', 'http://203.0.113.7:8080/api/ready?full=1']
+])('health-path %s is requested as %s', (healthPath, expected) => {
+  expect(healthCheckUrl('http://203.0.113.7:8080', healthPath)).toBe(expected)
 })

@@ -46,6 +46,36 @@ describe('LogFollower', () => {
     })
   })
 
+  test('an empty page with a new token is not the end: the read goes on until the token repeats', async () => {
+    logs
+      .on(GetLogEventsCommand)
+      .resolvesOnce({ events: events('1'), nextForwardToken: 'f/1' })
+      .resolvesOnce({ events: [], nextForwardToken: 'f/7' })
+      .resolvesOnce({ events: events('last'), nextForwardToken: 'f/8' })
+      .resolves({ events: [], nextForwardToken: 'f/8' })
+    const seen: string[] = []
+    expect(await new LogFollower(client, stream).poll((event) => seen.push(event.message!))).toBe(2)
+    expect(seen).toEqual(['1', 'last'])
+    expect(logs.commandCalls(GetLogEventsCommand)).toHaveLength(4)
+  })
+
+  test('lines printed before a failed page are counted, and the next poll resumes after them', async () => {
+    logs
+      .on(GetLogEventsCommand)
+      .resolvesOnce({ events: events('1', '2'), nextForwardToken: 'f/2' })
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
+      .resolvesOnce({ events: events('3'), nextForwardToken: 'f/3' })
+      .resolves({ events: [], nextForwardToken: 'f/3' })
+    const follower = new LogFollower(client, stream)
+    const seen: string[] = []
+    await expect(follower.poll((event) => seen.push(event.message!))).rejects.toThrow('Rate exceeded')
+    expect(follower.count).toBe(2)
+    await follower.poll((event) => seen.push(event.message!))
+    expect(seen).toEqual(['1', '2', '3'])
+    const tokens = logs.commandCalls(GetLogEventsCommand).map((call) => call.args[0].input.nextToken)
+    expect(tokens).toEqual([undefined, 'f/2', 'f/2', 'f/3'])
+  })
+
   test('waits for a stream that does not exist yet', async () => {
     logs
       .on(GetLogEventsCommand)

@@ -107,10 +107,10 @@ describe('task helpers', () => {
   test('taskId is the last part of the ARN', () => {
     expect(taskId(ARN)).toBe('0123456789abcdef0123456789abcdef')
   })
-  test('polls at about 1 s, backing off gently to at most 1.3 s', () => {
+  test('polls at about 1 s, backing off gently to at most 1.2 s', () => {
     const delays = [nextPollDelay(undefined)]
     for (let i = 0; i < 6; i++) delays.push(nextPollDelay(delays.at(-1)))
-    expect(delays).toEqual([1000, 1100, 1210, 1300, 1300, 1300, 1300])
+    expect(delays).toEqual([1000, 1100, 1200, 1200, 1200, 1200, 1200])
   })
 })
 

@@ -37,18 +37,18 @@ export interface StopClients {
 export async function createDeployClients(region: string): Promise<DeployClients> {
   const config = clientConfig(region)
   const [ecr, ecs, ec2, iam, logs] = await Promise.all([
-    import('@aws-sdk/client-ecr').then((m) => new m.ECRClient(config)),
-    import('@aws-sdk/client-ecs').then((m) => new m.ECSClient(config)),
-    import('@aws-sdk/client-ec2').then((m) => new m.EC2Client(config)),
-    import('@aws-sdk/client-iam').then((m) => new m.IAMClient(config)),
-    import('@aws-sdk/client-cloudwatch-logs').then((m) => new m.CloudWatchLogsClient(config))
+    loadEcr().then((ECRClient) => new ECRClient(config)),
+    loadEcs().then((ECSClient) => new ECSClient(config)),
+    loadEc2().then((EC2Client) => new EC2Client(config)),
+    loadIam().then((IAMClient) => new IAMClient(config)),
+    loadLogs().then((CloudWatchLogsClient) => new CloudWatchLogsClient(config))
   ])
   for (const client of [ecr, ecs, ec2, iam, logs]) annotateAwsErrors(client)
   return { ecr, ecs, ec2, iam, logs }
 }
 
 export async function createStopClients(region: string): Promise<StopClients> {
-  const { ECSClient } = await import('@aws-sdk/client-ecs')
+  const ECSClient = await loadEcs()
   const ecs = new ECSClient(clientConfig(region))
   annotateAwsErrors(ecs)
   return { ecs }
@@ -59,4 +59,31 @@ export async function createStsClient(region: string): Promise<STSClient> {
   const sts = new STSClient(clientConfig(region || 'us-east-1'))
   annotateAwsErrors(sts)
   return sts
+}
+
+// Each import is destructured so the bundler keeps only the client class, not every command of the service
+// (a namespace object from import() would keep them all).
+async function loadEcr(): Promise<typeof ECRClient> {
+  const { ECRClient } = await import('@aws-sdk/client-ecr')
+  return ECRClient
+}
+
+async function loadEcs(): Promise<typeof ECSClient> {
+  const { ECSClient } = await import('@aws-sdk/client-ecs')
+  return ECSClient
+}
+
+async function loadEc2(): Promise<typeof EC2Client> {
+  const { EC2Client } = await import('@aws-sdk/client-ec2')
+  return EC2Client
+}
+
+async function loadIam(): Promise<typeof IAMClient> {
+  const { IAMClient } = await import('@aws-sdk/client-iam')
+  return IAMClient
+}
+
+async function loadLogs(): Promise<typeof CloudWatchLogsClient> {
+  const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs')
+  return CloudWatchLogsClient
 }

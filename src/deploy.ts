@@ -1,12 +1,12 @@
 // Deploy mode, step by step: look-ups (together), push, task definition, RunTask, wait.
-import { StopTaskCommand, type Task } from '@aws-sdk/client-ecs'
+import { DescribeTasksCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs'
 import type { DeployClients } from './clients.js'
 import { ensureCluster } from './cluster.js'
 import { Docker } from './docker.js'
 import { ensureRepository, findImageDigest, getRegistryLogin } from './ecr.js'
 import { ActionError, describeStoppedTask, hintForStoppedTask } from './errors.js'
 import type { CommandRunner } from './exec.js'
-import { waitHealthy } from './health.js'
+import { UnhealthyError, healthCheckUrl, waitHealthy } from './health.js'
 import { ensureExecutionRole, resolveTaskRole } from './iam.js'
 import type { Inputs } from './inputs.js'
 import { ensureLogGroup } from './log-group.js'
@@ -25,7 +25,6 @@ import {
   waitForTasks,
   type Clock
 } from './run-task.js'
-import { STOP_REASON } from './stop.js'
 import {
   describeLatestRevision,
   registerOrReuse,
@@ -234,10 +233,14 @@ export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployRe
       })
       await readAddresses(inputs, deps, clock, tasks, reports, deadline)
       if (inputs.waitFor === 'healthy') {
-        const first = [...reports.values()][0]!
-        const url = `${first.url}${inputs.healthPath === '/' ? '' : inputs.healthPath}`
-        const health = await waitHealthy(url, { deadline, clock, log: (line) => reporter.info(line) })
-        reporter.info(`${url} answered HTTP ${health.status} after ${health.attempts} request(s)`)
+        await waitForHealthy(
+          inputs,
+          deps,
+          clock,
+          prepared.cluster.clusterArn,
+          [...reports.values()],
+          deadline
+        )
       }
     } catch (error) {
       throw await explainWaitFailure(error, inputs, deps, reports)
@@ -303,7 +306,49 @@ async function readAddresses(
   }
 }
 
-/** wait-for stopped: follow every task's log until all have stopped, then read the exit codes. */
+/**
+ * wait-for healthy: request every task's url + health-path until each answers 2xx or 3xx. On timeout the error
+ * says what each task is doing, since a task that stopped or never served explains the failure.
+ */
+async function waitForHealthy(
+  inputs: Inputs,
+  deps: DeployDeps,
+  clock: Clock,
+  cluster: string,
+  reports: TaskReport[],
+  deadline: number
+): Promise<void> {
+  const { reporter, clients } = deps
+  try {
+    await Promise.all(
+      reports.map(async (report) => {
+        const url = healthCheckUrl(report.url!, inputs.healthPath)
+        const health = await waitHealthy(url, { deadline, clock, log: (line) => reporter.info(line) })
+        reporter.info(`${url} answered HTTP ${health.status} after ${health.attempts} request(s)`)
+      })
+    )
+  } catch (error) {
+    if (!(error instanceof UnhealthyError)) throw error
+    // Best effort: the URL that never answered is the failure; the tasks' state only explains it.
+    const { tasks = [] } = await clients.ecs
+      .send(new DescribeTasksCommand({ cluster, tasks: reports.map((report) => report.taskArn) }))
+      .catch(() => ({ tasks: [] }))
+    error.details = tasks
+      .map((task) =>
+        task.lastStatus === 'STOPPED' ? describeStoppedTask(task) : `${task.taskArn}: ${task.lastStatus}`
+      )
+      .join('\n')
+    error.hint =
+      `Check that the container listens on port ${inputs.port} and answers ${inputs.healthPath} with 2xx or 3xx, ` +
+      'or raise timeout if it starts slowly. The task(s) were left running: stop them with mode: stop.'
+    throw error
+  }
+}
+
+/**
+ * wait-for stopped: follow every task's log until all have stopped, then read the exit codes. The log lines
+ * go to the step log as they arrive, labelled with the task when there are several.
+ */
 async function waitForJob(
   inputs: Inputs,
   deps: DeployDeps,
@@ -314,12 +359,25 @@ async function waitForJob(
   deadline: number
 ): Promise<number> {
   const { reporter, clients } = deps
-  const grouped = taskArns.length > 1
+  const labelOf = (taskArn: string): string =>
+    taskArns.length > 1 ? `[${taskId(taskArn).slice(0, 8)}] ` : ''
   const followers = taskArns.map((arn) => new LogFollower(clients.logs, reports.get(arn)!.logStream))
+  const unreadable = new Set<LogFollower>()
   const follow = async (): Promise<void> => {
     for (const [index, follower] of followers.entries()) {
-      const label = grouped ? `[${taskId(taskArns[index]!).slice(0, 8)}] ` : ''
-      await follower.poll((event) => reporter.info(`${label}${event.message ?? ''}`))
+      if (unreadable.has(follower)) continue
+      const label = labelOf(taskArns[index]!)
+      try {
+        await follower.poll((event) => reporter.info(`${label}${event.message ?? ''}`))
+      } catch (error) {
+        // The exit code matters more than the log: a throttled read resumes from the cursor next time, and a
+        // stream that cannot be read (no logs:GetLogEvents) is given up once, said, and the wait goes on.
+        if ((error as Error).name === 'ThrottlingException') continue
+        unreadable.add(follower)
+        reporter.warning(
+          `Cannot read the log stream ${follower.stream.logGroup}/${follower.stream.logStream}: ${(error as Error).message}`
+        )
+      }
     }
   }
   let tasks: Task[]
@@ -335,44 +393,51 @@ async function waitForJob(
     })
   } catch (error) {
     if (error instanceof WaitTimeoutError && inputs.stopOnTimeout) {
+      const reason = `Stopped by ecs-fargate-deploy: still running when timeout (${inputs.timeoutSeconds} s) ran out`
       await Promise.all(
-        taskArns.map((task) =>
-          clients.ecs.send(new StopTaskCommand({ cluster, task, reason: `${STOP_REASON}: timeout` }))
-        )
+        taskArns.map((task) => clients.ecs.send(new StopTaskCommand({ cluster, task, reason })))
       )
       reporter.warning(
         `Stopped ${taskArns.join(', ')}: still running when timeout (${inputs.timeoutSeconds} s) ran out`
       )
     }
+    // Whatever the job printed up to here belongs in the log, before the error.
+    if (error instanceof WaitTimeoutError) await follow()
     throw error
   }
-  // The last lines can land after the task is reported STOPPED.
+  // The poll that saw STOPPED has read the log already; one more read takes what CloudWatch showed since.
   await follow()
-  let exitCode = 0
+  // In the order the tasks were started, so "the first non-zero" does not depend on DescribeTasks' order.
+  const stopped = taskArns.map((arn) => tasks.find((task) => task.taskArn === arn)!)
   const problems: string[] = []
-  for (const task of tasks) {
+  let exitCode: number | undefined
+  let missingExitCode = false
+  for (const task of stopped) {
     const container = task.containers?.find((c) => c.name === inputs.containerName) ?? task.containers?.[0]
     const report = reports.get(task.taskArn!)!
     report.lastStatus = task.lastStatus
     report.exitCode = container?.exitCode
     if (container?.exitCode === undefined) {
+      missingExitCode = true
       problems.push(describeStoppedTask(task))
-      if (exitCode === 0) exitCode = -1
-    } else if (container.exitCode !== 0) {
+      continue
+    }
+    reporter.info(`${labelOf(task.taskArn!)}${task.taskArn} exited with code ${container.exitCode}`)
+    if (container.exitCode !== 0) {
       problems.push(
         `${task.taskArn} exited with code ${container.exitCode} (${task.stoppedReason ?? 'no reason given'})`
       )
-      if (exitCode === 0) exitCode = container.exitCode
+      exitCode ??= container.exitCode
     }
   }
-  if (problems.length > 0) {
-    if (exitCode !== -1) reporter.setOutput('exit-code', String(exitCode))
-    throw new ActionError(
-      exitCode === -1 ? 'The job stopped without an exit code' : `The job failed with exit code ${exitCode}`,
-      { details: problems.join('\n') }
-    )
-  }
-  return exitCode
+  if (exitCode === undefined && !missingExitCode) return 0
+  if (exitCode !== undefined) reporter.setOutput('exit-code', String(exitCode))
+  throw new ActionError(
+    exitCode === undefined
+      ? 'The job stopped without an exit code'
+      : `The job failed with exit code ${exitCode}`,
+    { details: problems.join('\n') }
+  )
 }
 
 /** Turns a wait that failed into an error that says why: the task's stop reason, hints and its last log lines. */
@@ -399,7 +464,21 @@ async function explainWaitFailure(
     const lines = first ? await lastLogLines(deps.clients.logs, first.logStream) : []
     if (lines.length > 0) error.details = [error.details, ...logSection(lines)].filter(Boolean).join('\n')
   }
+  if (error instanceof WaitTimeoutError && !error.hint) error.hint = timeoutHint(inputs)
   return error
+}
+
+/** After a timeout the tasks run on (and are billed) unless stop-on-timeout stopped them: say how to end them. */
+function timeoutHint(inputs: Inputs): string {
+  const timeout = `timeout (${inputs.timeoutSeconds} s)`
+  if (inputs.waitFor === 'stopped' && inputs.stopOnTimeout) {
+    return `The tasks were stopped because ${timeout} ran out (stop-on-timeout); raise timeout if the job needs longer.`
+  }
+  return (
+    `The tasks were left running when ${timeout} ran out, and Fargate bills them until they stop: ` +
+    "stop them in a later step with mode: stop, task-arn set to this step's task-arns output and if: always(); " +
+    'or raise timeout.'
+  )
 }
 
 function logSection(lines: string[]): string[] {

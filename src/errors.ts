@@ -310,7 +310,7 @@ function explainAccessDenied(
   const hints = [
     explicitDeny
       ? `An explicit Deny (${denied.reason ?? 'in a policy'}) blocks ${action}: adding an Allow will not help; ask whoever manages that policy.`
-      : `Add the statement above to the IAM policy of the role your workflow assumes${denied.principal ? ` (${roleOf(denied.principal)})` : ''}.`,
+      : `Add the statement above to the IAM policy of ${denied.principal ? identityOf(denied.principal) : 'the role your workflow assumes'}.`,
     row?.optional
       ? `Or skip this step: ${row.optional.bringYourOwn} (input ${row.optional.input}).`
       : undefined,
@@ -327,10 +327,12 @@ function scopeWithAccount(scope: Scope, account: string): Scope {
   return { ...scope, account, executionRole: fill(scope.executionRole)!, taskRole: fill(scope.taskRole) }
 }
 
-/** arn:aws:sts::1:assumed-role/NAME/session → "role NAME"; anything else as is. */
-function roleOf(principal: string): string {
+/** arn:aws:sts::1:assumed-role/NAME/session → "role NAME, which your workflow assumes"; a user or other principal by ARN. */
+function identityOf(principal: string): string {
   const assumed = /:assumed-role\/([^/]+)\//.exec(principal)
-  return assumed ? `role ${assumed[1]}` : principal
+  return assumed
+    ? `role ${assumed[1]}, which your workflow assumes`
+    : `the identity your workflow uses (${principal})`
 }
 
 const CREDENTIALS_HINT =

@@ -26,6 +26,11 @@ export class UnhealthyError extends ActionError {
   }
 }
 
+/** The URL to request: the task's url with health-path, "/" adding nothing. */
+export function healthCheckUrl(taskUrl: string, healthPath: string): string {
+  return healthPath === '/' ? taskUrl : `${taskUrl}${healthPath}`
+}
+
 export function nextHealthDelay(previous: number | undefined): number {
   return previous === undefined ? 500 : Math.min(Math.round(previous * 1.5), 5000)
 }

@@ -35,7 +35,9 @@ export function logStreamConsoleUrl(region: string, stream: LogStream): string {
 
 /**
  * Follows one stream. GetLogEvents' forward token is the cursor: a poll reads pages until the token comes
- * back unchanged, which is how CloudWatch says there is nothing newer.
+ * back unchanged, which is how CloudWatch says there is nothing newer. An empty page with a new token is not
+ * the end (CloudWatch skips through quiet stretches that way), so the final read after a task stops gets the
+ * last lines too.
  */
 export class LogFollower {
   private nextToken: string | undefined
@@ -62,18 +64,20 @@ export class LogFollower {
         )
       } catch (error) {
         // The stream appears with the container's first line.
-        if ((error as Error).name === 'ResourceNotFoundException' && !this.started) return read
+        if ((error as Error).name === 'ResourceNotFoundException' && !this.started) break
         throw error
       }
       this.started = true
-      for (const event of answer.events ?? []) onEvent(event)
-      read += answer.events?.length ?? 0
+      const events = answer.events ?? []
+      // Counted per page, so a poll that fails halfway still knows what it printed.
+      for (const event of events) onEvent(event)
+      read += events.length
+      this.count += events.length
       const token = answer.nextForwardToken
-      const exhausted = !token || token === this.nextToken || (answer.events ?? []).length === 0
+      const exhausted = !token || token === this.nextToken
       this.nextToken = token ?? this.nextToken
       if (exhausted) break
     }
-    this.count += read
     return read
   }
 }

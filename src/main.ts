@@ -4,17 +4,24 @@ import { tmpdir } from 'node:os'
 import { createDockerConfigDir } from './docker.js'
 import { explainError, formatActionError, scopeFor } from './errors.js'
 import { createCommandRunner } from './exec.js'
+import type { GitHubDeployment } from './deployments.js'
 import type { Inputs } from './inputs.js'
 import { coreReporter, writeDeploySummary, writeFailureSummary, writeStopSummary } from './report.js'
 
 export async function run(inputs: Inputs): Promise<void> {
   const reporter = coreReporter()
+  let deployment: GitHubDeployment | undefined
   try {
     if (inputs.mode === 'deploy') {
       const [{ createDeployClients }, { deploy }] = await Promise.all([
         import('./clients.js'),
         import('./deploy.js')
       ])
+      if (inputs.environmentName) {
+        // First, so a token without deployments write fails the step before anything is pushed or run.
+        const { startGitHubDeployment } = await import('./deployments.js')
+        deployment = await startGitHubDeployment(inputs)
+      }
       const dockerConfigDir = createDockerConfigDir(process.env['RUNNER_TEMP'] || tmpdir())
       core.saveState('dockerConfigDir', dockerConfigDir)
       const result = await deploy(inputs, {
@@ -27,6 +34,7 @@ export async function run(inputs: Inputs): Promise<void> {
       await writeDeploySummary(inputs.region, result)
       const url = result.tasks[0]?.url
       if (url) core.notice(`Serving at ${url}`, { title: 'ecs-fargate-deploy' })
+      await deployment?.succeed(url)
     } else if (inputs.mode === 'stop') {
       const [{ createStopClients }, { stopTasks }] = await Promise.all([
         import('./clients.js'),
@@ -42,7 +50,14 @@ export async function run(inputs: Inputs): Promise<void> {
         log: (message) => core.info(message)
       })
       core.setOutput('stopped-task-arns', JSON.stringify(result.stopped))
-      await writeStopSummary(inputs.cluster, result)
+      await writeStopSummary(inputs.region, inputs.cluster, result)
+      if (inputs.environmentName) {
+        const { deactivateGitHubEnvironment } = await import('./deployments.js')
+        const deactivated = await deactivateGitHubEnvironment(inputs)
+        core.info(
+          `GitHub environment ${inputs.environmentName}: ${deactivated.length} deployment(s) marked inactive`
+        )
+      }
     } else {
       const [{ createStsClient }, { runPermissionsMode }] = await Promise.all([
         import('./clients.js'),
@@ -65,7 +80,16 @@ export async function run(inputs: Inputs): Promise<void> {
     const explained = explainError(error, scopeFor(inputs))
     core.setFailed(formatActionError(explained))
     try {
-      await writeFailureSummary(explained)
+      await deployment?.fail(explained.summary)
+    } catch (statusError) {
+      core.warning(`Could not mark the GitHub deployment failed: ${formatActionError(statusError)}`)
+    }
+    try {
+      await writeFailureSummary(explained, {
+        mode: inputs.mode,
+        region: inputs.region,
+        outputs: reporter.outputs
+      })
     } catch {
       // A summary that cannot be written must not hide the failure itself.
     }

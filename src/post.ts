@@ -2,20 +2,36 @@
 // main step failed.
 import * as core from '@actions/core'
 import { Docker, removeDockerConfigDir } from './docker.js'
-import { createCommandRunner } from './exec.js'
+import { createCommandRunner, type CommandRunner } from './exec.js'
 
-export async function post(): Promise<void> {
-  const configDir = core.getState('dockerConfigDir')
-  const registryHost = core.getState('registryHost')
+export interface PostDeps {
+  runner: CommandRunner
+  /** The state the main step saved (core.getState). */
+  getState: (name: string) => string
+  log: { info: (message: string) => void; warning: (message: string) => void }
+}
+
+export function defaultPostDeps(): PostDeps {
+  return {
+    runner: createCommandRunner(),
+    getState: (name) => core.getState(name),
+    log: { info: (message) => core.info(message), warning: (message) => core.warning(message) }
+  }
+}
+
+export async function post(deps: PostDeps = defaultPostDeps()): Promise<void> {
+  const { getState, log } = deps
+  const configDir = getState('dockerConfigDir')
+  const registryHost = getState('registryHost')
   if (!configDir) return
   if (registryHost) {
     try {
-      await new Docker(createCommandRunner(), configDir).logout(registryHost)
-      core.info(`Logged out of ${registryHost}`)
+      await new Docker(deps.runner, configDir).logout(registryHost)
+      log.info(`Logged out of ${registryHost}`)
     } catch (error) {
-      core.warning(`docker logout ${registryHost} failed: ${(error as Error).message}`)
+      log.warning(`docker logout ${registryHost} failed: ${(error as Error).message}`)
     }
   }
   removeDockerConfigDir(configDir)
-  core.info(`Removed the Docker config folder ${configDir}`)
+  log.info(`Removed the Docker config folder ${configDir}`)
 }

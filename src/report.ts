@@ -1,6 +1,7 @@
-// What the workflow sees: outputs, log groups, annotations and the job summary.
+// What the workflow sees: outputs, log groups, annotations and the job summary. The summaries are built by
+// pure functions (data in, HTML out) so they can be tested from tables; the writers only hand them to core.
 import * as core from '@actions/core'
-import type { DeployResult } from './deploy.js'
+import type { DeployResult, TaskReport } from './deploy.js'
 import type { ActionError } from './errors.js'
 import type { StopResult } from './stop.js'
 
@@ -13,12 +14,22 @@ export interface Reporter {
   group<T>(name: string, fn: () => Promise<T>): Promise<T>
 }
 
-export function coreReporter(): Reporter {
+/** The runner's reporter; it remembers the outputs it set, so a failure summary can list the tasks started. */
+export interface CoreReporter extends Reporter {
+  readonly outputs: Readonly<Record<string, string>>
+}
+
+export function coreReporter(): CoreReporter {
+  const outputs: Record<string, string> = {}
   return {
+    outputs,
     info: (message) => core.info(message),
     warning: (message) => core.warning(message),
     notice: (message) => core.notice(message),
-    setOutput: (name, value) => core.setOutput(name, value),
+    setOutput: (name, value) => {
+      outputs[name] = value
+      core.setOutput(name, value)
+    },
     setSecret: (secret) => core.setSecret(secret),
     group: (name, fn) => core.group(name, fn)
   }
@@ -26,90 +37,177 @@ export function coreReporter(): Reporter {
 
 const consoleBase = (region: string): string => `https://${region}.console.aws.amazon.com`
 
-export function taskConsoleUrl(region: string, clusterArn: string, taskArn: string): string {
-  const cluster = clusterArn.slice(clusterArn.lastIndexOf('/') + 1)
-  const id = taskArn.slice(taskArn.lastIndexOf('/') + 1)
-  return `${consoleBase(region)}/ecs/v2/clusters/${cluster}/tasks/${id}/configuration?region=${region}`
+const lastSegment = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1)
+
+/** The ECS console page of a task; the cluster and task may be given as ARNs or as a name and an ID. */
+export function taskConsoleUrl(region: string, cluster: string, taskArn: string): string {
+  return `${consoleBase(region)}/ecs/v2/clusters/${lastSegment(cluster)}/tasks/${lastSegment(taskArn)}/configuration?region=${region}`
 }
 
-function formatSeconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`
+export function clusterConsoleUrl(region: string, cluster: string): string {
+  return `${consoleBase(region)}/ecs/v2/clusters/${lastSegment(cluster)}/tasks?region=${region}`
 }
 
-function link(text: string, url: string): string {
-  return `<a href="${url}">${text}</a>`
+/** 850 ms → "0.9 s", 83 400 ms → "1 min 23.4 s". */
+export function formatDuration(ms: number): string {
+  // Whole tenths first: 850 / 1000 is 0.8499… in floating point and would print 0.8.
+  const tenths = Math.round(ms / 100)
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)} s`
+  const minutes = Math.floor(tenths / 600)
+  return `${minutes} min ${((tenths - minutes * 600) / 10).toFixed(1)} s`
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+}
+
+export function link(text: string, url: string): string {
+  return `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`
+}
+
+const code = (text: string): string => `<code>${escapeHtml(text)}</code>`
+
+/** An HTML table (the job summary renders HTML); cells are HTML already, the header is text. */
+export function htmlTable(header: string[], rows: string[][]): string {
+  const head = header.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')
+  const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join('')}</tr>`).join('\n')
+  return `<table>\n<tr>${head}</tr>\n${body}\n</table>`
+}
+
+/** "web:7 (new revision)" or "web:7 (reused: unchanged)". */
+export function describeRevision(taskDefinitionArn: string, reused: boolean): string {
+  return `${lastSegment(taskDefinitionArn)} (${reused ? 'reused: unchanged' : 'new revision'})`
+}
+
+export function taskRow(region: string, clusterArn: string, task: TaskReport): string[] {
+  return [
+    code(task.taskArn),
+    escapeHtml(task.lastStatus ?? ''),
+    task.publicIp ? code(task.publicIp) : '',
+    task.url ? link(task.url, task.url) : '',
+    task.exitCode === undefined ? '' : String(task.exitCode),
+    `${link('task', taskConsoleUrl(region, clusterArn, task.taskArn))} · ${link('logs', task.logUrl)}`
+  ]
+}
+
+export function deploySummary(region: string, result: DeployResult): string {
+  const totalMs = result.phases.reduce((sum, phase) => sum + phase.ms, 0)
+  const overview = htmlTable(
+    ['What', 'Value'],
+    [
+      ['Image', `${code(`${result.repositoryUri}:${result.tag}`)}<br>${code(result.digest)}`],
+      ['Task definition', escapeHtml(describeRevision(result.taskDefinitionArn, result.reused))],
+      ['Cluster', link(lastSegment(result.clusterArn), clusterConsoleUrl(region, result.clusterArn))]
+    ]
+  )
+  const tasks = htmlTable(
+    ['Task', 'State', 'Public IP', 'URL', 'Exit code', 'AWS console'],
+    result.tasks.map((task) => taskRow(region, result.clusterArn, task))
+  )
+  const timings = htmlTable(
+    ['Phase', 'Time'],
+    [
+      ...result.phases.map((phase) => [escapeHtml(phase.name), formatDuration(phase.ms)]),
+      ['<strong>Total</strong>', `<strong>${formatDuration(totalMs)}</strong>`]
+    ]
+  )
+  const created =
+    result.created.length > 0
+      ? `<p>Created: ${result.created.map(escapeHtml).join(', ')}</p>`
+      : '<p>Created: nothing (everything existed)</p>'
+  return [
+    '<h2>ECS Fargate deploy</h2>',
+    overview,
+    '<h3>Tasks</h3>',
+    tasks,
+    '<h3>Timings</h3>',
+    timings,
+    created,
+    ''
+  ].join('\n')
+}
+
+export function stopSummary(region: string, cluster: string, result: StopResult): string {
+  const taskLinks = (arn: string): string => link('task', taskConsoleUrl(region, cluster, arn))
+  const rows = [
+    ...result.stopped.map((arn) => [
+      code(arn),
+      result.alreadyStopped.includes(arn) ? 'was already stopped' : 'stopped',
+      taskLinks(arn)
+    ]),
+    ...result.missing.map((arn) => [code(arn), 'not found (already gone)', ''])
+  ]
+  const counts = [
+    `${result.stopped.length - result.alreadyStopped.length} stopped`,
+    `${result.alreadyStopped.length} already stopped`,
+    `${result.missing.length} gone`
+  ].join(', ')
+  return [
+    '<h2>ECS Fargate stop</h2>',
+    `<p>Cluster ${link(lastSegment(cluster), clusterConsoleUrl(region, cluster))}: ${counts}</p>`,
+    rows.length === 0 ? '<p>No task to stop.</p>' : htmlTable(['Task', 'Result', 'AWS console'], rows),
+    ''
+  ].join('\n')
+}
+
+/** What was known when the action failed: the mode and the outputs set so far (tasks may have started). */
+export interface FailureContext {
+  mode: string
+  region: string
+  outputs: Readonly<Record<string, string>>
+}
+
+function parseStringArray(json: string | undefined): string[] {
+  if (!json) return []
+  try {
+    const parsed: unknown = JSON.parse(json)
+    return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : []
+  } catch {
+    return []
+  }
+}
+
+export function failureSummary(error: ActionError, context: FailureContext): string {
+  const parts = [
+    `<h2>ECS Fargate ${escapeHtml(context.mode)} failed</h2>`,
+    `<pre>${escapeHtml(error.message)}</pre>`
+  ]
+  if (error.details) parts.push('<h3>Details</h3>', `<pre>${escapeHtml(error.details)}</pre>`)
+  if (error.hint) parts.push(`<p><strong>What to do:</strong> ${escapeHtml(error.hint)}</p>`)
+  const taskArns = parseStringArray(context.outputs['task-arns'])
+  if (taskArns.length > 0) {
+    // Tasks started before the failure keep running (and costing) until stopped: say which.
+    const cluster = context.outputs['cluster-arn'] ?? ''
+    const logUrls = parseStringArray(context.outputs['logs'])
+    parts.push(
+      '<h3>Tasks started</h3>',
+      htmlTable(
+        ['Task', 'AWS console'],
+        taskArns.map((arn, index) => {
+          const logs = logUrls[index]
+          const console = link('task', taskConsoleUrl(context.region, cluster, arn))
+          return [code(arn), logs ? `${console} · ${link('logs', logs)}` : console]
+        })
+      ),
+      '<p>Stop them with <code>mode: stop</code> and <code>task-arn: ${{ steps.ID.outputs.task-arns }}</code>.</p>'
+    )
+  }
+  parts.push('')
+  return parts.join('\n')
+}
+
+async function writeSummary(html: string): Promise<void> {
+  await core.summary.addRaw(html, true).write()
 }
 
 export async function writeDeploySummary(region: string, result: DeployResult): Promise<void> {
-  const summary = core.summary.addHeading('ECS Fargate deploy', 2)
-  summary.addTable([
-    [
-      { data: 'What', header: true },
-      { data: 'Value', header: true }
-    ],
-    ['Image', `${result.repositoryUri}:${result.tag}<br><code>${result.digest}</code>`],
-    [
-      'Task definition',
-      `<code>${result.taskDefinitionArn.slice(result.taskDefinitionArn.lastIndexOf('/') + 1)}</code> (${
-        result.reused ? 'reused: unchanged' : 'new revision'
-      })`
-    ],
-    ['Cluster', `<code>${result.clusterArn}</code>`]
-  ])
-  summary.addHeading('Tasks', 3)
-  summary.addTable([
-    ['Task', 'State', 'Public IP', 'URL', 'Exit code', 'Console', 'Logs'].map((data) => ({
-      data,
-      header: true
-    })),
-    ...result.tasks.map((task) => [
-      `<code>${task.taskArn}</code>`,
-      task.lastStatus ?? '',
-      task.publicIp ?? '',
-      task.url ? link(task.url, task.url) : '',
-      task.exitCode === undefined ? '' : String(task.exitCode),
-      link('task', taskConsoleUrl(region, result.clusterArn, task.taskArn)),
-      link('logs', task.logUrl)
-    ])
-  ])
-  summary.addHeading('Timings', 3)
-  summary.addTable([
-    [
-      { data: 'Phase', header: true },
-      { data: 'Time', header: true }
-    ],
-    ...result.phases.map((phase) => [phase.name, formatSeconds(phase.ms)])
-  ])
-  if (result.created.length > 0) summary.addRaw('Created: ' + result.created.join(', '), true)
-  await summary.write()
+  await writeSummary(deploySummary(region, result))
 }
 
-export async function writeStopSummary(cluster: string, result: StopResult): Promise<void> {
-  const rows = [
-    ...result.stopped.map((arn) => [
-      `<code>${arn}</code>`,
-      result.alreadyStopped.includes(arn) ? 'was already stopped' : 'stopped'
-    ]),
-    ...result.missing.map((arn) => [`<code>${arn}</code>`, 'not found (already gone)'])
-  ]
-  const summary = core.summary
-    .addHeading('ECS Fargate stop', 2)
-    .addRaw(`Cluster <code>${cluster}</code>`, true)
-  if (rows.length === 0) summary.addRaw('No task to stop.', true)
-  else
-    summary.addTable([
-      [
-        { data: 'Task', header: true },
-        { data: 'Result', header: true }
-      ],
-      ...rows
-    ])
-  await summary.write()
+export async function writeStopSummary(region: string, cluster: string, result: StopResult): Promise<void> {
+  await writeSummary(stopSummary(region, cluster, result))
 }
 
-export async function writeFailureSummary(error: ActionError): Promise<void> {
-  const summary = core.summary.addHeading('ECS Fargate deploy failed', 2).addCodeBlock(error.message)
-  if (error.details) summary.addCodeBlock(error.details)
-  if (error.hint) summary.addRaw(`<strong>What to do:</strong> ${error.hint}`, true)
-  await summary.write()
+export async function writeFailureSummary(error: ActionError, context: FailureContext): Promise<void> {
+  await writeSummary(failureSummary(error, context))
 }

@@ -86,10 +86,13 @@ export function privateIp(task: Task): string | undefined {
   return eni?.details?.find((detail) => detail.name === 'privateIPv4Address')?.value
 }
 
-/** The next poll delay: about 1 s at first, backing off gently so a state change is still seen within 1.5 s. */
+/**
+ * The next poll delay: about 1 s at first, backing off gently. The cap leaves room for a DescribeTasks and a
+ * DescribeNetworkInterfaces round trip, so the action still exits within 1.5 s of the task's change.
+ */
 export function nextPollDelay(previous: number | undefined): number {
   if (previous === undefined) return 1000
-  return Math.min(Math.round(previous * 1.1), 1300)
+  return Math.min(Math.round(previous * 1.1), 1200)
 }
 
 export type TaskState = 'RUNNING' | 'STOPPED'

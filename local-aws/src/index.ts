@@ -26,7 +26,7 @@ import {
   type WireResponse,
   type XmlNode
 } from './protocol.js'
-import { accessDenied, evaluate, resourceFor, type PolicyDocument } from './policy.js'
+import { accessDenied, evaluate, resourcesFor, type PolicyDocument } from './policy.js'
 import { freePort, startRegistry } from './registry.js'
 import { ec2Handlers, newEc2State } from './services/ec2.js'
 import { ecrHandlers, ecrSnapshot, newEcrState } from './services/ecr.js'
@@ -202,7 +202,8 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
       const decision = evaluate(policy, action, resource)
       if (decision !== 'allow') throw accessDenied(p, decision, principal, action, resource)
     }
-    check(`${service}:${operation}`, resourceFor(service, operation, params, region, ctx.accountId), protocol)
+    for (const resource of resourcesFor(service, operation, params, region, ctx.accountId))
+      check(`${service}:${operation}`, resource, protocol)
     if (service === 'ecs' && operation === 'RunTask') {
       const td = findTaskDefinition(ctx, String(params.taskDefinition ?? ''))
       for (const role of [td?.taskRoleArn, td?.executionRoleArn])

@@ -72,7 +72,86 @@ export function accessDenied(
   return new AwsError('AccessDeniedException', sentence, 400)
 }
 
-/** The resource ARN an operation acts on, as far as its parameters tell; "*" where AWS checks no resource. */
+/**
+ * The resource ARNs IAM authorizes an operation on (Service Authorization Reference), as far as its parameters
+ * tell; each must be allowed. "*" where AWS checks no resource.
+ */
+export function resourcesFor(
+  service: string,
+  operation: string,
+  params: Record<string, unknown>,
+  region: string,
+  accountId: string
+): string[] {
+  const s = (k: string): string | undefined =>
+    typeof params[k] === 'string' ? (params[k] as string) : undefined
+  const strings = (k: string): string[] =>
+    Array.isArray(params[k]) ? (params[k] as unknown[]).map(String) : []
+  const arn = (svc: string, rest: string) => `arn:aws:${svc}:${region}:${accountId}:${rest}`
+  const orStar = (list: string[]) => (list.length > 0 ? list : ['*'])
+  switch (service) {
+    case 'ecr': {
+      const repo = s('repositoryName')
+      if (repo) return [arn('ecr', `repository/${repo}`)]
+      return orStar(strings('repositoryNames').map((name) => arn('ecr', `repository/${name}`)))
+    }
+    case 'ecs': {
+      const clusterName = (value: string) => value.replace(/^arn:[^/]*:cluster\//, '')
+      const clusterArn = (value: string) =>
+        value.startsWith('arn:') ? value : arn('ecs', `cluster/${value}`)
+      const taskArn = (value: string) =>
+        value.startsWith('arn:')
+          ? value
+          : arn('ecs', `task/${clusterName(s('cluster') ?? 'default')}/${value}`)
+      switch (operation) {
+        case 'RunTask': {
+          const td = s('taskDefinition') ?? ''
+          return [td.startsWith('arn:') ? td : arn('ecs', `task-definition/${td}`)]
+        }
+        case 'CreateCluster':
+          return [arn('ecs', `cluster/${s('clusterName') ?? 'default'}`)]
+        case 'DescribeClusters':
+          return orStar(strings('clusters').map(clusterArn))
+        case 'DescribeTasks':
+          return orStar(strings('tasks').map(taskArn))
+        case 'StopTask':
+          return [taskArn(s('task') ?? '')]
+        // Authorized on container instances; for Fargate only the ecs:cluster condition scopes it.
+        case 'ListTasks':
+        case 'RegisterTaskDefinition':
+        case 'DescribeTaskDefinition':
+          return ['*']
+        default: {
+          const cluster = s('cluster')
+          return [cluster ? clusterArn(cluster) : '*']
+        }
+      }
+    }
+    case 'ec2': {
+      const groupId = s('GroupId')
+      if (operation === 'CreateSecurityGroup') {
+        // The new group's ID is not known before it exists; AWS checks the VPC and security-group/*.
+        const vpc = s('VpcId')
+        return [arn('ec2', 'security-group/*'), ...(vpc ? [arn('ec2', `vpc/${vpc}`)] : [])]
+      }
+      return [groupId && !operation.startsWith('Describe') ? arn('ec2', `security-group/${groupId}`) : '*']
+    }
+    case 'iam': {
+      const role = s('RoleName')
+      return [role ? `arn:aws:iam::${accountId}:role/${role}` : '*']
+    }
+    case 'logs': {
+      const group = s('logGroupName')
+      const stream = s('logStreamName')
+      if (group && stream) return [arn('logs', `log-group:${group}:log-stream:${stream}`)]
+      return [group ? arn('logs', `log-group:${group}`) : '*']
+    }
+    default:
+      return ['*']
+  }
+}
+
+/** The first resource of resourcesFor. */
 export function resourceFor(
   service: string,
   operation: string,
@@ -80,38 +159,5 @@ export function resourceFor(
   region: string,
   accountId: string
 ): string {
-  const s = (k: string): string | undefined =>
-    typeof params[k] === 'string' ? (params[k] as string) : undefined
-  switch (service) {
-    case 'ecr': {
-      const repo = s('repositoryName')
-      if (repo) return `arn:aws:ecr:${region}:${accountId}:repository/${repo}`
-      const names = params.repositoryNames
-      if (Array.isArray(names) && names.length === 1)
-        return `arn:aws:ecr:${region}:${accountId}:repository/${String(names[0])}`
-      return '*'
-    }
-    case 'ecs': {
-      if (operation === 'RunTask') {
-        const td = s('taskDefinition') ?? ''
-        return td.startsWith('arn:') ? td : `arn:aws:ecs:${region}:${accountId}:task-definition/${td}`
-      }
-      if (operation === 'CreateCluster')
-        return `arn:aws:ecs:${region}:${accountId}:cluster/${s('clusterName') ?? 'default'}`
-      const cluster = s('cluster')
-      if (cluster)
-        return cluster.startsWith('arn:') ? cluster : `arn:aws:ecs:${region}:${accountId}:cluster/${cluster}`
-      return '*'
-    }
-    case 'iam': {
-      const role = s('RoleName')
-      return role ? `arn:aws:iam::${accountId}:role/${role}` : '*'
-    }
-    case 'logs': {
-      const group = s('logGroupName')
-      return group ? `arn:aws:logs:${region}:${accountId}:log-group:${group}` : '*'
-    }
-    default:
-      return '*'
-  }
+  return resourcesFor(service, operation, params, region, accountId)[0]!
 }

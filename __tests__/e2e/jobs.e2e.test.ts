@@ -1,0 +1,282 @@
+// One-off jobs and live services against the local AWS: wait-for stopped streams the job's log and fails on its
+// exit code, wait-for healthy waits for the URL to answer, and the timeouts stop what they should.
+import { DescribeTasksCommand, ECSClient, type Task } from '@aws-sdk/client-ecs'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DIST, ROOT, inputEnvironment, runAction, type ActionRun } from './harness.js'
+import { JOB_IMAGE, REGION, WEB_IMAGE, startStack, type Stack } from './stack.js'
+
+const CLUSTER = 'jobs-cluster'
+// Tasks run with --network host: these ports are reserved for this file.
+const WEB_PORT = 5200
+const UNHEALTHY_PORT = 5201
+
+let stack: Stack
+let ecs: ECSClient
+
+beforeAll(async () => {
+  stack = await startStack()
+  ecs = new ECSClient({
+    region: REGION,
+    endpoint: stack.aws.endpoint,
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' }
+  })
+})
+afterAll(async () => {
+  await stack?.aws.stop()
+})
+
+function jobInputs(environment: Record<string, string | number>, extra: Record<string, string> = {}) {
+  return {
+    repository: 'job',
+    image: JOB_IMAGE,
+    cluster: CLUSTER,
+    'wait-for': 'stopped',
+    timeout: '120',
+    environment: Object.entries(environment)
+      .map(([name, value]) => `${name}=${value}`)
+      .join('\n'),
+    ...extra
+  }
+}
+
+/** The lines of the step log a reader sees as the job's output: not workflow commands. */
+function logLines(stdout: string): string[] {
+  return stdout.split('\n').filter((line) => !line.startsWith('::'))
+}
+
+/** `line N` lines of the step log (after an optional label), as numbers, in the order they were printed. */
+function jobLineNumbers(stdout: string, label = ''): number[] {
+  const pattern = new RegExp(`^${label.replace(/[[\]]/g, '\\$&')}line (\\d+)$`)
+  return logLines(stdout).flatMap((line) => {
+    const match = pattern.exec(line)
+    return match ? [Number(match[1])] : []
+  })
+}
+
+const oneTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1)
+
+async function describeTask(taskArn: string): Promise<Task> {
+  const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [taskArn] }))
+  return tasks![0]!
+}
+
+/** Polls the local AWS until the task reaches the status (StopTask returns before the container is gone). */
+async function waitForStatus(taskArn: string, status: string, withinMs = 30_000): Promise<Task> {
+  const until = Date.now() + withinMs
+  for (;;) {
+    const task = await describeTask(taskArn)
+    if (task.lastStatus === status || Date.now() > until) return task
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
+async function stopTask(taskArn: string): Promise<ActionRun> {
+  const stop = await runAction({ mode: 'stop', cluster: CLUSTER, 'task-arn': taskArn }, { env: stack.env })
+  expect(stop.errors).toEqual([])
+  return stop
+}
+
+describe('wait-for stopped', () => {
+  test('a job exiting 3 fails the step with its exit code and stop reason, every line shown once', async () => {
+    const run = await runAction(jobInputs({ LINES: 5, EXIT_CODE: 3 }), { env: stack.env })
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain('The job failed with exit code 3')
+    expect(run.errors[0]).toContain(`${run.outputs['task-arn']} exited with code 3`)
+    expect(run.errors[0]).toContain('Essential container in task exited')
+    expect(run.outputs['exit-code']).toBe('3')
+    expect(jobLineNumbers(run.stdout)).toEqual(oneTo(5))
+    expect(run.post.exitCode).toBe(0)
+  })
+
+  test('a job exiting 0 succeeds with exit-code 0, its lines shown, and log links', async () => {
+    const run = await runAction(jobInputs({ LINES: 4, EXIT_CODE: 0 }), { env: stack.env })
+    expect(run.errors).toEqual([])
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['exit-code']).toBe('0')
+    expect(jobLineNumbers(run.stdout)).toEqual(oneTo(4))
+    // The stream is PREFIX/CONTAINER/TASK_ID, double-encoded in the console's fragment.
+    const taskId = run.outputs['task-arn']!.split('/').pop()!
+    expect(JSON.parse(run.outputs['logs']!)).toEqual([
+      `https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#logsV2:log-groups/log-group/` +
+        `$252Fecs$252Fjob/log-events/ecs$252Fjob$252F${taskId}`
+    ])
+    expect((await describeTask(run.outputs['task-arn']!)).lastStatus).toBe('STOPPED')
+  })
+
+  test('5,000 lines: each one exactly once and in order, the last ones included', async () => {
+    const run = await runAction(jobInputs({ LINES: 5000 }), { env: stack.env })
+    expect(run.errors).toEqual([])
+    const numbers = jobLineNumbers(run.stdout)
+    expect(numbers).toHaveLength(5000)
+    expect(numbers).toEqual(oneTo(5000))
+  })
+
+  test('lines reach the step log while the task still runs, not only when it stops', async () => {
+    // A step whose output is watched as it is written, which runAction (output at the end) cannot show.
+    const dir = mkdtempSync(join(tmpdir(), 'efd-jobs-'))
+    const files = {
+      GITHUB_OUTPUT: join(dir, 'output'),
+      GITHUB_STATE: join(dir, 'state'),
+      GITHUB_STEP_SUMMARY: join(dir, 'summary')
+    }
+    for (const file of Object.values(files)) writeFileSync(file, '')
+    const child = spawn(process.execPath, [DIST], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? dir,
+        GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+        ...(process.env['DOCKER_HOST'] ? { DOCKER_HOST: process.env['DOCKER_HOST'] } : {}),
+        ...stack.env,
+        ...files,
+        RUNNER_TEMP: dir,
+        ...inputEnvironment(jobInputs({ LINES: 3, SLEEP: 6 }))
+      },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    try {
+      let stdout = ''
+      const statusWhenLastLineShown = new Promise<string | undefined>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString()
+          const started = /^Started (arn:\S+)$/m.exec(stdout)
+          if (started && /^line 3$/m.test(stdout)) {
+            describeTask(started[1]!).then((task) => resolve(task.lastStatus), reject)
+          }
+        })
+        child.on('close', () => resolve(undefined))
+      })
+      expect(await statusWhenLastLineShown).toBe('RUNNING')
+      const exitCode = await new Promise<number | null>((resolve) => {
+        if (child.exitCode !== null) resolve(child.exitCode)
+        else child.on('close', resolve)
+      })
+      expect({ exitCode, stdout }).toMatchObject({ exitCode: 0 })
+      expect(jobLineNumbers(stdout)).toEqual(oneTo(3))
+    } finally {
+      child.kill()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  test('count 2: both tasks stream their own lines, labelled; exit-code is the non-zero one', async () => {
+    const run = await runAction(jobInputs({ LINES: 3, EXIT_CODE: 4 }, { count: '2' }), { env: stack.env })
+    expect(run.exitCode).toBe(1)
+    const taskArns = JSON.parse(run.outputs['task-arns']!) as string[]
+    expect(taskArns).toHaveLength(2)
+    for (const taskArn of taskArns) {
+      const label = `[${taskArn.split('/').pop()!.slice(0, 8)}] `
+      expect(jobLineNumbers(run.stdout, label)).toEqual(oneTo(3))
+      expect(run.errors[0]).toContain(`${taskArn} exited with code 4`)
+    }
+    expect(jobLineNumbers(run.stdout)).toEqual([])
+    expect(run.outputs['exit-code']).toBe('4')
+    expect(JSON.parse(run.outputs['logs']!)).toHaveLength(2)
+  })
+
+  test('a job that outlives the timeout is stopped by the action, and the step says so', async () => {
+    const started = Date.now()
+    const run = await runAction(jobInputs({ LINES: 2, SLEEP: 'forever' }, { timeout: '5' }), {
+      env: stack.env
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toContain('Timed out waiting for the task(s) to be STOPPED')
+    const taskArn = run.outputs['task-arn']!
+    expect(taskArn).toMatch(/:task\/jobs-cluster\//)
+    expect(run.stdout).toContain(`Stopped ${taskArn}`)
+    expect(jobLineNumbers(run.stdout)).toEqual(oneTo(2))
+    expect(run.outputs['exit-code']).toBeUndefined()
+    const task = await waitForStatus(taskArn, 'STOPPED')
+    expect(task).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'UserInitiated' })
+    expect(task.stoppedReason).toContain('timeout')
+    expect(Date.now() - started).toBeLessThan(60_000)
+  })
+
+  test('with stop-on-timeout false the job keeps running after the step fails', async () => {
+    const run = await runAction(
+      jobInputs({ LINES: 1, SLEEP: 'forever' }, { timeout: '5', 'stop-on-timeout': 'false' }),
+      { env: stack.env }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toContain('Timed out waiting for the task(s) to be STOPPED')
+    expect(run.stdout).not.toContain('Stopped arn:')
+    const taskArn = run.outputs['task-arn']!
+    expect((await describeTask(taskArn)).lastStatus).toBe('RUNNING')
+    await stopTask(taskArn)
+    expect((await waitForStatus(taskArn, 'STOPPED')).lastStatus).toBe('STOPPED')
+  })
+})
+
+describe('wait-for healthy', () => {
+  const webInputs = (port: number, extra: Record<string, string>) => ({
+    repository: 'web',
+    image: WEB_IMAGE,
+    cluster: CLUSTER,
+    port: String(port),
+    environment: `PORT=${port}`,
+    'wait-for': 'healthy',
+    ...extra
+  })
+
+  test('succeeds once the health path answers, and the url serves the app', async () => {
+    const run = await runAction(webInputs(WEB_PORT, { 'health-path': '/health', timeout: '60' }), {
+      env: stack.env
+    })
+    try {
+      expect(run.errors).toEqual([])
+      expect(run.outputs['url']).toBe(`http://${run.outputs['public-ip']}:${WEB_PORT}`)
+      expect(run.stdout).toContain(`${run.outputs['url']}/health answered HTTP 200`)
+      const health = await fetch(`${run.outputs['url']}/health`)
+      expect(health.status).toBe(200)
+      expect(await health.text()).toBe('ok\n')
+    } finally {
+      if (run.outputs['task-arn']) await stopTask(run.outputs['task-arn'])
+    }
+  })
+
+  test('a path that never answers 2xx fails within the timeout, naming the URL, the status and the task', async () => {
+    const timeoutSeconds = 8
+    const started = Date.now()
+    const run = await runAction(
+      webInputs(UNHEALTHY_PORT, { 'health-path': '/nope', timeout: String(timeoutSeconds) }),
+      { env: stack.env }
+    )
+    const stepMs = Date.now() - started
+    const taskArn = run.outputs['task-arn']!
+    try {
+      expect(run.exitCode).toBe(1)
+      const message = run.errors[0]!
+      const url = `http://${run.outputs['public-ip']}:${UNHEALTHY_PORT}/nope`
+      expect(message).toContain(`${url} did not answer 2xx or 3xx before the timeout`)
+      expect(message).toContain('last: HTTP 404')
+      expect(message).toContain(`${taskArn}: RUNNING`)
+      // busybox httpd -v logs each request: the last log lines show the app saw them.
+      expect(message).toMatch(/Last log lines:\n.*response:404/)
+      // The push and RunTask come before the timeout starts; the wait itself ends on time.
+      expect(stepMs).toBeGreaterThan(timeoutSeconds * 1000)
+      expect(stepMs).toBeLessThan((timeoutSeconds + 15) * 1000)
+    } finally {
+      if (taskArn) await stopTask(taskArn)
+    }
+  })
+})
+
+test('wait-for none returns after RunTask with task-arn set and public-ip empty, and says why', async () => {
+  stack.aws.clearCalls()
+  const run = await runAction(jobInputs({ LINES: 1 }, { 'wait-for': 'none' }), { env: stack.env })
+  expect(run.errors).toEqual([])
+  expect(run.outputs['task-arn']).toMatch(/:task\/jobs-cluster\//)
+  expect(run.outputs['public-ip']).toBe('')
+  expect(run.outputs['exit-code']).toBeUndefined()
+  expect(run.stdout).toContain('wait-for is none: the public IP is not known yet')
+  // The step never looked at the task after starting it.
+  const operations = stack.aws.calls().map((call) => call.operation)
+  expect(operations).toContain('RunTask')
+  expect(operations).not.toContain('DescribeTasks')
+  expect(operations).not.toContain('GetLogEvents')
+  expect((await waitForStatus(run.outputs['task-arn']!, 'STOPPED')).lastStatus).toBe('STOPPED')
+})

@@ -1,0 +1,156 @@
+import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam'
+import { mockClient } from 'aws-sdk-client-mock'
+import { ActionError } from '../src/errors.js'
+import {
+  ECS_TASKS_TRUST_POLICY,
+  ensureExecutionRole,
+  executionRolePolicyArn,
+  isRoleArn,
+  resolveTaskRole,
+  roleName
+} from '../src/iam.js'
+
+const iam = mockClient(IAMClient)
+const client = new IAMClient({ region: 'us-east-1' })
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole'
+const role = (Arn: string) => ({
+  Role: { Arn, RoleName: roleName(Arn), Path: '/', RoleId: 'AROA', CreateDate: new Date(0) }
+})
+const awsError = (name: string) => Object.assign(new Error(`${name} message`), { name })
+const options = { role: 'ecsTaskExecutionRole', create: true, tags: [{ key: 'team', value: 'data' }] }
+
+beforeEach(() => iam.reset())
+
+describe('ensureExecutionRole', () => {
+  test('a role ARN is used as given, without any IAM call', async () => {
+    const arn = 'arn:aws:iam::123456789012:role/path/to/deployer'
+    expect(await ensureExecutionRole(client, { ...options, role: arn })).toEqual({
+      roleArn: arn,
+      created: false
+    })
+    expect(iam.calls()).toHaveLength(0)
+  })
+
+  test('finds a role by name and changes nothing', async () => {
+    iam.on(GetRoleCommand).resolves(role(ROLE_ARN))
+    expect(await ensureExecutionRole(client, options)).toEqual({ roleArn: ROLE_ARN, created: false })
+    expect(iam.commandCalls(GetRoleCommand)[0]!.args[0].input).toEqual({ RoleName: 'ecsTaskExecutionRole' })
+    expect(iam.commandCalls(CreateRoleCommand)).toHaveLength(0)
+    expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(0)
+  })
+
+  test('creates a missing role trusted by ECS tasks, tagged, with the managed execution policy', async () => {
+    iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
+    iam.on(CreateRoleCommand).resolves(role(ROLE_ARN))
+    iam.on(AttachRolePolicyCommand).resolves({})
+    expect(await ensureExecutionRole(client, options)).toEqual({ roleArn: ROLE_ARN, created: true })
+    const create = iam.commandCalls(CreateRoleCommand)[0]!.args[0].input
+    expect(create).toEqual({
+      RoleName: 'ecsTaskExecutionRole',
+      AssumeRolePolicyDocument: JSON.stringify(ECS_TASKS_TRUST_POLICY),
+      Description: 'ECS task execution role created by ecs-fargate-deploy',
+      Tags: [{ Key: 'team', Value: 'data' }]
+    })
+    expect(JSON.parse(create.AssumeRolePolicyDocument!)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }
+      ]
+    })
+    expect(iam.commandCalls(AttachRolePolicyCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        RoleName: 'ecsTaskExecutionRole',
+        PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'
+      }
+    ])
+  })
+
+  test('attaches the policy of the partition given', async () => {
+    iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
+    iam.on(CreateRoleCommand).resolves(role('arn:aws-cn:iam::123456789012:role/ecsTaskExecutionRole'))
+    await ensureExecutionRole(client, { ...options, partition: 'aws-cn' })
+    expect(iam.commandCalls(AttachRolePolicyCommand)[0]!.args[0].input.PolicyArn).toBe(
+      'arn:aws-cn:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'
+    )
+  })
+
+  test('with create-execution-role false, a missing role fails naming the input to change', async () => {
+    iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
+    const error = (await ensureExecutionRole(client, { ...options, create: false }).catch(
+      (e: unknown) => e
+    )) as ActionError
+    expect(error).toBeInstanceOf(ActionError)
+    expect(error.message).toBe(
+      "Execution role 'ecsTaskExecutionRole' does not exist and create-execution-role is false"
+    )
+    expect(error.hint).toContain('set create-execution-role: true')
+    expect(error.hint).toContain('execution-role')
+    expect(iam.commandCalls(CreateRoleCommand)).toHaveLength(0)
+  })
+
+  test('a concurrent job creating the role first: looks it up again and still attaches the policy', async () => {
+    iam.on(GetRoleCommand).rejectsOnce(awsError('NoSuchEntityException')).resolves(role(ROLE_ARN))
+    iam.on(CreateRoleCommand).rejects(awsError('EntityAlreadyExistsException'))
+    iam.on(AttachRolePolicyCommand).resolves({})
+    expect(await ensureExecutionRole(client, options)).toEqual({ roleArn: ROLE_ARN, created: true })
+    expect(iam.commandCalls(GetRoleCommand)).toHaveLength(2)
+    // Attaching is idempotent; the other job may not have attached it yet.
+    expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(1)
+  })
+
+  test('other errors pass through unchanged', async () => {
+    iam.on(GetRoleCommand).rejects(awsError('AccessDenied'))
+    await expect(ensureExecutionRole(client, options)).rejects.toThrow('AccessDenied message')
+    iam.reset()
+    iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
+    iam.on(CreateRoleCommand).rejects(awsError('LimitExceededException'))
+    await expect(ensureExecutionRole(client, options)).rejects.toThrow('LimitExceededException message')
+    expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(0)
+  })
+})
+
+describe('resolveTaskRole', () => {
+  test('no task role: undefined, without any call', async () => {
+    expect(await resolveTaskRole(client, undefined)).toBeUndefined()
+    expect(await resolveTaskRole(client, '')).toBe('')
+    expect(iam.calls()).toHaveLength(0)
+  })
+
+  test('a role ARN is used as given', async () => {
+    const arn = 'arn:aws:iam::123456789012:role/app'
+    expect(await resolveTaskRole(client, arn)).toBe(arn)
+    expect(iam.calls()).toHaveLength(0)
+  })
+
+  test('a role name is resolved to its ARN', async () => {
+    iam.on(GetRoleCommand).resolves(role('arn:aws:iam::123456789012:role/team/app'))
+    expect(await resolveTaskRole(client, 'app')).toBe('arn:aws:iam::123456789012:role/team/app')
+    expect(iam.commandCalls(GetRoleCommand)[0]!.args[0].input).toEqual({ RoleName: 'app' })
+  })
+
+  test('a missing task role is never created: it fails naming the input', async () => {
+    iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
+    const error = (await resolveTaskRole(client, 'app').catch((e: unknown) => e)) as ActionError
+    expect(error).toBeInstanceOf(ActionError)
+    expect(error.message).toBe("Task role 'app' does not exist")
+    expect(error.hint).toContain('task-role')
+    expect(iam.commandCalls(CreateRoleCommand)).toHaveLength(0)
+  })
+})
+
+describe('role names', () => {
+  test.each([
+    ['ecsTaskExecutionRole', false, 'ecsTaskExecutionRole'],
+    ['arn:aws:iam::123456789012:role/ecsTaskExecutionRole', true, 'ecsTaskExecutionRole'],
+    ['arn:aws:iam::123456789012:role/service-role/a/b/deployer', true, 'deployer']
+  ])('%s: is an ARN %s, name %s', (given, arn, name) => {
+    expect(isRoleArn(given)).toBe(arn)
+    expect(roleName(given)).toBe(name)
+  })
+
+  test('executionRolePolicyArn defaults to the aws partition', () => {
+    expect(executionRolePolicyArn()).toBe(
+      'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'
+    )
+  })
+})
