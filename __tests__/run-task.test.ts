@@ -86,6 +86,58 @@ describe('runTasks', () => {
   })
 })
 
+describe('runTasks and a role created moments ago', () => {
+  const notYet = (): Error =>
+    Object.assign(
+      new Error(
+        "ECS was unable to assume the role 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole' that was provided for this task."
+      ),
+      { name: 'InvalidParameterException' }
+    )
+
+  test('retries while ECS cannot assume a role this run created, keeping the idempotency token', async () => {
+    ecs
+      .on(RunTaskCommand)
+      .rejectsOnce(notYet())
+      .rejectsOnce(notYet())
+      .resolves({ tasks: [task('PROVISIONING')] })
+    const clock = new FakeClock()
+    const result = await runTasks(client, { clientToken: 'tok' } as never, { newRole: true, clock })
+    expect(result.tasks).toHaveLength(1)
+    expect(clock.sleeps).toEqual([2000, 4000])
+    expect(ecs.commandCalls(RunTaskCommand).map((call) => call.args[0].input.clientToken)).toEqual([
+      'tok',
+      'tok',
+      'tok'
+    ])
+  })
+
+  test('gives up after the retries, with ECS own message', async () => {
+    ecs.on(RunTaskCommand).rejects(notYet())
+    const clock = new FakeClock()
+    await expect(runTasks(client, {} as never, { newRole: true, clock, roleRetries: 2 })).rejects.toThrow(
+      'ECS was unable to assume the role'
+    )
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(3)
+  })
+
+  test('does not retry for a role that existed before (a real trust problem) or another error', async () => {
+    ecs.on(RunTaskCommand).rejects(notYet())
+    await expect(runTasks(client, {} as never, { clock: new FakeClock() })).rejects.toThrow(
+      'unable to assume'
+    )
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(1)
+    ecs.reset()
+    ecs
+      .on(RunTaskCommand)
+      .rejects(Object.assign(new Error('No Container Instances'), { name: 'InvalidParameterException' }))
+    await expect(runTasks(client, {} as never, { newRole: true, clock: new FakeClock() })).rejects.toThrow(
+      'No Container Instances'
+    )
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(1)
+  })
+})
+
 describe('task helpers', () => {
   const withEni: Task = {
     taskArn: ARN,

@@ -1,12 +1,10 @@
 // The demo: the bundled action deploys examples/web to the local AWS (a real registry, real containers),
 // prints the URL and what it serves, then tears it down with mode: stop. Run through `npm run demo`,
 // which makes sure a Docker engine answers first.
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { inputEnvironment, parseFileCommands, ROOT, DIST } from '../__tests__/e2e/harness.js'
+import { ROOT, runAction } from '../__tests__/e2e/harness.js'
 import { startLocalAws } from '../local-aws/src/index.js'
 
 const run = promisify(execFile)
@@ -17,40 +15,24 @@ function say(line: string): void {
   process.stdout.write(`\n\x1b[1m== ${line}\x1b[0m\n`)
 }
 
-/** Runs one step of the action as the runner would, showing its log as it goes; returns its outputs. */
+/** Runs one step of the action as the runner would (then its post step), showing its log as it goes. */
 async function step(
   label: string,
   inputs: Record<string, string>,
   env: Record<string, string>
 ): Promise<Record<string, string>> {
-  const dir = mkdtempSync(join(tmpdir(), 'efd-demo-'))
-  const files = {
-    GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_STATE: join(dir, 'state'),
-    GITHUB_STEP_SUMMARY: join(dir, 'summary')
-  }
-  for (const file of Object.values(files)) writeFileSync(file, '')
-  const runStep = async (extra: Record<string, string>): Promise<number> => {
-    const child = spawn(process.execPath, [DIST], {
-      env: { ...process.env, ...env, ...inputEnvironment(inputs), ...files, RUNNER_TEMP: dir, ...extra },
-      stdio: ['ignore', 'pipe', 'inherit']
-    })
-    child.stdout.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) process.stdout.write(`   ${line}\n`)
-    })
-    return new Promise((done) => child.on('close', (code) => done(code ?? 1)))
-  }
-  try {
-    say(label)
-    const code = await runStep({})
-    const state = parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8'))
-    say(`${label}: post step`)
-    await runStep(Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value])))
-    if (code !== 0) throw new Error(`${label} failed (exit ${code})`)
-    return parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8'))
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  const indent = (text: string): string =>
+    text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => `   ${line}\n`)
+      .join('')
+  say(label)
+  const run = await runAction(inputs, { env, onStdout: (chunk) => process.stdout.write(indent(chunk)) })
+  say(`${label}: post step`)
+  process.stdout.write(indent(run.post.stdout))
+  if (run.exitCode !== 0) throw new Error(`${label} failed (exit ${run.exitCode}): ${run.errors.join('; ')}`)
+  return run.outputs
 }
 
 async function main(): Promise<void> {

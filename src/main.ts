@@ -1,86 +1,32 @@
 // Runs the mode the inputs ask for, and turns every failure into one clear message.
 import * as core from '@actions/core'
 import { tmpdir } from 'node:os'
+import type { GitHubDeployment } from './deployments.js'
 import { createDockerConfigDir } from './docker.js'
 import { explainError, formatActionError, scopeFor } from './errors.js'
 import { createCommandRunner } from './exec.js'
-import type { GitHubDeployment } from './deployments.js'
 import type { Inputs } from './inputs.js'
-import { coreReporter, writeDeploySummary, writeFailureSummary, writeStopSummary } from './report.js'
+import {
+  coreReporter,
+  writeDeploySummary,
+  writeFailureSummary,
+  writeStopSummary,
+  type Reporter
+} from './report.js'
 
 export async function run(inputs: Inputs): Promise<void> {
   const reporter = coreReporter()
-  let deployment: GitHubDeployment | undefined
+  // Set while a GitHub deployment is in progress, so that a failure marks it failed.
+  const github: { deployment?: GitHubDeployment } = {}
   try {
-    if (inputs.mode === 'deploy') {
-      const [{ createDeployClients }, { deploy }] = await Promise.all([
-        import('./clients.js'),
-        import('./deploy.js')
-      ])
-      if (inputs.environmentName) {
-        // First, so a token without deployments write fails the step before anything is pushed or run.
-        const { startGitHubDeployment } = await import('./deployments.js')
-        deployment = await startGitHubDeployment(inputs)
-      }
-      const dockerConfigDir = createDockerConfigDir(process.env['RUNNER_TEMP'] || tmpdir())
-      core.saveState('dockerConfigDir', dockerConfigDir)
-      const result = await deploy(inputs, {
-        clients: await createDeployClients(inputs.region),
-        runner: createCommandRunner(),
-        reporter,
-        dockerConfigDir,
-        onLogin: (registryHost) => core.saveState('registryHost', registryHost)
-      })
-      await writeDeploySummary(inputs.region, result)
-      const url = result.tasks[0]?.url
-      if (url) core.notice(`Serving at ${url}`, { title: 'ecs-fargate-deploy' })
-      await deployment?.succeed(url)
-    } else if (inputs.mode === 'stop') {
-      const [{ createStopClients }, { stopTasks }] = await Promise.all([
-        import('./clients.js'),
-        import('./stop.js')
-      ])
-      const { ecs } = await createStopClients(inputs.region)
-      const result = await stopTasks(ecs, {
-        cluster: inputs.cluster,
-        taskArns: inputs.taskArns,
-        family: inputs.family,
-        startedBy: inputs.startedBy,
-        deadline: Date.now() + inputs.timeoutSeconds * 1000,
-        log: (message) => core.info(message)
-      })
-      core.setOutput('stopped-task-arns', JSON.stringify(result.stopped))
-      await writeStopSummary(inputs.region, inputs.cluster, result)
-      if (inputs.environmentName) {
-        const { deactivateGitHubEnvironment } = await import('./deployments.js')
-        const deactivated = await deactivateGitHubEnvironment(inputs)
-        core.info(
-          `GitHub environment ${inputs.environmentName}: ${deactivated.length} deployment(s) marked inactive`
-        )
-      }
-    } else {
-      const [{ createStsClient }, { runPermissionsMode }] = await Promise.all([
-        import('./clients.js'),
-        import('./permissions-mode.js')
-      ])
-      await runPermissionsMode(inputs, {
-        getAccountId: async () => {
-          const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts')
-          const sts = await createStsClient(inputs.region)
-          return (await sts.send(new GetCallerIdentityCommand({}))).Account
-        },
-        setOutput: (name, value) => core.setOutput(name, value),
-        writeSummary: async (markdown) => {
-          await core.summary.addRaw(markdown, true).write()
-        },
-        info: (message) => core.info(message)
-      })
-    }
+    if (inputs.mode === 'deploy') await runDeploy(inputs, reporter, github)
+    else if (inputs.mode === 'stop') await runStop(inputs)
+    else await runPermissions(inputs)
   } catch (error) {
     const explained = explainError(error, scopeFor(inputs))
     core.setFailed(formatActionError(explained))
     try {
-      await deployment?.fail(explained.summary)
+      await github.deployment?.fail(explained.summary)
     } catch (statusError) {
       core.warning(`Could not mark the GitHub deployment failed: ${formatActionError(statusError)}`)
     }
@@ -94,4 +40,84 @@ export async function run(inputs: Inputs): Promise<void> {
       // A summary that cannot be written must not hide the failure itself.
     }
   }
+}
+
+async function runDeploy(
+  inputs: Inputs,
+  reporter: Reporter,
+  github: { deployment?: GitHubDeployment }
+): Promise<void> {
+  const [{ createDeployClients }, { deploy }] = await Promise.all([
+    import('./clients.js'),
+    import('./deploy.js')
+  ])
+  if (inputs.environmentName) {
+    // First, so a token without deployments write fails the step before anything is pushed or run.
+    const { startGitHubDeployment } = await import('./deployments.js')
+    github.deployment = await startGitHubDeployment(inputs)
+  }
+  const dockerConfigDir = createDockerConfigDir(process.env['RUNNER_TEMP'] || tmpdir())
+  core.saveState('dockerConfigDir', dockerConfigDir)
+  const result = await deploy(inputs, {
+    clients: await createDeployClients(inputs.region),
+    runner: createCommandRunner(),
+    reporter,
+    dockerConfigDir,
+    onLogin: (registryHost) => core.saveState('registryHost', registryHost)
+  })
+  await writeDeploySummary(inputs.region, result)
+  const url = result.tasks[0]?.url
+  if (url) core.notice(`Serving at ${url}`, { title: 'ecs-fargate-deploy' })
+  // The deploy succeeded: a status that cannot be recorded is worth a warning, not a failed step.
+  const deployment = github.deployment
+  github.deployment = undefined
+  try {
+    await deployment?.succeed(url)
+  } catch (statusError) {
+    core.warning(`Could not mark the GitHub deployment successful: ${formatActionError(statusError)}`)
+  }
+}
+
+async function runStop(inputs: Inputs): Promise<void> {
+  const [{ createStopClients }, { stopTasks }] = await Promise.all([
+    import('./clients.js'),
+    import('./stop.js')
+  ])
+  const { ecs } = await createStopClients(inputs.region)
+  const result = await stopTasks(ecs, {
+    cluster: inputs.cluster,
+    taskArns: inputs.taskArns,
+    family: inputs.family,
+    startedBy: inputs.startedBy,
+    deadline: Date.now() + inputs.timeoutSeconds * 1000,
+    log: (message) => core.info(message)
+  })
+  core.setOutput('stopped-task-arns', JSON.stringify(result.stopped))
+  await writeStopSummary(inputs.region, inputs.cluster, result)
+  if (inputs.environmentName) {
+    const { deactivateGitHubEnvironment } = await import('./deployments.js')
+    const deactivated = await deactivateGitHubEnvironment(inputs)
+    core.info(
+      `GitHub environment ${inputs.environmentName}: ${deactivated.length} deployment(s) marked inactive`
+    )
+  }
+}
+
+async function runPermissions(inputs: Inputs): Promise<void> {
+  const [{ createStsClient }, { runPermissionsMode }] = await Promise.all([
+    import('./clients.js'),
+    import('./permissions-mode.js')
+  ])
+  await runPermissionsMode(inputs, {
+    getAccountId: async () => {
+      const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts')
+      const sts = await createStsClient(inputs.region)
+      return (await sts.send(new GetCallerIdentityCommand({}))).Account
+    },
+    setOutput: (name, value) => core.setOutput(name, value),
+    writeSummary: async (markdown) => {
+      await core.summary.addRaw(markdown, true).write()
+    },
+    info: (message) => core.info(message)
+  })
 }

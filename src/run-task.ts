@@ -61,9 +61,37 @@ export interface RunResult {
   failures: Failure[]
 }
 
+/** ECS's answer when it cannot assume a role yet: IAM is eventually consistent, and a new role takes seconds. */
+const ROLE_NOT_ASSUMABLE = /unable to assume the role/i
+
+export interface RunOptions {
+  /** The execution role was created by this run: retry while ECS cannot assume it yet. */
+  newRole?: boolean
+  clock?: Clock
+  /** How many times to retry a role ECS cannot assume yet, waiting 2, 4, 6… s in between. */
+  roleRetries?: number
+}
+
 /** Runs the tasks; fails only when none started (a partial start is reported by the caller after outputs). */
-export async function runTasks(ecs: ECSClient, input: RunTaskCommandInput): Promise<RunResult> {
-  const { tasks = [], failures = [] } = await ecs.send(new RunTaskCommand(input))
+export async function runTasks(
+  ecs: ECSClient,
+  input: RunTaskCommandInput,
+  options: RunOptions = {}
+): Promise<RunResult> {
+  const clock = options.clock ?? systemClock
+  const retries = options.newRole ? (options.roleRetries ?? 5) : 0
+  let answer
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // The same clientToken on a retry: a RunTask that was rejected started nothing to duplicate.
+      answer = await ecs.send(new RunTaskCommand(input))
+      break
+    } catch (error) {
+      if (attempt > retries || !ROLE_NOT_ASSUMABLE.test((error as Error).message)) throw error
+      await clock.sleep(2000 * attempt)
+    }
+  }
+  const { tasks = [], failures = [] } = answer
   if (tasks.length === 0) {
     throw new ActionError(`RunTask started no task${failures.length > 0 ? '' : ' and reported no failure'}`, {
       details: failures.length > 0 ? describeRunTaskFailures(failures) : undefined

@@ -63,6 +63,8 @@ export interface RunOptions {
   node?: string
   /** Skip the post step (to inspect state in between). */
   skipPost?: boolean
+  /** Sees the main step's stdout as it is written (what a user watching the live log sees). */
+  onStdout?: (chunk: string) => void
 }
 
 /** The environment the runner gives an action: every input, with action.yml's default where not given. */
@@ -84,7 +86,8 @@ async function runStep(
   node: string,
   dir: string,
   label: string,
-  runnerTemp: string
+  runnerTemp: string,
+  onStdout?: (chunk: string) => void
 ): Promise<StepResult> {
   const files = {
     GITHUB_OUTPUT: join(dir, `${label}-output`),
@@ -99,7 +102,10 @@ async function runStep(
   })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+    onStdout?.(chunk.toString())
+  })
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const exitCode = await new Promise<number>((done) => child.on('close', (code) => done(code ?? -1)))
   const errors = [...stdout.matchAll(/^::error(?: [^:]*)?::(.*)$/gm)].map((match) =>
@@ -130,7 +136,14 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     ...options.env
   }
   try {
-    const main = await runStep({ ...base, ...inputEnvironment(inputs) }, node, dir, 'main', runnerTemp)
+    const main = await runStep(
+      { ...base, ...inputEnvironment(inputs) },
+      node,
+      dir,
+      'main',
+      runnerTemp,
+      options.onStdout
+    )
     const stateEnv = Object.fromEntries(
       Object.entries(main.state).map(([name, value]) => [`STATE_${name}`, value])
     )

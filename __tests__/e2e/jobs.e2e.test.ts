@@ -1,11 +1,7 @@
 // One-off jobs and live services against the local AWS: wait-for stopped streams the job's log and fails on its
 // exit code, wait-for healthy waits for the URL to answer, and the timeouts stop what they should.
 import { DescribeTasksCommand, ECSClient, type Task } from '@aws-sdk/client-ecs'
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { DIST, ROOT, inputEnvironment, runAction, type ActionRun } from './harness.js'
+import { runAction, type ActionRun } from './harness.js'
 import { JOB_IMAGE, REGION, WEB_IMAGE, startStack, type Stack } from './stack.js'
 
 const CLUSTER = 'jobs-cluster'
@@ -116,51 +112,22 @@ describe('wait-for stopped', () => {
   })
 
   test('lines reach the step log while the task still runs, not only when it stops', async () => {
-    // A step whose output is watched as it is written, which runAction (output at the end) cannot show.
-    const dir = mkdtempSync(join(tmpdir(), 'efd-jobs-'))
-    const files = {
-      GITHUB_OUTPUT: join(dir, 'output'),
-      GITHUB_STATE: join(dir, 'state'),
-      GITHUB_STEP_SUMMARY: join(dir, 'summary')
-    }
-    for (const file of Object.values(files)) writeFileSync(file, '')
-    const child = spawn(process.execPath, [DIST], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        HOME: process.env['HOME'] ?? dir,
-        GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-        ...(process.env['DOCKER_HOST'] ? { DOCKER_HOST: process.env['DOCKER_HOST'] } : {}),
-        ...stack.env,
-        ...files,
-        RUNNER_TEMP: dir,
-        ...inputEnvironment(jobInputs({ LINES: 3, SLEEP: 6 }))
-      },
-      stdio: ['ignore', 'pipe', 'pipe']
+    // The job sleeps 6 s after its last line: when that line shows in the live log, the task must still run.
+    let stdout = ''
+    let statusWhenLastLineShown: Promise<string | undefined> | undefined
+    const run = await runAction(jobInputs({ LINES: 3, SLEEP: 6 }), {
+      env: stack.env,
+      onStdout: (chunk) => {
+        stdout += chunk
+        const started = /^Started (arn:\S+)$/m.exec(stdout)
+        if (!statusWhenLastLineShown && started && /^line 3$/m.test(stdout)) {
+          statusWhenLastLineShown = describeTask(started[1]!).then((task) => task.lastStatus)
+        }
+      }
     })
-    try {
-      let stdout = ''
-      const statusWhenLastLineShown = new Promise<string | undefined>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString()
-          const started = /^Started (arn:\S+)$/m.exec(stdout)
-          if (started && /^line 3$/m.test(stdout)) {
-            describeTask(started[1]!).then((task) => resolve(task.lastStatus), reject)
-          }
-        })
-        child.on('close', () => resolve(undefined))
-      })
-      expect(await statusWhenLastLineShown).toBe('RUNNING')
-      const exitCode = await new Promise<number | null>((resolve) => {
-        if (child.exitCode !== null) resolve(child.exitCode)
-        else child.on('close', resolve)
-      })
-      expect({ exitCode, stdout }).toMatchObject({ exitCode: 0 })
-      expect(jobLineNumbers(stdout)).toEqual(oneTo(3))
-    } finally {
-      child.kill()
-      rmSync(dir, { recursive: true, force: true })
-    }
+    expect(run.exitCode).toBe(0)
+    expect(await statusWhenLastLineShown).toBe('RUNNING')
+    expect(jobLineNumbers(run.stdout)).toEqual(oneTo(3))
   })
 
   test('count 2: both tasks stream their own lines, labelled; exit-code is the non-zero one', async () => {
