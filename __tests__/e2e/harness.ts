@@ -1,7 +1,7 @@
 // Runs the bundled action the way the GitHub runner does: INPUT_* variables (with action.yml's defaults),
 // GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files, then the post step with the saved state.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -30,8 +30,9 @@ export interface StepResult {
 
 export interface ActionRun extends StepResult {
   post: StepResult
-  /** RUNNER_TEMP of the run, kept so tests can see what the post step cleaned up. */
+  /** RUNNER_TEMP of the run (removed afterwards) and what was left in it after the post step. */
   runnerTemp: string
+  runnerTempLeft: string[]
 }
 
 /** Reads a runner file-command file: `name=value` lines and `name<<DELIMITER` heredocs. */
@@ -150,8 +151,9 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     const post = options.skipPost
       ? { exitCode: 0, stdout: '', stderr: '', outputs: {}, state: {}, summary: '', errors: [] }
       : await runStep({ ...base, ...inputEnvironment(inputs), ...stateEnv }, node, dir, 'post', runnerTemp)
-    return { ...main, post, runnerTemp }
+    return { ...main, post, runnerTemp, runnerTempLeft: readdirSync(runnerTemp) }
   } finally {
     rmSync(dir, { recursive: true, force: true })
+    rmSync(runnerTemp, { recursive: true, force: true })
   }
 }
