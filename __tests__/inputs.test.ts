@@ -175,6 +175,7 @@ describe('parseInputs', () => {
     [{ repository: 'myapp', 'task-arn': TASK_ARN }, 'task-arn: is only used with mode stop'],
     [{ mode: 'stop', 'task-arn': 'not-a-task' }, "task-arn: 'not-a-task' is not an ECS task ARN or task ID"],
     [{ mode: 'stop', 'task-arn': '["a", ' }, 'task-arn: must be a JSON array of strings'],
+    [{ mode: 'stop' }, 'task-arn: is empty, so mode stop needs family (or repository)'],
     [
       { repository: 'myapp', 'task-definition': 'missing.json' },
       "task-definition: cannot read 'missing.json'"
@@ -210,6 +211,14 @@ describe('parseInputs', () => {
     expect(() => noRegion('deploy')).toThrow(/region: is not set/)
     expect(() => noRegion('stop')).toThrow(/region: is not set/)
     expect(noRegion('permissions')).toMatchObject({ mode: 'permissions', region: '' })
+  })
+
+  test('stop mode without task-arn finds tasks by the family, from family or repository', () => {
+    expect(parse({ mode: 'stop', repository: 'team/web' })).toMatchObject({
+      family: 'team-web',
+      taskArns: []
+    })
+    expect(parse({ mode: 'stop', family: 'web' })).toMatchObject({ family: 'web', taskArns: [] })
   })
 
   test('stop mode needs no repository and takes task ARNs as lines or a JSON array', () => {

@@ -106,7 +106,7 @@ const VARIANTS: Array<[string, Record<string, string>]> = [
     }
   ],
   ['wait-for stopped', { 'wait-for': 'stopped', 'task-role': 'app-role' }],
-  ['stop', { mode: 'stop', repository: '' }],
+  ['stop', { mode: 'stop', repository: '', family: 'myapp' }],
   ['permissions', { mode: 'permissions', region: '' }],
   ['China', { region: 'cn-north-1', 'wait-for': 'none' }]
 ]
@@ -206,7 +206,7 @@ describe('policyFor scoping rules', () => {
   })
 
   test('stop mode has only what stop needs', () => {
-    const policy = policyFor(inputsWith({ mode: 'stop', repository: '' }), ACCOUNT)
+    const policy = policyFor(inputsWith({ mode: 'stop', repository: '', family: 'myapp' }), ACCOUNT)
     expect([...actionsOf(policy)].sort()).toEqual(['ecs:DescribeTasks', 'ecs:ListTasks', 'ecs:StopTask'])
     expect(grantsOf(policy, 'ecs:StopTask')[0]!.Resource).toEqual([
       'arn:aws:ecs:eu-west-1:123456789012:task/default/*'

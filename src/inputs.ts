@@ -417,6 +417,10 @@ export function parseInputs(get: (name: string) => string, context: ParseContext
     }
   }
   if (taskArns.length > 0 && mode !== 'stop') r.fail('task-arn', 'is only used with mode stop')
+  // Without a family, stop mode would stop every task the action ever started in the cluster.
+  if (mode === 'stop' && taskArnText === '' && family === '') {
+    r.fail('task-arn', 'is empty, so mode stop needs family (or repository) to know which tasks to stop')
+  }
 
   const inputs: Inputs = {
     mode,
