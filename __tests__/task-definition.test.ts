@@ -183,9 +183,11 @@ describe('canonicalTaskDefinition', () => {
     compatibilities: ['EC2', 'FARGATE'],
     requiresAttributes: [{ name: 'com.amazonaws.ecs.capability.logging-driver.awslogs' }],
     registeredAt: new Date(),
+    enableFaultInjection: false,
     containerDefinitions: rendered.containerDefinitions!.map((container) => ({
       ...container,
       cpu: 0,
+      versionConsistency: 'enabled',
       mountPoints: [],
       volumesFrom: [],
       systemControls: [],

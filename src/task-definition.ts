@@ -109,9 +109,12 @@ export function canonicalTaskDefinition(
 ): string {
   const copy: Record<string, unknown> = { ...definition }
   for (const key of DESCRIBE_ONLY) delete copy[key]
+  // Defaults ECS reports on a revision though nobody asked for them.
+  if (copy['enableFaultInjection'] === false) delete copy['enableFaultInjection']
   copy['containerDefinitions'] = (definition.containerDefinitions ?? []).map((container) => {
     const c: Record<string, unknown> = { essential: true, ...container }
     if (c['cpu'] === 0) delete c['cpu']
+    if (c['versionConsistency'] === 'enabled') delete c['versionConsistency']
     c['portMappings'] = (container.portMappings ?? []).map((mapping) => ({
       ...mapping,
       hostPort: mapping.hostPort ?? mapping.containerPort,
