@@ -95,7 +95,11 @@ async function readAddresses(context: WaitContext, tasks: Task[]): Promise<void>
     const waiting = inputs.assignPublicIp && [...reports.values()].some((report) => !report.publicIp)
     if (!waiting) return
     if (clock.now() + delay > deadline) {
+      const missing = tasks.filter((task) => !reports.get(task.taskArn!)!.publicIp)
       throw new ActionError('The task is RUNNING but its network interface has no public IP yet', {
+        details: missing
+          .map((task) => `${task.taskArn}: network interface ${networkInterfaceId(task) ?? 'unknown'}`)
+          .join('\n'),
         hint: 'Check that the subnets are public (a route to an internet gateway) and assign-public-ip is true.'
       })
     }
@@ -177,12 +181,27 @@ async function waitForJob(context: WaitContext, taskArns: string[]): Promise<num
   } catch (error) {
     if (error instanceof WaitTimeoutError && inputs.stopOnTimeout) {
       const reason = `Stopped by ecs-fargate-deploy: still running when timeout (${inputs.timeoutSeconds} s) ran out`
-      await Promise.all(
+      // Each stop on its own: a StopTask that fails (no ecs:StopTask) must not hide the timeout itself.
+      const results = await Promise.allSettled(
         taskArns.map((task) => clients.ecs.send(new StopTaskCommand({ cluster, task, reason })))
       )
-      reporter.warning(
-        `Stopped ${taskArns.join(', ')}: still running when timeout (${inputs.timeoutSeconds} s) ran out`
-      )
+      const stoppedArns = taskArns.filter((_, index) => results[index]!.status === 'fulfilled')
+      const running = taskArns.filter((_, index) => results[index]!.status === 'rejected')
+      if (stoppedArns.length > 0) {
+        reporter.warning(
+          `Stopped ${stoppedArns.join(', ')}: still running when timeout (${inputs.timeoutSeconds} s) ran out`
+        )
+      }
+      results.forEach((result, index) => {
+        if (result.status === 'rejected') {
+          reporter.warning(`Could not stop ${taskArns[index]}: ${(result.reason as Error).message}`)
+        }
+      })
+      if (running.length > 0) {
+        error.hint =
+          `timeout (${inputs.timeoutSeconds} s) ran out and ${running.join(', ')} could not be stopped: they run ` +
+          "(and are billed) until stopped; stop them with mode: stop and this step's task-arns output."
+      }
     }
     // Whatever the job printed up to here belongs in the log, before the error.
     if (error instanceof WaitTimeoutError) await follow()
