@@ -34,6 +34,7 @@ import { ecsHandlers, ecsSnapshot, findTaskDefinition, newEcsState } from './ser
 import { callerArn, iamHandlers, iamSnapshot, newIamState, stsHandlers } from './services/iam.js'
 import { logsHandlers, logsSnapshot, newLogsState } from './services/logs.js'
 import { TaskRunner } from './task-runner.js'
+import { docker } from './docker.js'
 
 export type { Behaviour } from './context.js'
 export type { PolicyDocument, PolicyStatement } from './policy.js'
@@ -368,6 +369,7 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
     stop() {
       stopping ??= (async () => {
         await runner.stopAll()
+        await untagRegistryImages(registry.host)
         await registry.stop()
         server.closeAllConnections()
         await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -376,4 +378,14 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
       return stopping
     }
   }
+}
+
+/**
+ * Untags the images named after this instance's registry (what a client tagged to push here): its port dies with
+ * it, so the tags would only pile up in the engine. The images themselves stay under their other names.
+ */
+async function untagRegistryImages(registryHost: string): Promise<void> {
+  const listed = await docker(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])
+  const refs = listed.stdout.split('\n').filter((ref) => ref.startsWith(`${registryHost}/`))
+  if (refs.length > 0) await docker(['rmi', ...refs])
 }
