@@ -17,6 +17,8 @@ const out = resolve(process.argv[2] ?? join(root, 'dist'))
 const { code, assets, stats } = await ncc(join(root, 'src/index.ts'), {
   minify: false,
   quiet: true,
+  // No cache: a build served from ncc's cache comes without module stats, and the chunk labels were lost.
+  cache: false,
   license: 'licenses.txt',
   mainFields: ['module', 'main']
 })
