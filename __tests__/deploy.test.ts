@@ -31,7 +31,13 @@ import {
   type Task,
   type TaskDefinition
 } from '@aws-sdk/client-ecs'
-import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam'
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  GetRoleCommand,
+  IAMClient,
+  PutRolePolicyCommand
+} from '@aws-sdk/client-iam'
 import { mockClient } from 'aws-sdk-client-mock'
 import { FakeClock } from '../__fixtures__/clock.js'
 import { RecordingReporter } from '../__fixtures__/reporter.js'
@@ -304,6 +310,29 @@ test('registers the pushed digest with the roles found, and runs it in the netwo
       clientToken: expect.any(String)
     }
   ])
+})
+
+test('secrets: the execution role the action manages may read exactly them; a role given as an ARN is left alone', async () => {
+  iam.on(PutRolePolicyCommand).resolves({})
+  const secrets = `DB=arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:db-AbCdEf`
+  await deploy(inputsWith({ secrets }), depsWith())
+  const put = iam.commandCalls(PutRolePolicyCommand).map((call) => call.args[0].input)
+  expect(put).toEqual([
+    {
+      RoleName: 'ecsTaskExecutionRole',
+      PolicyName: 'ecs-fargate-deploy-secrets-myapp',
+      PolicyDocument: expect.stringContaining(
+        `"arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:db-AbCdEf"`
+      )
+    }
+  ])
+  expect(
+    ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input.containerDefinitions![0]!.secrets
+  ).toEqual([{ name: 'DB', valueFrom: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:db-AbCdEf` }])
+
+  iam.resetHistory()
+  await deploy(inputsWith({ secrets, 'execution-role': EXECUTION_ROLE_ARN }), depsWith())
+  expect(iam.commandCalls(PutRolePolicyCommand)).toHaveLength(0)
 })
 
 test('sends all the look-ups together, before any of them is answered', async () => {

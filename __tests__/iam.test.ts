@@ -1,13 +1,22 @@
-import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam'
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  GetRoleCommand,
+  IAMClient,
+  PutRolePolicyCommand
+} from '@aws-sdk/client-iam'
 import { mockClient } from 'aws-sdk-client-mock'
 import { ActionError } from '../src/errors.js'
 import {
   ECS_TASKS_TRUST_POLICY,
   ensureExecutionRole,
   executionRolePolicyArn,
+  grantSecrets,
   isRoleArn,
   resolveTaskRole,
-  roleName
+  roleName,
+  secretsPolicy,
+  secretsPolicyName
 } from '../src/iam.js'
 
 const iam = mockClient(IAMClient)
@@ -152,5 +161,84 @@ describe('role names', () => {
     expect(executionRolePolicyArn()).toBe(
       'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'
     )
+  })
+})
+
+describe('secrets', () => {
+  const where = { partition: 'aws', region: 'eu-west-1', account: '123456789012' }
+
+  test.each([
+    [
+      'a Secrets Manager ARN, without the json-key and version ECS accepts after it',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::',
+      'secretsmanager:GetSecretValue',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf'
+    ],
+    [
+      'an SSM parameter ARN as given',
+      'arn:aws:ssm:eu-west-1:123456789012:parameter/app/token',
+      'ssm:GetParameters',
+      'arn:aws:ssm:eu-west-1:123456789012:parameter/app/token'
+    ],
+    [
+      'an SSM parameter name, made an ARN in the region and account',
+      '/app/token',
+      'ssm:GetParameters',
+      'arn:aws:ssm:eu-west-1:123456789012:parameter/app/token'
+    ],
+    [
+      'a bare parameter name',
+      'token',
+      'ssm:GetParameters',
+      'arn:aws:ssm:eu-west-1:123456789012:parameter/token'
+    ]
+  ])('%s', (_name, valueFrom, action, resource) => {
+    expect(secretsPolicy([{ name: 'X', valueFrom }], where)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: action, Resource: [resource] }]
+    })
+  })
+
+  test('one statement per service, each resource once', () => {
+    const policy = secretsPolicy(
+      [
+        { name: 'A', valueFrom: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:user::' },
+        { name: 'B', valueFrom: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::' },
+        { name: 'C', valueFrom: '/app/token' }
+      ],
+      where
+    )
+    expect(policy.Statement.map((statement) => [statement.Action, statement.Resource.length])).toEqual([
+      ['secretsmanager:GetSecretValue', 1],
+      ['ssm:GetParameters', 1]
+    ])
+  })
+
+  test("grantSecrets puts the family's inline policy on the role, in the role's account", async () => {
+    iam.on(PutRolePolicyCommand).resolves({})
+    await grantSecrets(client, {
+      roleArn: 'arn:aws-cn:iam::210987654321:role/ecsTaskExecutionRole',
+      family: 'web',
+      secrets: [{ name: 'TOKEN', valueFrom: 'token' }],
+      region: 'cn-north-1'
+    })
+    const input = iam.commandCalls(PutRolePolicyCommand)[0]!.args[0].input
+    expect(input.RoleName).toBe('ecsTaskExecutionRole')
+    expect(input.PolicyName).toBe(secretsPolicyName('web'))
+    expect(JSON.parse(input.PolicyDocument!)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'ssm:GetParameters',
+          Resource: ['arn:aws-cn:ssm:cn-north-1:210987654321:parameter/token']
+        }
+      ]
+    })
+  })
+
+  test("the inline policy is named after the family, within IAM's 128 characters", () => {
+    expect(secretsPolicyName('web')).toBe('ecs-fargate-deploy-secrets-web')
+    expect(secretsPolicyName('f'.repeat(200))).toHaveLength(128)
   })
 })

@@ -81,6 +81,7 @@ const KNOWN_IAM_ACTIONS = new Set([
   'iam:CreateRole',
   'iam:TagRole',
   'iam:AttachRolePolicy',
+  'iam:PutRolePolicy',
   'iam:PassRole',
   'iam:CreateServiceLinkedRole',
   'logs:DescribeLogGroups',
@@ -174,6 +175,21 @@ describe('policyFor scoping rules', () => {
       { 'create-execution-role': 'false' },
       ['iam:GetRole', 'iam:PassRole'],
       ['iam:CreateRole', 'iam:AttachRolePolicy']
+    ],
+    [
+      'secrets on a role the action manages: it may put the inline policy that reads them',
+      { secrets: 'DB=arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf' },
+      ['iam:PutRolePolicy'],
+      []
+    ],
+    [
+      'secrets on a role given as an ARN, which the user manages: no inline policy',
+      {
+        secrets: 'DB=arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf',
+        'execution-role': 'arn:aws:iam::123456789012:role/exec'
+      },
+      [],
+      ['iam:PutRolePolicy']
     ],
     [
       'wait-for none reads no task, address or log',

@@ -5,8 +5,8 @@ import { Docker } from './docker.js'
 import { ensureRepository, findImageDigest, getRegistryLogin } from './ecr.js'
 import { ActionError } from './errors.js'
 import type { CommandRunner } from './exec.js'
-import { ensureExecutionRole, resolveTaskRole } from './iam.js'
-import type { Inputs } from './inputs.js'
+import { ensureExecutionRole, grantSecrets, resolveTaskRole } from './iam.js'
+import { managesExecutionRole, type Inputs } from './inputs.js'
 import { ensureLogGroup } from './log-group.js'
 import { logStreamConsoleUrl, logStreamFor } from './logs.js'
 import { resolveNetwork } from './network.js'
@@ -85,6 +85,13 @@ export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployRe
           role: inputs.executionRole,
           create: inputs.createExecutionRole,
           tags: inputs.tags
+        }).then(async (role) => {
+          // The managed policy lets a role pull images and write logs, not read secrets.
+          if (inputs.secrets.length > 0 && managesExecutionRole(inputs)) {
+            const { family, secrets, region } = inputs
+            await grantSecrets(clients.iam, { roleArn: role.roleArn, family, secrets, region })
+          }
+          return role
         }),
         resolveTaskRole(clients.iam, inputs.taskRole),
         ensureLogGroup(clients.logs, { name: inputs.logGroup, tags: inputs.tags }),

@@ -1,12 +1,14 @@
-// IAM roles: the execution role (created with the AWS managed policy when missing) and the task role.
+// IAM roles: the execution role (created with the AWS managed policy when missing, and allowed to read the
+// task's secrets) and the task role.
 import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
   GetRoleCommand,
+  PutRolePolicyCommand,
   type IAMClient
 } from '@aws-sdk/client-iam'
 import { ActionError } from './errors.js'
-import type { Tag } from './inputs.js'
+import type { Secret, Tag } from './inputs.js'
 
 export const ECS_TASKS_TRUST_POLICY = {
   Version: '2012-10-17',
@@ -87,4 +89,63 @@ async function getRoleArn(iam: IAMClient, name: string): Promise<string | undefi
     if ((error as Error).name === 'NoSuchEntityException') return undefined
     throw error
   }
+}
+
+/** The inline policy, one per family, that lets the execution role read exactly that family's secrets. */
+export function secretsPolicyName(family: string): string {
+  return `ecs-fargate-deploy-secrets-${family}`.slice(0, 128)
+}
+
+/**
+ * What ECS needs to inject `secrets`: secretsmanager:GetSecretValue on each secret (its ARN without the
+ * json-key/version suffix ECS accepts) and ssm:GetParameters on each parameter (a name becomes its ARN).
+ */
+export function secretsPolicy(
+  secrets: Secret[],
+  where: { partition: string; region: string; account: string }
+): { Version: string; Statement: Array<{ Effect: 'Allow'; Action: string; Resource: string[] }> } {
+  const secretArns = new Set<string>()
+  const parameterArns = new Set<string>()
+  for (const { valueFrom } of secrets) {
+    if (/^arn:[^:]+:secretsmanager:/.test(valueFrom)) {
+      // arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf[:json-key:version-stage:version-id]
+      secretArns.add(valueFrom.split(':').slice(0, 7).join(':'))
+    } else if (valueFrom.startsWith('arn:')) {
+      parameterArns.add(valueFrom)
+    } else {
+      const name = valueFrom.replace(/^\//, '')
+      parameterArns.add(`arn:${where.partition}:ssm:${where.region}:${where.account}:parameter/${name}`)
+    }
+  }
+  const statements: Array<{ Effect: 'Allow'; Action: string; Resource: string[] }> = []
+  if (secretArns.size > 0) {
+    statements.push({
+      Effect: 'Allow',
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: [...secretArns].sort()
+    })
+  }
+  if (parameterArns.size > 0) {
+    statements.push({ Effect: 'Allow', Action: 'ssm:GetParameters', Resource: [...parameterArns].sort() })
+  }
+  return { Version: '2012-10-17', Statement: statements }
+}
+
+/**
+ * Lets an execution role the action manages read the family's secrets: the AWS managed policy does not, and a
+ * task whose secrets cannot be read fails to start. The role's account comes from its ARN.
+ */
+export async function grantSecrets(
+  iam: IAMClient,
+  options: { roleArn: string; family: string; secrets: Secret[]; region: string }
+): Promise<void> {
+  const [, partition = 'aws', , , account = ''] = options.roleArn.split(':')
+  const policy = secretsPolicy(options.secrets, { partition, region: options.region, account })
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: roleName(options.roleArn),
+      PolicyName: secretsPolicyName(options.family),
+      PolicyDocument: JSON.stringify(policy)
+    })
+  )
 }

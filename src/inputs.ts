@@ -242,6 +242,14 @@ function isValidCidr(cidr: string): boolean {
   return octets.every((octet) => octet <= 255) && Number(match[5]) <= 32
 }
 
+/**
+ * Whether the action manages the execution role: given by name (looked up, created when missing) with
+ * create-execution-role true. A role given as an ARN, or with create-execution-role false, is the user's.
+ */
+export function managesExecutionRole(inputs: Pick<Inputs, 'executionRole' | 'createExecutionRole'>): boolean {
+  return !inputs.executionRole.startsWith('arn:') && inputs.createExecutionRole
+}
+
 /** Family and container names allow fewer characters than ECR repository names ('/' and '.'). */
 export function familyFromRepository(repository: string): string {
   return repository.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255)

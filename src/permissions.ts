@@ -2,7 +2,7 @@
 // is authorized by, on which resource, and for which inputs. The policy printed by mode permissions, the
 // README section, the hints on AccessDenied errors and the test that every SDK command has a row all come
 // from here. Resource types and dependent actions follow the AWS Service Authorization Reference.
-import type { Inputs } from './inputs.js'
+import { managesExecutionRole, type Inputs } from './inputs.js'
 
 /** The AWS API the action calls (the SDK client); a row's IAM actions may belong to another service. */
 export type Service = 'ecr' | 'ecs' | 'ec2' | 'iam' | 'logs' | 'sts'
@@ -97,7 +97,8 @@ const noSecurityGroups = (inputs: Inputs) => inputs.securityGroups.length === 0
 const isArn = (value: string | undefined) => value?.startsWith('arn:') ?? false
 /** A role given as an ARN is used as is; a name is looked up in IAM. */
 const executionRoleByName = (inputs: Inputs) => !isArn(inputs.executionRole)
-const createsExecutionRole = (inputs: Inputs) => executionRoleByName(inputs) && inputs.createExecutionRole
+const createsExecutionRole = (inputs: Inputs) => managesExecutionRole(inputs)
+const grantsSecrets = (inputs: Inputs) => inputs.secrets.length > 0 && managesExecutionRole(inputs)
 const waits = (inputs: Inputs) => inputs.waitFor !== 'none'
 
 const CREATE_REPOSITORY: OptionalStep = {
@@ -267,6 +268,17 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     when: createsExecutionRole,
     optional: CREATE_EXECUTION_ROLE,
     sid: 'IamExecutionRolePolicy'
+  },
+  {
+    service: 'iam',
+    operation: 'PutRolePolicy',
+    actions: ['iam:PutRolePolicy'],
+    resource: (s) => s.executionRole,
+    step: "let the execution role read the task's secrets (an inline policy on exactly those secrets)",
+    modes: DEPLOY,
+    when: grantsSecrets,
+    optional: CREATE_EXECUTION_ROLE,
+    sid: 'IamExecutionRoleSecrets'
   },
   {
     service: 'iam',

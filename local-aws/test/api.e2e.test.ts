@@ -36,6 +36,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import {
   AttachRolePolicyCommand,
+  PutRolePolicyCommand,
   CreateRoleCommand,
   GetRoleCommand,
   ListAttachedRolePoliciesCommand
@@ -253,6 +254,18 @@ describe('protocol shapes and auth', () => {
     await rejects(
       c.iam.send(new AttachRolePolicyCommand({ RoleName: 'ghost', PolicyArn: arn })),
       'NoSuchEntityException'
+    )
+    const inline = JSON.stringify({ Version: '2012-10-17', Statement: [] })
+    await c.iam.send(
+      new PutRolePolicyCommand({ RoleName: 'r1', PolicyName: 'secrets', PolicyDocument: inline })
+    )
+    const state = aws.state() as {
+      roles: Array<{ RoleName: string; InlinePolicies: Record<string, string> }>
+    }
+    expect(state.roles.find((role) => role.RoleName === 'r1')!.InlinePolicies).toEqual({ secrets: inline })
+    await rejects(
+      c.iam.send(new PutRolePolicyCommand({ RoleName: 'r1', PolicyName: 'bad', PolicyDocument: '{' })),
+      'MalformedPolicyDocumentException'
     )
   })
 

@@ -15,6 +15,8 @@ interface Role {
   MaxSessionDuration: number
   Tags: Array<{ Key: string; Value: string }>
   AttachedPolicies: string[]
+  /** Inline policies by name (PutRolePolicy), kept as the JSON documents given. */
+  InlinePolicies: Map<string, string>
 }
 
 export interface IamState {
@@ -85,7 +87,8 @@ const CreateRole: Handler = (ctx, p) => {
     Description: str(p, 'Description'),
     MaxSessionDuration: Number(p.MaxSessionDuration ?? 3600),
     Tags: arr(p, 'Tags'),
-    AttachedPolicies: []
+    AttachedPolicies: [],
+    InlinePolicies: new Map()
   }
   ctx.iam.roles.set(name, role)
   return { Role: roleXml(role) }
@@ -99,6 +102,22 @@ const AttachRolePolicy: Handler = (ctx, p) => {
     throw new AwsError('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`, 404)
   }
   if (!role.AttachedPolicies.includes(arn)) role.AttachedPolicies.push(arn)
+  return undefined
+}
+
+const PutRolePolicy: Handler = (ctx, p) => {
+  const role = getRole(ctx, str(p, 'RoleName'))
+  const name = str(p, 'PolicyName') ?? ''
+  const document = str(p, 'PolicyDocument') ?? ''
+  if (!/^[\w+=,.@-]{1,128}$/.test(name)) {
+    throw new AwsError('ValidationError', `The specified value for policyName is invalid.`, 400)
+  }
+  try {
+    JSON.parse(document)
+  } catch {
+    throw new AwsError('MalformedPolicyDocument', 'This policy contains invalid Json', 400)
+  }
+  role.InlinePolicies.set(name, document)
   return undefined
 }
 
@@ -134,6 +153,7 @@ export const iamHandlers: Record<string, Handler> = {
   GetRole,
   CreateRole,
   AttachRolePolicy,
+  PutRolePolicy,
   DetachRolePolicy,
   ListAttachedRolePolicies,
   DeleteRole
@@ -185,4 +205,8 @@ export function trustsEcsTasks(role: Role): boolean {
 export const canPullFromEcr = (role: Role): boolean =>
   role.AttachedPolicies.some((a) => ECR_PULL_POLICIES.includes(a))
 
-export const iamSnapshot = (ctx: Context): unknown => [...ctx.iam.roles.values()]
+export const iamSnapshot = (ctx: Context): unknown =>
+  [...ctx.iam.roles.values()].map((role) => ({
+    ...role,
+    InlinePolicies: Object.fromEntries(role.InlinePolicies)
+  }))
