@@ -371,6 +371,7 @@ test('builds the image alongside the look-ups when a context is given, and pushe
     `docker tag myapp:v1 ${REPOSITORY_URI}:v1`,
     `docker push ${REPOSITORY_URI}:v1`
   ])
+  expect(deps.reporter.groups[0]).toBe('Build the image; look up and create AWS resources')
 })
 
 test('asks ECR for the digest when docker push did not print it', async () => {

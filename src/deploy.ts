@@ -63,7 +63,11 @@ export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployRe
   const localImage = inputs.context ? undefined : inputs.image
   const created: string[] = []
 
-  const prepared = await timed('Look up and create AWS resources', async () => {
+  // A build needs no AWS: it runs alongside the look-ups, in the same log group.
+  const firstPhase = inputs.context
+    ? 'Build the image; look up and create AWS resources'
+    : 'Look up and create AWS resources'
+  const prepared = await timed(firstPhase, async () => {
     const build = inputs.context
       ? docker.build(inputs.context, inputs.dockerfile, `${inputs.repository}:${inputs.tag}`)
       : Promise.resolve()
