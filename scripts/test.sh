@@ -24,14 +24,27 @@ step() { # step NAME COMMAND...: run one step, stop at the first failure with on
   local name=$1
   shift
   printf '\n==> %s\n' "$name"
-  if "$@"; then
+  # Everything is also kept in one log, from which the closing line counts jest's tests.
+  if "$@" 2>&1 | tee -a "$tmp/steps.log"; then
     done_steps+=("$name")
   else
-    local rc=$?
+    local rc=${PIPESTATUS[0]}
+    count_tests
     printf '\ntest.sh: FAILED at "%s" (exit %s) after %ss; passed before it: %s\n' \
       "$name" "$rc" "$((SECONDS - start))" "${done_steps[*]:-none}" >&2
     exit "$rc"
   fi
+}
+
+# One plain closing line over every jest run: "tests: N passed, N failed".
+count_tests() {
+  awk '/^Tests:/ {
+      for (i = 2; i <= NF; i++) {
+        if ($(i) ~ /^passed/) passed += $(i - 1)
+        if ($(i) ~ /^failed/) failed += $(i - 1)
+      }
+    }
+    END { printf "tests: %d passed, %d failed\n", passed, failed }' "$tmp/steps.log"
 }
 
 # --- Docker ---------------------------------------------------------------------------------------------
@@ -111,3 +124,4 @@ step "e2e node20" e2e_on 20
 step "e2e node24" e2e_on 24
 
 printf '\ntest.sh: ALL PASSED (%s) in %ss\n' "${done_steps[*]}" "$((SECONDS - start))"
+count_tests
