@@ -1,5 +1,6 @@
 // The ECS cluster: found, or created with the Fargate capacity providers.
 import { CreateClusterCommand, DescribeClustersCommand, type ECSClient } from '@aws-sdk/client-ecs'
+import { lastSegment } from './arn.js'
 import { ActionError } from './errors.js'
 import type { Tag } from './inputs.js'
 
@@ -40,5 +41,5 @@ export async function ensureCluster(
 
 /** The name in a cluster ARN (arn:aws:ecs:region:account:cluster/NAME), or the name itself. */
 export function clusterName(cluster: string): string {
-  return cluster.startsWith('arn:') ? cluster.slice(cluster.lastIndexOf('/') + 1) : cluster
+  return lastSegment(cluster)
 }

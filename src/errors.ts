@@ -2,6 +2,7 @@
 // resource, for which step, and the statement to add), and stopped tasks explained from their stop reasons.
 import type { Failure, Task } from '@aws-sdk/client-ecs'
 import type { HandlerExecutionContext, InitializeHandlerOptions, InitializeMiddleware } from '@smithy/types'
+import { lastSegment } from './arn.js'
 import {
   PERMISSIONS,
   rowsForOperation,
@@ -414,8 +415,8 @@ export function explainError(
 }
 
 function taskLabel(task: Task): string {
-  const id = task.taskArn ? task.taskArn.slice(task.taskArn.lastIndexOf('/') + 1) : 'unknown'
-  const definition = task.taskDefinitionArn?.slice(task.taskDefinitionArn.lastIndexOf('/') + 1)
+  const id = task.taskArn ? lastSegment(task.taskArn) : 'unknown'
+  const definition = task.taskDefinitionArn ? lastSegment(task.taskDefinitionArn) : undefined
   return definition ? `Task ${id} (${definition})` : `Task ${id}`
 }
 

@@ -7,6 +7,7 @@ import {
   PutRolePolicyCommand,
   type IAMClient
 } from '@aws-sdk/client-iam'
+import { isArn, lastSegment } from './arn.js'
 import { ActionError } from './errors.js'
 import type { Secret, Tag } from './inputs.js'
 
@@ -22,12 +23,12 @@ export function executionRolePolicyArn(partition = 'aws'): string {
 }
 
 export function isRoleArn(role: string): boolean {
-  return role.startsWith('arn:')
+  return isArn(role)
 }
 
 /** The role name in a role ARN (arn:aws:iam::123:role/path/NAME), or the name itself. */
 export function roleName(role: string): string {
-  return isRoleArn(role) ? role.slice(role.lastIndexOf('/') + 1) : role
+  return lastSegment(role)
 }
 
 /** A role ARN as given needs no call; a name is looked up (and, when allowed, created). */
@@ -110,7 +111,7 @@ export function secretsPolicy(
     if (/^arn:[^:]+:secretsmanager:/.test(valueFrom)) {
       // arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf[:json-key:version-stage:version-id]
       secretArns.add(valueFrom.split(':').slice(0, 7).join(':'))
-    } else if (valueFrom.startsWith('arn:')) {
+    } else if (isArn(valueFrom)) {
       parameterArns.add(valueFrom)
     } else {
       const name = valueFrom.replace(/^\//, '')

@@ -1,5 +1,6 @@
 // Reads every input once into a typed object, validating all of them and reporting every problem together.
 // This module must stay free of heavy imports: it runs before anything else is loaded (see index.ts).
+import { isArn } from './arn.js'
 import { FARGATE_CPU_VALUES, describeFargateMemory, isValidFargateSize } from './fargate.js'
 
 export type Mode = 'deploy' | 'stop' | 'permissions'
@@ -247,7 +248,7 @@ function isValidCidr(cidr: string): boolean {
  * create-execution-role true. A role given as an ARN, or with create-execution-role false, is the user's.
  */
 export function managesExecutionRole(inputs: Pick<Inputs, 'executionRole' | 'createExecutionRole'>): boolean {
-  return !inputs.executionRole.startsWith('arn:') && inputs.createExecutionRole
+  return !isArn(inputs.executionRole) && inputs.createExecutionRole
 }
 
 /** Family and container names allow fewer characters than ECR repository names ('/' and '.'). */

@@ -1,6 +1,6 @@
 // mode: permissions prints the least-privilege policy for the inputs and changes nothing in AWS: at most it
 // asks STS who the caller is (a call every identity may make) to put the real account id in the ARNs.
-import type { Inputs } from './inputs.js'
+import { managesExecutionRole, type Inputs } from './inputs.js'
 import {
   ACCOUNT_PLACEHOLDER,
   executionRoleDocuments,
@@ -81,7 +81,7 @@ export async function runPermissionsMode(
     policyJson,
     '```'
   ]
-  if (inputs.createExecutionRole && !inputs.executionRole.startsWith('arn:')) {
+  if (managesExecutionRole(inputs)) {
     const role = executionRoleDocuments(scope.partition)
     sections.push(
       '',

@@ -2,6 +2,7 @@
 // is authorized by, on which resource, and for which inputs. The policy printed by mode permissions, the
 // README section, the hints on AccessDenied errors and the test that every SDK command has a row all come
 // from here. Resource types and dependent actions follow the AWS Service Authorization Reference.
+import { isArn } from './arn.js'
 import { managesExecutionRole, type Inputs } from './inputs.js'
 
 /** The AWS API the action calls (the SDK client); a row's IAM actions may belong to another service. */
@@ -94,7 +95,6 @@ const ecsCreateAction = (action: string) => (): Condition => ({
 })
 const inCluster = (scope: Scope): Condition => ({ ArnEquals: { 'ecs:cluster': arnsFor(scope).cluster } })
 const noSecurityGroups = (inputs: Inputs) => inputs.securityGroups.length === 0
-const isArn = (value: string | undefined) => value?.startsWith('arn:') ?? false
 /** A role given as an ARN is used as is; a name is looked up in IAM. */
 const executionRoleByName = (inputs: Inputs) => !isArn(inputs.executionRole)
 const createsExecutionRole = (inputs: Inputs) => managesExecutionRole(inputs)

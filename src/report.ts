@@ -1,6 +1,7 @@
 // What the workflow sees: outputs, log groups, annotations and the job summary. The summaries are built by
 // pure functions (data in, HTML out) so they can be tested from tables; the writers only hand them to core.
 import * as core from '@actions/core'
+import { lastSegment } from './arn.js'
 import type { DeployResult, TaskReport } from './deploy.js'
 import type { ActionError } from './errors.js'
 import type { StopResult } from './stop.js'
@@ -36,8 +37,6 @@ export function coreReporter(): CoreReporter {
 }
 
 const consoleBase = (region: string): string => `https://${region}.console.aws.amazon.com`
-
-const lastSegment = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1)
 
 /** The ECS console page of a task; the cluster and task may be given as ARNs or as a name and an ID. */
 export function taskConsoleUrl(region: string, cluster: string, taskArn: string): string {

@@ -9,6 +9,7 @@ import {
   type RunTaskCommandInput,
   type Task
 } from '@aws-sdk/client-ecs'
+import { lastSegment } from './arn.js'
 import { ActionError, describeRunTaskFailures } from './errors.js'
 import type { Inputs } from './inputs.js'
 import { ecsTags } from './task-definition.js'
@@ -101,7 +102,7 @@ export async function runTasks(
 }
 
 export function taskId(taskArn: string): string {
-  return taskArn.slice(taskArn.lastIndexOf('/') + 1)
+  return lastSegment(taskArn)
 }
 
 export function networkInterfaceId(task: Task): string | undefined {

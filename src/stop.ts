@@ -7,7 +7,7 @@ import {
   type ECSClient,
   type Task
 } from '@aws-sdk/client-ecs'
-import { waitForTasks, type Clock } from './run-task.js'
+import { taskId, waitForTasks, type Clock } from './run-task.js'
 
 export interface StopOptions {
   cluster: string
@@ -42,9 +42,7 @@ export async function stopTasks(ecs: ECSClient, options: StopOptions): Promise<S
       return { stopped: [], alreadyStopped: [], missing: [] }
     }
     const tasks = await describe(ecs, options.cluster, taskArns)
-    const known = new Set(
-      tasks.flatMap((task) => [task.taskArn!, task.taskArn!.slice(task.taskArn!.lastIndexOf('/') + 1)])
-    )
+    const known = new Set(tasks.flatMap((task) => [task.taskArn!, taskId(task.taskArn!)]))
     const missing = taskArns.filter((arn) => !known.has(arn))
     const alreadyStopped = tasks.filter((task) => task.lastStatus === 'STOPPED').map((task) => task.taskArn!)
     const toStop = tasks.filter((task) => task.lastStatus !== 'STOPPED').map((task) => task.taskArn!)
