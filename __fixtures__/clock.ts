@@ -1,4 +1,4 @@
-import type { Clock } from '../src/run-task.js'
+import type { Clock } from '../src/shared/clock.js'
 
 /** A clock whose sleeps return at once and move time forward, so waits run instantly in tests. */
 export class FakeClock implements Clock {

@@ -1,4 +1,4 @@
-import type { Reporter } from '../src/report.js'
+import type { Reporter } from '../src/modes/types.js'
 
 /** A Reporter that records what the action would show, for assertions. */
 export class RecordingReporter implements Reporter {

@@ -1,4 +1,4 @@
-import { CommandError, type CommandResult, type CommandRunner, type RunOptions } from '../src/exec.js'
+import { CommandError, type CommandResult, type CommandRunner, type RunOptions } from '../src/docker/command-runner.js'
 
 /** One command as the code under test ran it. */
 export interface RecordedCommand {

@@ -2,7 +2,8 @@
 // loaded, so a bad input fails in milliseconds and without a single AWS call.
 import { appendFileSync, readFileSync } from 'node:fs'
 import { EOL } from 'node:os'
-import { InputError, inputFromEnv, parseInputs } from './inputs.js'
+import { InputError, inputFromEnv, parseInputs } from './inputs/inputs.js'
+import { STATE, stateEnvName } from './runner/state.js'
 
 /** The runner's file command for state (as core.saveState writes it), without loading @actions/core. */
 function saveState(name: string, value: string): void {
@@ -18,12 +19,12 @@ function fail(message: string): void {
 }
 
 async function start(): Promise<void> {
-  if (process.env['STATE_isPost'] === 'true') {
+  if (process.env[stateEnvName(STATE.isPost)] === 'true') {
     const { post } = await import('./post.js')
     await post()
     return
   }
-  saveState('isPost', 'true')
+  saveState(STATE.isPost, 'true')
   let inputs
   try {
     inputs = parseInputs(inputFromEnv(process.env), {

@@ -1,18 +1,17 @@
 // Runs the mode the inputs ask for, and turns every failure into one clear message.
 import * as core from '@actions/core'
 import { tmpdir } from 'node:os'
-import type { GitHubDeployment } from './deployments.js'
-import { createDockerConfigDir } from './docker.js'
-import { explainError, formatActionError, scopeFor } from './errors.js'
-import { createCommandRunner } from './exec.js'
-import type { Inputs } from './inputs.js'
-import {
-  coreReporter,
-  writeDeploySummary,
-  writeFailureSummary,
-  writeStopSummary,
-  type Reporter
-} from './report.js'
+import type { GitHubDeployment } from './runner/github-deployments.js'
+import { createDockerConfigDir } from './docker/docker.js'
+import { formatActionError } from './explain/action-error.js'
+import { explainError } from './explain/aws-errors.js'
+import { scopeFor } from './policy/permissions.js'
+import { createCommandRunner } from './docker/command-runner.js'
+import type { Inputs } from './inputs/inputs.js'
+import { type Reporter } from './modes/types.js'
+import { coreReporter } from './runner/reporter.js'
+import { STATE } from './runner/state.js'
+import { writeDeploySummary, writeFailureSummary, writeStopSummary } from './runner/summaries.js'
 
 export async function run(inputs: Inputs): Promise<void> {
   const reporter = coreReporter()
@@ -48,22 +47,22 @@ async function runDeploy(
   github: { deployment?: GitHubDeployment }
 ): Promise<void> {
   const [{ createDeployClients }, { deploy }] = await Promise.all([
-    import('./clients.js'),
-    import('./deploy.js')
+    import('./aws/clients.js'),
+    import('./modes/deploy.js')
   ])
   if (inputs.environmentName) {
     // First, so a token without deployments write fails the step before anything is pushed or run.
-    const { startGitHubDeployment } = await import('./deployments.js')
+    const { startGitHubDeployment } = await import('./runner/github-deployments.js')
     github.deployment = await startGitHubDeployment(inputs)
   }
   const dockerConfigDir = createDockerConfigDir(process.env['RUNNER_TEMP'] || tmpdir())
-  core.saveState('dockerConfigDir', dockerConfigDir)
+  core.saveState(STATE.dockerConfigDir, dockerConfigDir)
   const result = await deploy(inputs, {
     clients: await createDeployClients(inputs.region),
     runner: createCommandRunner(),
     reporter,
     dockerConfigDir,
-    onLogin: (registryHost) => core.saveState('registryHost', registryHost)
+    onLogin: (registryHost) => core.saveState(STATE.registryHost, registryHost)
   })
   await writeDeploySummary(inputs.region, result)
   const url = result.tasks[0]?.url
@@ -80,8 +79,8 @@ async function runDeploy(
 
 async function runStop(inputs: Inputs): Promise<void> {
   const [{ createStopClients }, { stopTasks }] = await Promise.all([
-    import('./clients.js'),
-    import('./stop.js')
+    import('./aws/clients.js'),
+    import('./modes/stop.js')
   ])
   const { ecs } = await createStopClients(inputs.region)
   const result = await stopTasks(ecs, {
@@ -95,7 +94,7 @@ async function runStop(inputs: Inputs): Promise<void> {
   core.setOutput('stopped-task-arns', JSON.stringify(result.stopped))
   await writeStopSummary(inputs.region, inputs.cluster, result)
   if (inputs.environmentName) {
-    const { deactivateGitHubEnvironment } = await import('./deployments.js')
+    const { deactivateGitHubEnvironment } = await import('./runner/github-deployments.js')
     const deactivated = await deactivateGitHubEnvironment(inputs)
     core.info(
       `GitHub environment ${inputs.environmentName}: ${deactivated.length} deployment(s) marked inactive`
@@ -105,8 +104,8 @@ async function runStop(inputs: Inputs): Promise<void> {
 
 async function runPermissions(inputs: Inputs): Promise<void> {
   const [{ createStsClient }, { runPermissionsMode }] = await Promise.all([
-    import('./clients.js'),
-    import('./permissions-mode.js')
+    import('./aws/clients.js'),
+    import('./modes/permissions.js')
   ])
   await runPermissionsMode(inputs, {
     getAccountId: async () => {

@@ -1,8 +1,9 @@
 // The post step: log out of the registry and remove the action's own Docker config folder, even when the
 // main step failed.
 import * as core from '@actions/core'
-import { Docker, removeDockerConfigDir } from './docker.js'
-import { createCommandRunner, type CommandRunner } from './exec.js'
+import { Docker, removeDockerConfigDir } from './docker/docker.js'
+import { STATE } from './runner/state.js'
+import { createCommandRunner, type CommandRunner } from './docker/command-runner.js'
 
 export interface PostDeps {
   runner: CommandRunner
@@ -21,8 +22,8 @@ export function defaultPostDeps(): PostDeps {
 
 export async function post(deps: PostDeps = defaultPostDeps()): Promise<void> {
   const { getState, log } = deps
-  const configDir = getState('dockerConfigDir')
-  const registryHost = getState('registryHost')
+  const configDir = getState(STATE.dockerConfigDir)
+  const registryHost = getState(STATE.registryHost)
   if (!configDir) return
   if (registryHost) {
     try {

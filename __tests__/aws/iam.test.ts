@@ -1,0 +1,244 @@
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  GetRoleCommand,
+  IAMClient,
+  PutRolePolicyCommand
+} from '@aws-sdk/client-iam'
+import { mockClient } from 'aws-sdk-client-mock'
+import { ActionError } from '../../src/explain/action-error.js'
+import {
+  ECS_TASKS_TRUST_POLICY,
+  ensureExecutionRole,
+  executionRolePolicyArn,
+  grantSecrets,
+  isRoleArn,
+  resolveTaskRole,
+  roleName,
+  secretsPolicy,
+  secretsPolicyName
+} from '../../src/aws/iam.js'
+
+const iam = mockClient(IAMClient)
+const client = new IAMClient({ region: 'us-east-1' })
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole'
+const role = (Arn: string) => ({
+  Role: { Arn, RoleName: roleName(Arn), Path: '/', RoleId: 'AROA', CreateDate: new Date(0) }
+})
+const awsError = (name: string) => Object.assign(new Error(`${name} message`), { name })
+const options = { role: 'ecsTaskExecutionRole', create: true, tags: [{ key: 'team', value: 'data' }] }
+
+beforeEach(() => iam.reset())
+
+describe('ensureExecutionRole', () => {
+  test('a role ARN is used as given, without any IAM call', async () => {
+    const arn = 'arn:aws:iam::123456789012:role/path/to/deployer'
+    expect(await ensureExecutionRole(client, { ...options, role: arn })).toEqual({
+      roleArn: arn,
+      created: false
+    })
+    expect(iam.calls()).toHaveLength(0)
+  })
+
+  test('finds a role by name and changes nothing', async () => {
+    iam.on(GetRoleCommand).resolves(role(ROLE_ARN))
+    expect(await ensureExecutionRole(client, options)).toEqual({ roleArn: ROLE_ARN, created: false })
+    expect(iam.commandCalls(GetRoleCommand)[0]!.args[0].input).toEqual({ RoleName: 'ecsTaskExecutionRole' })
+    expect(iam.commandCalls(CreateRoleCommand)).toHaveLength(0)
+    expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(0)
+  })
+
+  test('creates a missing role trusted by ECS tasks, tagged, with the managed execution policy', async () => {
+    iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
+    iam.on(CreateRoleCommand).resolves(role(ROLE_ARN))
+    iam.on(AttachRolePolicyCommand).resolves({})
+    expect(await ensureExecutionRole(client, options)).toEqual({ roleArn: ROLE_ARN, created: true })
+    const create = iam.commandCalls(CreateRoleCommand)[0]!.args[0].input
+    expect(create).toEqual({
+      RoleName: 'ecsTaskExecutionRole',
+      AssumeRolePolicyDocument: JSON.stringify(ECS_TASKS_TRUST_POLICY),
+      Description: 'ECS task execution role created by ecs-fargate-deploy',
+      Tags: [{ Key: 'team', Value: 'data' }]
+    })
+    expect(JSON.parse(create.AssumeRolePolicyDocument!)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }
+      ]
+    })
+    expect(iam.commandCalls(AttachRolePolicyCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        RoleName: 'ecsTaskExecutionRole',
+        PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'
+      }
+    ])
+  })
+
+  test('attaches the policy of the partition given', async () => {
+    iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
+    iam.on(CreateRoleCommand).resolves(role('arn:aws-cn:iam::123456789012:role/ecsTaskExecutionRole'))
+    await ensureExecutionRole(client, { ...options, partition: 'aws-cn' })
+    expect(iam.commandCalls(AttachRolePolicyCommand)[0]!.args[0].input.PolicyArn).toBe(
+      'arn:aws-cn:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'
+    )
+  })
+
+  test('with create-execution-role false, a missing role fails naming the input to change', async () => {
+    iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
+    const error = (await ensureExecutionRole(client, { ...options, create: false }).catch(
+      (e: unknown) => e
+    )) as ActionError
+    expect(error).toBeInstanceOf(ActionError)
+    expect(error.message).toBe(
+      "Execution role 'ecsTaskExecutionRole' does not exist and create-execution-role is false"
+    )
+    expect(error.hint).toContain('set create-execution-role: true')
+    expect(error.hint).toContain('execution-role')
+    expect(iam.commandCalls(CreateRoleCommand)).toHaveLength(0)
+  })
+
+  test('a concurrent job creating the role first: looks it up again and still attaches the policy', async () => {
+    iam.on(GetRoleCommand).rejectsOnce(awsError('NoSuchEntityException')).resolves(role(ROLE_ARN))
+    iam.on(CreateRoleCommand).rejects(awsError('EntityAlreadyExistsException'))
+    iam.on(AttachRolePolicyCommand).resolves({})
+    expect(await ensureExecutionRole(client, options)).toEqual({ roleArn: ROLE_ARN, created: true })
+    expect(iam.commandCalls(GetRoleCommand)).toHaveLength(2)
+    // Attaching is idempotent; the other job may not have attached it yet.
+    expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(1)
+  })
+
+  test('other errors pass through unchanged', async () => {
+    iam.on(GetRoleCommand).rejects(awsError('AccessDenied'))
+    await expect(ensureExecutionRole(client, options)).rejects.toThrow('AccessDenied message')
+    iam.reset()
+    iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
+    iam.on(CreateRoleCommand).rejects(awsError('LimitExceededException'))
+    await expect(ensureExecutionRole(client, options)).rejects.toThrow('LimitExceededException message')
+    expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(0)
+  })
+})
+
+describe('resolveTaskRole', () => {
+  test('no task role: undefined, without any call', async () => {
+    expect(await resolveTaskRole(client, undefined)).toBeUndefined()
+    expect(await resolveTaskRole(client, '')).toBe('')
+    expect(iam.calls()).toHaveLength(0)
+  })
+
+  test('a role ARN is used as given', async () => {
+    const arn = 'arn:aws:iam::123456789012:role/app'
+    expect(await resolveTaskRole(client, arn)).toBe(arn)
+    expect(iam.calls()).toHaveLength(0)
+  })
+
+  test('a role name is resolved to its ARN', async () => {
+    iam.on(GetRoleCommand).resolves(role('arn:aws:iam::123456789012:role/team/app'))
+    expect(await resolveTaskRole(client, 'app')).toBe('arn:aws:iam::123456789012:role/team/app')
+    expect(iam.commandCalls(GetRoleCommand)[0]!.args[0].input).toEqual({ RoleName: 'app' })
+  })
+
+  test('a missing task role is never created: it fails naming the input', async () => {
+    iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
+    const error = (await resolveTaskRole(client, 'app').catch((e: unknown) => e)) as ActionError
+    expect(error).toBeInstanceOf(ActionError)
+    expect(error.message).toBe("Task role 'app' does not exist")
+    expect(error.hint).toContain('task-role')
+    expect(iam.commandCalls(CreateRoleCommand)).toHaveLength(0)
+  })
+})
+
+describe('role names', () => {
+  test.each([
+    ['ecsTaskExecutionRole', false, 'ecsTaskExecutionRole'],
+    ['arn:aws:iam::123456789012:role/ecsTaskExecutionRole', true, 'ecsTaskExecutionRole'],
+    ['arn:aws:iam::123456789012:role/service-role/a/b/deployer', true, 'deployer']
+  ])('%s: is an ARN %s, name %s', (given, arn, name) => {
+    expect(isRoleArn(given)).toBe(arn)
+    expect(roleName(given)).toBe(name)
+  })
+
+  test('executionRolePolicyArn defaults to the aws partition', () => {
+    expect(executionRolePolicyArn()).toBe(
+      'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'
+    )
+  })
+})
+
+describe('secrets', () => {
+  const where = { partition: 'aws', region: 'eu-west-1', account: '123456789012' }
+
+  test.each([
+    [
+      'a Secrets Manager ARN, without the json-key and version ECS accepts after it',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::',
+      'secretsmanager:GetSecretValue',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf'
+    ],
+    [
+      'an SSM parameter ARN as given',
+      'arn:aws:ssm:eu-west-1:123456789012:parameter/app/token',
+      'ssm:GetParameters',
+      'arn:aws:ssm:eu-west-1:123456789012:parameter/app/token'
+    ],
+    [
+      'an SSM parameter name, made an ARN in the region and account',
+      '/app/token',
+      'ssm:GetParameters',
+      'arn:aws:ssm:eu-west-1:123456789012:parameter/app/token'
+    ],
+    [
+      'a bare parameter name',
+      'token',
+      'ssm:GetParameters',
+      'arn:aws:ssm:eu-west-1:123456789012:parameter/token'
+    ]
+  ])('%s', (_name, valueFrom, action, resource) => {
+    expect(secretsPolicy([{ name: 'X', valueFrom }], where)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: action, Resource: [resource] }]
+    })
+  })
+
+  test('one statement per service, each resource once', () => {
+    const policy = secretsPolicy(
+      [
+        { name: 'A', valueFrom: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:user::' },
+        { name: 'B', valueFrom: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::' },
+        { name: 'C', valueFrom: '/app/token' }
+      ],
+      where
+    )
+    expect(policy.Statement.map((statement) => [statement.Action, statement.Resource.length])).toEqual([
+      ['secretsmanager:GetSecretValue', 1],
+      ['ssm:GetParameters', 1]
+    ])
+  })
+
+  test("grantSecrets puts the family's inline policy on the role, in the role's account", async () => {
+    iam.on(PutRolePolicyCommand).resolves({})
+    await grantSecrets(client, {
+      roleArn: 'arn:aws-cn:iam::210987654321:role/ecsTaskExecutionRole',
+      family: 'web',
+      secrets: [{ name: 'TOKEN', valueFrom: 'token' }],
+      region: 'cn-north-1'
+    })
+    const input = iam.commandCalls(PutRolePolicyCommand)[0]!.args[0].input
+    expect(input.RoleName).toBe('ecsTaskExecutionRole')
+    expect(input.PolicyName).toBe(secretsPolicyName('web'))
+    expect(JSON.parse(input.PolicyDocument!)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'ssm:GetParameters',
+          Resource: ['arn:aws-cn:ssm:cn-north-1:210987654321:parameter/token']
+        }
+      ]
+    })
+  })
+
+  test("the inline policy is named after the family, within IAM's 128 characters", () => {
+    expect(secretsPolicyName('web')).toBe('ecs-fargate-deploy-secrets-web')
+    expect(secretsPolicyName('f'.repeat(200))).toHaveLength(128)
+  })
+})

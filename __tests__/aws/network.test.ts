@@ -1,0 +1,178 @@
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+  type SecurityGroup
+} from '@aws-sdk/client-ec2'
+import { mockClient } from 'aws-sdk-client-mock'
+import {
+  allowsIngress,
+  readInterfaceAddresses,
+  resolveNetwork,
+  securityGroupName
+} from '../../src/aws/network.js'
+
+const ec2 = mockClient(EC2Client)
+const client = new EC2Client({ region: 'us-east-1' })
+const base = { family: 'myapp', subnets: [], securityGroups: [], ingressCidr: '0.0.0.0/0', tags: [] }
+
+beforeEach(() => {
+  ec2.reset()
+  ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-default' }] })
+  ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-b' }, { SubnetId: 'subnet-a' }] })
+})
+
+describe('resolveNetwork', () => {
+  test('makes no call when subnets and security groups are given', async () => {
+    expect(
+      await resolveNetwork(client, { ...base, subnets: ['subnet-1'], securityGroups: ['sg-1'], port: 80 })
+    ).toEqual({
+      subnets: ['subnet-1'],
+      securityGroups: ['sg-1']
+    })
+    expect(ec2.calls()).toHaveLength(0)
+  })
+
+  test('creates a security group in the default VPC that opens the port', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] })
+    ec2.on(CreateSecurityGroupCommand).resolves({ GroupId: 'sg-new' })
+    ec2.on(AuthorizeSecurityGroupIngressCommand).resolves({})
+    const result = await resolveNetwork(client, {
+      ...base,
+      port: 5000,
+      tags: [{ key: 'team', value: 'data' }]
+    })
+    expect(result).toEqual({
+      subnets: ['subnet-a', 'subnet-b'],
+      securityGroups: ['sg-new'],
+      securityGroupChange: 'created'
+    })
+    expect(ec2.commandCalls(DescribeVpcsCommand)[0]!.args[0].input).toEqual({
+      Filters: [{ Name: 'is-default', Values: ['true'] }]
+    })
+    expect(ec2.commandCalls(CreateSecurityGroupCommand)[0]!.args[0].input).toMatchObject({
+      GroupName: 'ecs-fargate-deploy-myapp',
+      VpcId: 'vpc-default',
+      TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'team', Value: 'data' }] }]
+    })
+    expect(ec2.commandCalls(AuthorizeSecurityGroupIngressCommand)[0]!.args[0].input).toEqual({
+      GroupId: 'sg-new',
+      IpPermissions: [
+        {
+          IpProtocol: 'tcp',
+          FromPort: 5000,
+          ToPort: 5000,
+          IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'ecs-fargate-deploy' }]
+        }
+      ]
+    })
+  })
+
+  test('reuses the family group in the same VPC and does not re-open an open port', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({
+      SecurityGroups: [
+        { GroupId: 'sg-other-vpc', VpcId: 'vpc-other' },
+        {
+          GroupId: 'sg-mine',
+          VpcId: 'vpc-default',
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: 5000, ToPort: 5000, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }
+          ]
+        }
+      ]
+    })
+    const result = await resolveNetwork(client, { ...base, port: 5000 })
+    expect(result).toEqual({
+      subnets: ['subnet-a', 'subnet-b'],
+      securityGroups: ['sg-mine'],
+      securityGroupChange: undefined
+    })
+    expect(ec2.commandCalls(CreateSecurityGroupCommand)).toHaveLength(0)
+    expect(ec2.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(0)
+  })
+
+  test('opens a new port in the existing group, tolerating a duplicate rule', async () => {
+    ec2
+      .on(DescribeSecurityGroupsCommand)
+      .resolves({ SecurityGroups: [{ GroupId: 'sg-mine', VpcId: 'vpc-default' }] })
+    ec2
+      .on(AuthorizeSecurityGroupIngressCommand)
+      .rejects(
+        Object.assign(new Error('the specified rule already exists'), { name: 'InvalidPermission.Duplicate' })
+      )
+    const result = await resolveNetwork(client, { ...base, port: 8080 })
+    expect(result.securityGroups).toEqual(['sg-mine'])
+    expect(ec2.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(1)
+  })
+
+  test('uses the VPC of the subnets given', async () => {
+    ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-mine' }] })
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] })
+    ec2.on(CreateSecurityGroupCommand).resolves({ GroupId: 'sg-new' })
+    const result = await resolveNetwork(client, { ...base, subnets: ['subnet-1'] })
+    expect(result.subnets).toEqual(['subnet-1'])
+    expect(ec2.commandCalls(DescribeVpcsCommand)).toHaveLength(0)
+    expect(ec2.commandCalls(CreateSecurityGroupCommand)[0]!.args[0].input.VpcId).toBe('vpc-mine')
+    // No port: no ingress rule to add.
+    expect(ec2.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(0)
+  })
+
+  test('explains a region without a default VPC', async () => {
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] })
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] })
+    await expect(resolveNetwork(client, base)).rejects.toThrow(
+      'This region has no default VPC to run the task in'
+    )
+  })
+
+  test('rejects subnets from different VPCs', async () => {
+    ec2.on(DescribeSubnetsCommand).resolves({
+      Subnets: [
+        { SubnetId: 'subnet-1', VpcId: 'vpc-a' },
+        { SubnetId: 'subnet-2', VpcId: 'vpc-b' }
+      ]
+    })
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] })
+    await expect(resolveNetwork(client, { ...base, subnets: ['subnet-1', 'subnet-2'] })).rejects.toThrow(
+      'are not all in one VPC'
+    )
+  })
+})
+
+describe('allowsIngress', () => {
+  const group = (permission: object): SecurityGroup => ({ IpPermissions: [permission] })
+  test.each([
+    [{ IpProtocol: 'tcp', FromPort: 5000, ToPort: 5000, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }, true],
+    [{ IpProtocol: 'tcp', FromPort: 4000, ToPort: 6000, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }, true],
+    [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }, true],
+    [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }, false],
+    [{ IpProtocol: 'tcp', FromPort: 5000, ToPort: 5000, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }, false],
+    [{ IpProtocol: 'udp', FromPort: 5000, ToPort: 5000, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }, false]
+  ])('%j allows tcp 5000 from 0.0.0.0/0: %s', (permission, expected) => {
+    expect(allowsIngress(group(permission), 5000, '0.0.0.0/0')).toBe(expected)
+  })
+})
+
+test('securityGroupName names the group after the family', () => {
+  expect(securityGroupName('web')).toBe('ecs-fargate-deploy-web')
+})
+
+test('readInterfaceAddresses reads every interface in one call', async () => {
+  ec2.on(DescribeNetworkInterfacesCommand).resolves({
+    NetworkInterfaces: [
+      { NetworkInterfaceId: 'eni-1', PrivateIpAddress: '10.0.0.1', Association: { PublicIp: '203.0.113.1' } },
+      { NetworkInterfaceId: 'eni-2', PrivateIpAddress: '10.0.0.2' }
+    ]
+  })
+  const addresses = await readInterfaceAddresses(client, ['eni-1', 'eni-2'])
+  expect(Object.fromEntries(addresses)).toEqual({
+    'eni-1': { publicIp: '203.0.113.1', privateIp: '10.0.0.1' },
+    'eni-2': { publicIp: undefined, privateIp: '10.0.0.2' }
+  })
+  expect(ec2.commandCalls(DescribeNetworkInterfacesCommand)).toHaveLength(1)
+  expect(await readInterfaceAddresses(client, [])).toEqual(new Map())
+})

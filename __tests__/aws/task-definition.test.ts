@@ -1,0 +1,283 @@
+import {
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  type TaskDefinition
+} from '@aws-sdk/client-ecs'
+import { mockClient } from 'aws-sdk-client-mock'
+import { parseInputs, type Inputs } from '../../src/inputs/inputs.js'
+import {
+  canonicalTaskDefinition,
+  describeLatestRevision,
+  registerOrReuse,
+  renderTaskDefinition
+} from '../../src/aws/task-definition.js'
+
+const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/myapp@sha256:' + 'a'.repeat(64)
+const EXEC_ROLE = 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole'
+
+function inputs(given: Record<string, string>, template?: object): Inputs {
+  return parseInputs((name) => given[name] ?? '', {
+    env: { AWS_REGION: 'us-east-1' },
+    readFile: () => JSON.stringify(template)
+  })
+}
+
+describe('renderTaskDefinition', () => {
+  test('renders a Fargate definition that pins the image digest', () => {
+    const rendered = renderTaskDefinition(
+      inputs({ repository: 'myapp', port: '5000', cpu: '512', memory: '1024' }),
+      {
+        image: IMAGE,
+        executionRoleArn: EXEC_ROLE
+      }
+    )
+    expect(rendered).toEqual({
+      family: 'myapp',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '512',
+      memory: '1024',
+      executionRoleArn: EXEC_ROLE,
+      taskRoleArn: undefined,
+      tags: [],
+      containerDefinitions: [
+        {
+          name: 'myapp',
+          image: IMAGE,
+          essential: true,
+          environment: [],
+          secrets: [],
+          portMappings: [{ containerPort: 5000, hostPort: 5000, protocol: 'tcp', name: 'port-5000' }],
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: {
+              'awslogs-group': '/ecs/myapp',
+              'awslogs-region': 'us-east-1',
+              'awslogs-stream-prefix': 'ecs'
+            }
+          }
+        }
+      ]
+    })
+  })
+
+  test.each([
+    [
+      'environment',
+      { environment: 'A=1\nB=2' },
+      {
+        environment: [
+          { name: 'A', value: '1' },
+          { name: 'B', value: '2' }
+        ]
+      }
+    ],
+    [
+      'secrets',
+      { secrets: 'DB=arn:aws:ssm:us-east-1:123456789012:parameter/db' },
+      { secrets: [{ name: 'DB', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/db' }] }
+    ],
+    ['command', { command: 'sh -c "echo hi"' }, { command: ['sh', '-c', 'echo hi'] }],
+    ['container-name', { 'container-name': 'web' }, { name: 'web' }]
+  ])('maps %s onto the container', (_name, given, expected) => {
+    const rendered = renderTaskDefinition(inputs({ repository: 'myapp', ...given }), {
+      image: IMAGE,
+      executionRoleArn: EXEC_ROLE
+    })
+    expect(rendered.containerDefinitions![0]).toMatchObject(expected)
+  })
+
+  test('maps no port when port is not set', () => {
+    const rendered = renderTaskDefinition(inputs({ repository: 'myapp' }), {
+      image: IMAGE,
+      executionRoleArn: EXEC_ROLE
+    })
+    expect(rendered.containerDefinitions![0]!.portMappings).toBeUndefined()
+  })
+
+  test('puts tags and the task role on the definition', () => {
+    const rendered = renderTaskDefinition(inputs({ repository: 'myapp', tags: 'team=data' }), {
+      image: IMAGE,
+      executionRoleArn: EXEC_ROLE,
+      taskRoleArn: 'arn:aws:iam::123456789012:role/app'
+    })
+    expect(rendered.tags).toEqual([{ key: 'team', value: 'data' }])
+    expect(rendered.taskRoleArn).toBe('arn:aws:iam::123456789012:role/app')
+  })
+
+  test('keeps what a template says, overriding image, size and the inputs given', () => {
+    const template = {
+      taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7',
+      revision: 7,
+      status: 'ACTIVE',
+      family: 'web',
+      cpu: '1024',
+      memory: '2048',
+      volumes: [{ name: 'scratch' }],
+      containerDefinitions: [
+        {
+          name: 'web',
+          image: 'nginx',
+          environment: [
+            { name: 'KEEP', value: 'yes' },
+            { name: 'OVERRIDE', value: 'old' }
+          ],
+          mountPoints: [{ sourceVolume: 'scratch', containerPath: '/scratch' }],
+          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-stream-prefix': 'web' } }
+        },
+        { name: 'sidecar', image: 'busybox', essential: false }
+      ]
+    }
+    const rendered = renderTaskDefinition(
+      inputs(
+        {
+          repository: 'myapp',
+          'task-definition': 'td.json',
+          'container-name': 'web',
+          environment: 'OVERRIDE=new'
+        },
+        template
+      ),
+      { image: IMAGE, executionRoleArn: EXEC_ROLE }
+    )
+    expect(rendered).not.toHaveProperty('taskDefinitionArn')
+    expect(rendered).not.toHaveProperty('revision')
+    expect(rendered).not.toHaveProperty('status')
+    expect(rendered).toMatchObject({
+      family: 'web',
+      cpu: '1024',
+      memory: '2048',
+      volumes: [{ name: 'scratch' }]
+    })
+    expect(rendered.containerDefinitions).toHaveLength(2)
+    expect(rendered.containerDefinitions![0]).toMatchObject({
+      name: 'web',
+      image: IMAGE,
+      environment: [
+        { name: 'KEEP', value: 'yes' },
+        { name: 'OVERRIDE', value: 'new' }
+      ],
+      mountPoints: [{ sourceVolume: 'scratch', containerPath: '/scratch' }],
+      logConfiguration: { options: { 'awslogs-stream-prefix': 'web', 'awslogs-group': '/ecs/web' } }
+    })
+    expect(rendered.containerDefinitions![1]).toEqual({ name: 'sidecar', image: 'busybox', essential: false })
+  })
+})
+
+describe('canonicalTaskDefinition', () => {
+  const rendered = renderTaskDefinition(
+    inputs({ repository: 'myapp', port: '5000', environment: 'B=2\nA=1' }),
+    {
+      image: IMAGE,
+      executionRoleArn: EXEC_ROLE
+    }
+  )
+
+  /** What ECS answers for that definition: defaults filled in, lists reordered, describe-only fields. */
+  const registered: TaskDefinition = {
+    ...rendered,
+    taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/myapp:3',
+    revision: 3,
+    status: 'ACTIVE',
+    compatibilities: ['EC2', 'FARGATE'],
+    requiresAttributes: [{ name: 'com.amazonaws.ecs.capability.logging-driver.awslogs' }],
+    registeredAt: new Date(),
+    enableFaultInjection: false,
+    containerDefinitions: rendered.containerDefinitions!.map((container) => ({
+      ...container,
+      cpu: 0,
+      versionConsistency: 'enabled',
+      mountPoints: [],
+      volumesFrom: [],
+      systemControls: [],
+      environment: [...container.environment!].reverse(),
+      portMappings: [{ containerPort: 5000, name: 'port-5000' }]
+    }))
+  } as TaskDefinition
+
+  test('sees a registered revision as equal to what rendered it', () => {
+    expect(canonicalTaskDefinition(registered)).toBe(canonicalTaskDefinition(rendered))
+  })
+
+  test.each([
+    ['the image', { image: IMAGE.replace('aaaa', 'bbbb') }],
+    ['the environment', { environment: [{ name: 'A', value: 'changed' }] }],
+    ['the port', { portMappings: [{ containerPort: 8080 }] }]
+  ])('sees a change in %s', (_what, change) => {
+    const changed = {
+      ...rendered,
+      containerDefinitions: [{ ...rendered.containerDefinitions![0], ...change }]
+    }
+    expect(canonicalTaskDefinition(changed)).not.toBe(canonicalTaskDefinition(registered))
+  })
+
+  test('sees a change in size or tags', () => {
+    expect(canonicalTaskDefinition({ ...rendered, memory: '1024' })).not.toBe(
+      canonicalTaskDefinition(registered)
+    )
+    expect(canonicalTaskDefinition({ ...rendered, tags: [{ key: 'a', value: 'b' }] })).not.toBe(
+      canonicalTaskDefinition(registered)
+    )
+  })
+})
+
+describe('registering', () => {
+  const ecs = mockClient(ECSClient)
+  beforeEach(() => ecs.reset())
+  const client = new ECSClient({ region: 'us-east-1' })
+  const rendered = renderTaskDefinition(inputs({ repository: 'myapp' }), {
+    image: IMAGE,
+    executionRoleArn: EXEC_ROLE
+  })
+  const latest = {
+    ...rendered,
+    taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/myapp:4',
+    revision: 4,
+    status: 'ACTIVE'
+  } as TaskDefinition
+
+  test('reuses the latest revision when it matches', async () => {
+    expect(await registerOrReuse(client, rendered, latest)).toEqual({
+      taskDefinitionArn: latest.taskDefinitionArn,
+      revision: 4,
+      reused: true
+    })
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0)
+  })
+
+  test('registers a new revision when it differs, without an empty tags list', async () => {
+    ecs.on(RegisterTaskDefinitionCommand).resolves({
+      taskDefinition: {
+        taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/myapp:5',
+        revision: 5
+      }
+    })
+    const changed = { ...rendered, cpu: '512', memory: '1024' }
+    expect(await registerOrReuse(client, changed, latest)).toMatchObject({ revision: 5, reused: false })
+    const sent = ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input
+    expect(sent).toMatchObject({ family: 'myapp', cpu: '512', memory: '1024' })
+    expect(sent.tags).toBeUndefined()
+  })
+
+  test('describeLatestRevision returns undefined for a family with no revision', async () => {
+    ecs
+      .on(DescribeTaskDefinitionCommand)
+      .rejects(Object.assign(new Error('Unable to describe task definition.'), { name: 'ClientException' }))
+    expect(await describeLatestRevision(client, 'myapp')).toBeUndefined()
+  })
+
+  test('describeLatestRevision asks for tags and merges them in', async () => {
+    ecs
+      .on(DescribeTaskDefinitionCommand)
+      .resolves({ taskDefinition: latest, tags: [{ key: 'team', value: 'data' }] })
+    expect(await describeLatestRevision(client, 'myapp')).toMatchObject({
+      revision: 4,
+      tags: [{ key: 'team', value: 'data' }]
+    })
+    expect(ecs.commandCalls(DescribeTaskDefinitionCommand)[0]!.args[0].input).toEqual({
+      taskDefinition: 'myapp',
+      include: ['TAGS']
+    })
+  })
+})

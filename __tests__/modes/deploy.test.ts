@@ -1,0 +1,606 @@
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  DescribeLogGroupsCommand,
+  GetLogEventsCommand
+} from '@aws-sdk/client-cloudwatch-logs'
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client
+} from '@aws-sdk/client-ec2'
+import {
+  CreateRepositoryCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetAuthorizationTokenCommand
+} from '@aws-sdk/client-ecr'
+import {
+  CreateClusterCommand,
+  DescribeClustersCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  type Task,
+  type TaskDefinition
+} from '@aws-sdk/client-ecs'
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  GetRoleCommand,
+  IAMClient,
+  PutRolePolicyCommand
+} from '@aws-sdk/client-iam'
+import { mockClient } from 'aws-sdk-client-mock'
+import { FakeClock } from '../../__fixtures__/clock.js'
+import { RecordingReporter } from '../../__fixtures__/reporter.js'
+import { FakeRunner } from '../../__fixtures__/runner.js'
+import { deploy, type DeployDeps } from '../../src/modes/deploy.js'
+import { ActionError } from '../../src/explain/action-error.js'
+import { CommandError } from '../../src/docker/command-runner.js'
+import { parseInputs, type Inputs } from '../../src/inputs/inputs.js'
+import { logStreamConsoleUrl } from '../../src/aws/log-events.js'
+import { renderTaskDefinition } from '../../src/aws/task-definition.js'
+
+const ACCOUNT = '123456789012'
+const HOST = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`
+const REPOSITORY_URI = `${HOST}/myapp`
+const DIGEST = `sha256:${'d'.repeat(64)}`
+const IMAGE = `${REPOSITORY_URI}@${DIGEST}`
+const PASSWORD = 'eyJwYXlsb2FkIjoi:part:after:colons'
+const CLUSTER_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/web`
+const EXECUTION_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/ecsTaskExecutionRole`
+const TASK_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/app`
+const TD_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/myapp:7`
+const TASK_ID = '0123456789abcdef0123456789abcdef'
+const TASK_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:task/web/${TASK_ID}`
+const TASK_ARN_2 = `arn:aws:ecs:us-east-1:${ACCOUNT}:task/web/fedcba9876543210fedcba9876543210`
+const CONFIG_DIR = '/tmp/runner/ecs-fargate-deploy-docker-test'
+
+const ecr = mockClient(ECRClient)
+const ecs = mockClient(ECSClient)
+const ec2 = mockClient(EC2Client)
+const iam = mockClient(IAMClient)
+const logs = mockClient(CloudWatchLogsClient)
+const clients = {
+  ecr: new ECRClient({ region: 'us-east-1' }),
+  ecs: new ECSClient({ region: 'us-east-1' }),
+  ec2: new EC2Client({ region: 'us-east-1' }),
+  iam: new IAMClient({ region: 'us-east-1' }),
+  logs: new CloudWatchLogsClient({ region: 'us-east-1' })
+}
+
+const awsError = (name: string) => Object.assign(new Error(`${name} message`), { name })
+
+function inputsWith(given: Record<string, string> = {}): Inputs {
+  const all: Record<string, string> = {
+    repository: 'myapp',
+    tag: 'v1',
+    cluster: 'web',
+    port: '8080',
+    'task-role': 'app',
+    ...given
+  }
+  return parseInputs((name) => all[name] ?? '', { env: { AWS_REGION: 'us-east-1' }, readFile: () => '' })
+}
+
+function runningTask(taskArn = TASK_ARN, eni = 'eni-1', ip = '10.0.1.5'): Task {
+  return {
+    taskArn,
+    lastStatus: 'RUNNING',
+    attachments: [
+      {
+        type: 'ElasticNetworkInterface',
+        details: [
+          { name: 'networkInterfaceId', value: eni },
+          { name: 'privateIPv4Address', value: ip }
+        ]
+      }
+    ]
+  }
+}
+
+/**
+ * An account where everything exists except a task definition for the family. `hold` runs before every
+ * answer, so a test can keep calls unanswered to see which were sent together.
+ */
+function existingStack(hold: (name: string) => Promise<void> = async () => {}): void {
+  const reply =
+    <T>(name: string, answer: T) =>
+    async (): Promise<T> => {
+      await hold(name)
+      return answer
+    }
+  const fail = (name: string, error: Error) => async (): Promise<never> => {
+    await hold(name)
+    throw error
+  }
+  ecr.on(GetAuthorizationTokenCommand).callsFake(
+    reply('GetAuthorizationToken', {
+      authorizationData: [
+        {
+          authorizationToken: Buffer.from(`AWS:${PASSWORD}`).toString('base64'),
+          proxyEndpoint: `https://${HOST}`
+        }
+      ]
+    })
+  )
+  ecr.on(DescribeRepositoriesCommand).callsFake(
+    reply('DescribeRepositories', {
+      repositories: [
+        {
+          repositoryName: 'myapp',
+          repositoryUri: REPOSITORY_URI,
+          repositoryArn: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/myapp`
+        }
+      ]
+    })
+  )
+  ecs.on(DescribeClustersCommand).callsFake(
+    reply('DescribeClusters', {
+      clusters: [{ clusterArn: CLUSTER_ARN, clusterName: 'web', status: 'ACTIVE' }]
+    })
+  )
+  ecs.on(DescribeTaskDefinitionCommand).callsFake(fail('DescribeTaskDefinition', awsError('ClientException')))
+  ecs
+    .on(RegisterTaskDefinitionCommand)
+    .callsFake(
+      reply('RegisterTaskDefinition', { taskDefinition: { taskDefinitionArn: TD_ARN, revision: 7 } })
+    )
+  ecs
+    .on(RunTaskCommand)
+    .callsFake(reply('RunTask', { tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING' }], failures: [] }))
+  ecs.on(DescribeTasksCommand).callsFake(reply('DescribeTasks', { tasks: [runningTask()] }))
+  ec2.on(DescribeVpcsCommand).callsFake(reply('DescribeVpcs', { Vpcs: [{ VpcId: 'vpc-default' }] }))
+  ec2
+    .on(DescribeSubnetsCommand)
+    .callsFake(reply('DescribeSubnets', { Subnets: [{ SubnetId: 'subnet-b' }, { SubnetId: 'subnet-a' }] }))
+  ec2.on(DescribeSecurityGroupsCommand).callsFake(
+    reply('DescribeSecurityGroups', {
+      SecurityGroups: [
+        {
+          GroupId: 'sg-1',
+          VpcId: 'vpc-default',
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }
+          ]
+        }
+      ]
+    })
+  )
+  ec2.on(DescribeNetworkInterfacesCommand).callsFake(
+    reply('DescribeNetworkInterfaces', {
+      NetworkInterfaces: [
+        {
+          NetworkInterfaceId: 'eni-1',
+          PrivateIpAddress: '10.0.1.5',
+          Association: { PublicIp: '203.0.113.10' }
+        }
+      ]
+    })
+  )
+  iam
+    .on(GetRoleCommand, { RoleName: 'ecsTaskExecutionRole' })
+    .callsFake(reply('GetRole ecsTaskExecutionRole', { Role: { Arn: EXECUTION_ROLE_ARN } }))
+  iam
+    .on(GetRoleCommand, { RoleName: 'app' })
+    .callsFake(reply('GetRole app', { Role: { Arn: TASK_ROLE_ARN } }))
+  logs
+    .on(DescribeLogGroupsCommand)
+    .callsFake(reply('DescribeLogGroups', { logGroups: [{ logGroupName: '/ecs/myapp' }] }))
+  logs.on(GetLogEventsCommand).callsFake(reply('GetLogEvents', { events: [] }))
+}
+
+function depsWith(runner = pushingRunner()): DeployDeps & {
+  runner: FakeRunner
+  reporter: RecordingReporter
+  logins: string[]
+  clock: FakeClock
+} {
+  const logins: string[] = []
+  return {
+    clients,
+    runner,
+    reporter: new RecordingReporter(),
+    dockerConfigDir: CONFIG_DIR,
+    onLogin: (registryHost) => logins.push(registryHost),
+    clock: new FakeClock(),
+    logins
+  }
+}
+
+function pushingRunner(): FakeRunner {
+  return new FakeRunner().on(['docker', 'push'], {
+    stdout: `The push refers to repository [${REPOSITORY_URI}]\nv1: digest: ${DIGEST} size: 528\n`
+  })
+}
+
+beforeEach(() => {
+  for (const mock of [ecr, ecs, ec2, iam, logs]) mock.reset()
+  existingStack()
+})
+
+test('deploys: pushes, registers, runs, and sets every output', async () => {
+  const deps = depsWith()
+  const result = await deploy(inputsWith(), deps)
+
+  const stream = { logGroup: '/ecs/myapp', logStream: `ecs/myapp/${TASK_ID}` }
+  expect(deps.reporter.outputs).toEqual({
+    image: IMAGE,
+    'cluster-arn': CLUSTER_ARN,
+    'task-definition-arn': TD_ARN,
+    'task-arn': TASK_ARN,
+    'task-arns': JSON.stringify([TASK_ARN]),
+    'public-ip': '203.0.113.10',
+    'public-ips': JSON.stringify(['203.0.113.10']),
+    'private-ip': '10.0.1.5',
+    url: 'http://203.0.113.10:8080',
+    logs: JSON.stringify([logStreamConsoleUrl('us-east-1', stream)])
+  })
+  expect(result).toMatchObject({
+    image: IMAGE,
+    digest: DIGEST,
+    repositoryUri: REPOSITORY_URI,
+    clusterArn: CLUSTER_ARN,
+    taskDefinitionArn: TD_ARN,
+    revision: 7,
+    reused: false,
+    created: [],
+    tasks: [
+      {
+        taskArn: TASK_ARN,
+        lastStatus: 'RUNNING',
+        publicIp: '203.0.113.10',
+        privateIp: '10.0.1.5',
+        url: 'http://203.0.113.10:8080',
+        logStream: stream
+      }
+    ]
+  })
+})
+
+test('masks the registry password and gives it to docker on stdin only, in the action config folder', async () => {
+  const deps = depsWith()
+  await deploy(inputsWith(), deps)
+  expect(deps.reporter.secrets).toContain(PASSWORD)
+  expect(deps.runner.lines).toEqual([
+    `docker login --username AWS --password-stdin ${HOST}`,
+    `docker tag myapp ${REPOSITORY_URI}:v1`,
+    `docker push ${REPOSITORY_URI}:v1`
+  ])
+  expect(deps.runner.calls[0]!.input).toBe(PASSWORD)
+  for (const call of deps.runner.calls) {
+    expect(call.args.join(' ')).not.toContain(PASSWORD)
+    expect(call.env).toEqual({ DOCKER_CONFIG: CONFIG_DIR })
+  }
+  expect(deps.logins).toEqual([HOST])
+})
+
+test('registers the pushed digest with the roles found, and runs it in the network resolved', async () => {
+  await deploy(inputsWith(), depsWith())
+  const registered = ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input
+  expect(registered).toMatchObject({
+    family: 'myapp',
+    executionRoleArn: EXECUTION_ROLE_ARN,
+    taskRoleArn: TASK_ROLE_ARN,
+    containerDefinitions: [{ name: 'myapp', image: IMAGE }]
+  })
+  expect(ecs.commandCalls(RunTaskCommand).map((call) => call.args[0].input)).toEqual([
+    {
+      cluster: CLUSTER_ARN,
+      taskDefinition: TD_ARN,
+      count: 1,
+      launchType: 'FARGATE',
+      platformVersion: 'LATEST',
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: ['subnet-a', 'subnet-b'],
+          securityGroups: ['sg-1'],
+          assignPublicIp: 'ENABLED'
+        }
+      },
+      startedBy: 'ecs-fargate-deploy',
+      clientToken: expect.any(String)
+    }
+  ])
+})
+
+test('secrets: the execution role the action manages may read exactly them; a role given as an ARN is left alone', async () => {
+  iam.on(PutRolePolicyCommand).resolves({})
+  const secrets = `DB=arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:db-AbCdEf`
+  await deploy(inputsWith({ secrets }), depsWith())
+  const put = iam.commandCalls(PutRolePolicyCommand).map((call) => call.args[0].input)
+  expect(put).toEqual([
+    {
+      RoleName: 'ecsTaskExecutionRole',
+      PolicyName: 'ecs-fargate-deploy-secrets-myapp',
+      PolicyDocument: expect.stringContaining(
+        `"arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:db-AbCdEf"`
+      )
+    }
+  ])
+  expect(
+    ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input.containerDefinitions![0]!.secrets
+  ).toEqual([{ name: 'DB', valueFrom: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:db-AbCdEf` }])
+
+  iam.resetHistory()
+  await deploy(inputsWith({ secrets, 'execution-role': EXECUTION_ROLE_ARN }), depsWith())
+  expect(iam.commandCalls(PutRolePolicyCommand)).toHaveLength(0)
+})
+
+test('sends all the look-ups together, before any of them is answered', async () => {
+  let open!: () => void
+  const gate = new Promise<void>((resolve) => (open = resolve))
+  const sent: string[] = []
+  for (const mock of [ecr, ecs, ec2, iam, logs]) mock.reset()
+  existingStack(async (name) => {
+    sent.push(name)
+    await gate
+  })
+
+  const deploying = deploy(inputsWith(), depsWith())
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve))
+  expect([...sent].sort()).toEqual([
+    'DescribeClusters',
+    'DescribeLogGroups',
+    'DescribeRepositories',
+    'DescribeSecurityGroups',
+    'DescribeTaskDefinition',
+    'DescribeVpcs',
+    'GetAuthorizationToken',
+    'GetRole app',
+    'GetRole ecsTaskExecutionRole'
+  ])
+  open()
+  await expect(deploying).resolves.toMatchObject({ taskDefinitionArn: TD_ARN })
+})
+
+test('builds the image alongside the look-ups when a context is given, and pushes the build', async () => {
+  const deps = depsWith()
+  await deploy(inputsWith({ context: './web', dockerfile: 'web/Dockerfile' }), deps)
+  expect(deps.runner.lines).toEqual([
+    'docker build --file web/Dockerfile --tag myapp:v1 ./web',
+    `docker login --username AWS --password-stdin ${HOST}`,
+    `docker tag myapp:v1 ${REPOSITORY_URI}:v1`,
+    `docker push ${REPOSITORY_URI}:v1`
+  ])
+  expect(deps.reporter.groups[0]).toBe('Build the image; look up and create AWS resources')
+})
+
+test('asks ECR for the digest when docker push did not print it', async () => {
+  const other = `sha256:${'e'.repeat(64)}`
+  ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: other }] })
+  const deps = depsWith(new FakeRunner().on(['docker', 'push'], { stdout: 'Pushed\n' }))
+  await deploy(inputsWith(), deps)
+  expect(ecr.commandCalls(DescribeImagesCommand)[0]!.args[0].input).toEqual({
+    repositoryName: 'myapp',
+    imageIds: [{ imageTag: 'v1' }]
+  })
+  expect(deps.reporter.outputs['image']).toBe(`${REPOSITORY_URI}@${other}`)
+})
+
+test('reuses the latest revision when it already matches: nothing is registered', async () => {
+  const inputs = inputsWith()
+  const rendered = renderTaskDefinition(inputs, {
+    image: IMAGE,
+    executionRoleArn: EXECUTION_ROLE_ARN,
+    taskRoleArn: TASK_ROLE_ARN
+  })
+  const { tags, ...definition } = rendered
+  const latest = {
+    ...definition,
+    taskDefinitionArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/myapp:6`,
+    revision: 6,
+    status: 'ACTIVE',
+    // As ECS answers: defaults filled in.
+    compatibilities: ['EC2', 'FARGATE'],
+    registeredAt: new Date(0)
+  } as TaskDefinition
+  ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: latest, tags })
+
+  const deps = depsWith()
+  const result = await deploy(inputs, deps)
+  expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0)
+  expect(ecs.commandCalls(DescribeTaskDefinitionCommand)[0]!.args[0].input).toEqual({
+    taskDefinition: 'myapp',
+    include: ['TAGS']
+  })
+  expect(result).toMatchObject({ taskDefinitionArn: latest.taskDefinitionArn, revision: 6, reused: true })
+  expect(deps.reporter.outputs['task-definition-arn']).toBe(latest.taskDefinitionArn)
+  expect(ecs.commandCalls(RunTaskCommand)[0]!.args[0].input.taskDefinition).toBe(latest.taskDefinitionArn)
+})
+
+test('registers a new revision when the latest one runs another image', async () => {
+  const inputs = inputsWith()
+  const rendered = renderTaskDefinition(inputs, {
+    image: `${REPOSITORY_URI}@sha256:${'0'.repeat(64)}`,
+    executionRoleArn: EXECUTION_ROLE_ARN,
+    taskRoleArn: TASK_ROLE_ARN
+  })
+  ecs.on(DescribeTaskDefinitionCommand).resolves({
+    taskDefinition: {
+      ...rendered,
+      taskDefinitionArn: TD_ARN.replace(':7', ':6'),
+      revision: 6,
+      status: 'ACTIVE'
+    }
+  } as never)
+  const result = await deploy(inputs, depsWith())
+  expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(1)
+  expect(result).toMatchObject({ taskDefinitionArn: TD_ARN, reused: false })
+})
+
+test('creates what is missing, says so, and warns that the port is open to the internet', async () => {
+  ecr.on(DescribeRepositoriesCommand).rejects(awsError('RepositoryNotFoundException'))
+  ecr.on(CreateRepositoryCommand).resolves({
+    repository: {
+      repositoryUri: REPOSITORY_URI,
+      repositoryArn: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/myapp`
+    }
+  })
+  ecs.on(DescribeClustersCommand).resolves({ clusters: [] })
+  ecs.on(CreateClusterCommand).resolves({ cluster: { clusterArn: CLUSTER_ARN, clusterName: 'web' } })
+  ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] })
+  ec2.on(CreateSecurityGroupCommand).resolves({ GroupId: 'sg-new' })
+  ec2.on(AuthorizeSecurityGroupIngressCommand).resolves({})
+  iam.on(GetRoleCommand, { RoleName: 'ecsTaskExecutionRole' }).rejects(awsError('NoSuchEntityException'))
+  iam.on(CreateRoleCommand).resolves({ Role: { Arn: EXECUTION_ROLE_ARN } as never })
+  iam.on(AttachRolePolicyCommand).resolves({})
+  logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] })
+  logs.on(CreateLogGroupCommand).resolves({})
+
+  const deps = depsWith()
+  const result = await deploy(inputsWith(), deps)
+  const created = [
+    'ECR repository myapp',
+    'ECS cluster web',
+    'security group sg-new',
+    'IAM role ecsTaskExecutionRole',
+    'log group /ecs/myapp'
+  ]
+  expect(result.created).toEqual(created)
+  expect(deps.reporter.lines).toEqual(expect.arrayContaining(created.map((thing) => `Created ${thing}`)))
+  expect(deps.reporter.warnings).toEqual([
+    'Port 8080 is open to the whole internet (ingress-cidr 0.0.0.0/0); narrow it with ingress-cidr.'
+  ])
+  expect(ecs.commandCalls(RunTaskCommand)[0]!.args[0].input.networkConfiguration).toEqual({
+    awsvpcConfiguration: {
+      subnets: ['subnet-a', 'subnet-b'],
+      securityGroups: ['sg-new'],
+      assignPublicIp: 'ENABLED'
+    }
+  })
+})
+
+test('no open-port warning when the ingress is narrowed or security groups are given', async () => {
+  const narrowed = depsWith()
+  await deploy(inputsWith({ 'ingress-cidr': '203.0.113.0/24' }), narrowed)
+  expect(narrowed.reporter.warnings).toEqual([])
+  const own = depsWith()
+  await deploy(inputsWith({ 'security-groups': 'sg-0123456789abcdef0' }), own)
+  expect(own.reporter.warnings).toEqual([])
+})
+
+test('a missing repository with create-repository false fails before any docker command or task', async () => {
+  ecr.on(DescribeRepositoriesCommand).rejects(awsError('RepositoryNotFoundException'))
+  const deps = depsWith()
+  const error = (await deploy(inputsWith({ 'create-repository': 'false' }), deps).catch(
+    (e: unknown) => e
+  )) as ActionError
+  expect(error).toBeInstanceOf(ActionError)
+  expect(error.message).toBe("ECR repository 'myapp' does not exist and create-repository is false")
+  expect(deps.runner.calls).toEqual([])
+  expect(ecr.commandCalls(CreateRepositoryCommand)).toHaveLength(0)
+  expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0)
+  expect(deps.reporter.outputs).toEqual({})
+})
+
+test('a failed docker login stops the deploy with its stderr, and the post step is not told to log out', async () => {
+  const deps = depsWith(
+    new FakeRunner().fails(['docker', 'login'], 1, 'Error response from daemon: login attempt failed')
+  )
+  await expect(deploy(inputsWith(), deps)).rejects.toThrow(
+    new CommandError('docker login --username', 1, 'Error response from daemon: login attempt failed')
+  )
+  expect(deps.logins).toEqual([])
+  expect(deps.runner.lines).toHaveLength(1)
+  expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0)
+})
+
+test('wait-for none returns once the task is started, without polling it', async () => {
+  const deps = depsWith()
+  const result = await deploy(inputsWith({ 'wait-for': 'none' }), deps)
+  expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(0)
+  expect(ec2.commandCalls(DescribeNetworkInterfacesCommand)).toHaveLength(0)
+  expect(deps.reporter.outputs).toMatchObject({
+    'task-arn': TASK_ARN,
+    'task-arns': JSON.stringify([TASK_ARN]),
+    'public-ip': '',
+    url: ''
+  })
+  expect(result.tasks).toMatchObject([{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING' }])
+})
+
+test('a task that stops before RUNNING: task-arn is already set, and the error says why and what to do', async () => {
+  const stopped: Task = {
+    taskArn: TASK_ARN,
+    lastStatus: 'STOPPED',
+    desiredStatus: 'STOPPED',
+    stopCode: 'TaskFailedToStart',
+    stoppedReason:
+      'ResourceInitializationError: unable to pull secrets or registry auth: dial tcp 52.1.2.3:443: i/o timeout',
+    containers: [{ name: 'myapp', lastStatus: 'STOPPED' }]
+  }
+  const deps = depsWith()
+  let outputsWhenWaiting: Record<string, string> | undefined
+  ecs.on(DescribeTasksCommand).callsFake(async () => {
+    outputsWhenWaiting ??= { ...deps.reporter.outputs }
+    return { tasks: [stopped] }
+  })
+  logs.on(GetLogEventsCommand).resolves({ events: [{ message: 'starting up', timestamp: 1 }] })
+
+  const error = (await deploy(inputsWith(), deps).catch((e: unknown) => e)) as ActionError
+  expect(outputsWhenWaiting).toMatchObject({ 'task-arn': TASK_ARN, 'task-arns': JSON.stringify([TASK_ARN]) })
+  expect(deps.reporter.outputs['task-arn']).toBe(TASK_ARN)
+  expect(error).toBeInstanceOf(ActionError)
+  expect(error.message).toContain(TASK_ARN)
+  expect(error.message).toContain('stopped before it was RUNNING')
+  expect(error.details).toContain('TaskFailedToStart')
+  expect(error.details).toContain('dial tcp 52.1.2.3:443: i/o timeout')
+  expect(error.details).toContain('starting up')
+  // The task has a public IP, so the hint points at the subnets' route to the internet.
+  expect(error.hint).toContain('internet gateway')
+})
+
+test('a partial start fails after setting the outputs of the tasks that did start', async () => {
+  ecs.on(RunTaskCommand).resolves({
+    tasks: [{ taskArn: TASK_ARN, lastStatus: 'PROVISIONING' }],
+    failures: [{ reason: 'RESOURCE:ENI', detail: 'no free addresses' }]
+  })
+  const deps = depsWith()
+  const error = (await deploy(inputsWith({ count: '2' }), deps).catch((e: unknown) => e)) as ActionError
+  expect(error).toBeInstanceOf(ActionError)
+  expect(error.message).toBe('RunTask started 1 of 2 tasks')
+  expect(error.details).toContain('RESOURCE:ENI')
+  expect(deps.reporter.outputs['task-arns']).toBe(JSON.stringify([TASK_ARN]))
+  expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(0)
+})
+
+test('several tasks: every task address is reported, the first one is the url', async () => {
+  ecs.on(RunTaskCommand).resolves({
+    tasks: [
+      { taskArn: TASK_ARN, lastStatus: 'PROVISIONING' },
+      { taskArn: TASK_ARN_2, lastStatus: 'PROVISIONING' }
+    ]
+  })
+  ecs.on(DescribeTasksCommand).resolves({
+    tasks: [runningTask(), runningTask(TASK_ARN_2, 'eni-2', '10.0.1.6')]
+  })
+  ec2.on(DescribeNetworkInterfacesCommand).resolves({
+    NetworkInterfaces: [
+      {
+        NetworkInterfaceId: 'eni-1',
+        PrivateIpAddress: '10.0.1.5',
+        Association: { PublicIp: '203.0.113.10' }
+      },
+      { NetworkInterfaceId: 'eni-2', PrivateIpAddress: '10.0.1.6', Association: { PublicIp: '203.0.113.11' } }
+    ]
+  })
+  const deps = depsWith()
+  await deploy(inputsWith({ count: '2' }), deps)
+  expect(ecs.commandCalls(RunTaskCommand)[0]!.args[0].input.count).toBe(2)
+  expect(deps.reporter.outputs).toMatchObject({
+    'task-arns': JSON.stringify([TASK_ARN, TASK_ARN_2]),
+    'public-ip': '203.0.113.10',
+    'public-ips': JSON.stringify(['203.0.113.10', '203.0.113.11']),
+    url: 'http://203.0.113.10:8080'
+  })
+  expect(JSON.parse(deps.reporter.outputs['logs']!)).toHaveLength(2)
+})

@@ -1,0 +1,587 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseInputs, type Inputs } from '../../src/inputs/inputs.js'
+import {
+  ACCOUNT_PLACEHOLDER,
+  PERMISSIONS,
+  executionRoleDocuments,
+  partitionOf,
+  permissionRequestText,
+  policyFor,
+  rowsForOperation,
+  scopeFor,
+  statementFor,
+  statementsFor,
+  type PolicyDocument,
+  type PolicyStatement
+} from '../../src/policy/permissions.js'
+import {
+  END_MARKER,
+  README_PATH,
+  renderFormattedSection,
+  START_MARKER,
+  renderPermissionsSection,
+  replacePermissionsSection
+} from '../../scripts/permissions-doc.js'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
+const ACCOUNT = '123456789012'
+
+function inputsWith(given: Record<string, string> = {}): Inputs {
+  const all: Record<string, string> = { region: 'eu-west-1', repository: 'myapp', port: '8080', ...given }
+  return parseInputs((name) => all[name] ?? '', { env: {}, readFile: () => '' })
+}
+
+function actionsOf(policy: PolicyDocument): Set<string> {
+  return new Set(policy.Statement.flatMap((statement) => statement.Action))
+}
+
+function statement(policy: PolicyDocument, sid: string): PolicyStatement {
+  const found = policy.Statement.find((s) => s.Sid === sid)
+  if (!found) throw new Error(`no statement ${sid} in ${policy.Statement.map((s) => s.Sid).join(', ')}`)
+  return found
+}
+
+/** Statements granting this action, for assertions on where and under which condition it is allowed. */
+function grantsOf(policy: PolicyDocument, action: string): PolicyStatement[] {
+  return policy.Statement.filter((s) => s.Action.includes(action))
+}
+
+// Real IAM action names, checked against the Service Authorization Reference (ECR, ECS, EC2, IAM, Logs, STS).
+const KNOWN_IAM_ACTIONS = new Set([
+  'ecr:GetAuthorizationToken',
+  'ecr:DescribeRepositories',
+  'ecr:CreateRepository',
+  'ecr:TagResource',
+  'ecr:DescribeImages',
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:InitiateLayerUpload',
+  'ecr:UploadLayerPart',
+  'ecr:CompleteLayerUpload',
+  'ecr:PutImage',
+  'ecr:BatchGetImage',
+  'ecs:DescribeClusters',
+  'ecs:CreateCluster',
+  'ecs:DescribeTaskDefinition',
+  'ecs:RegisterTaskDefinition',
+  'ecs:RunTask',
+  'ecs:DescribeTasks',
+  'ecs:ListTasks',
+  'ecs:StopTask',
+  'ecs:TagResource',
+  'ec2:DescribeVpcs',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+  'ec2:CreateSecurityGroup',
+  'ec2:AuthorizeSecurityGroupIngress',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:CreateTags',
+  'iam:GetRole',
+  'iam:CreateRole',
+  'iam:TagRole',
+  'iam:AttachRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:PassRole',
+  'iam:CreateServiceLinkedRole',
+  'logs:DescribeLogGroups',
+  'logs:CreateLogGroup',
+  'logs:TagLogGroup',
+  'logs:TagResource',
+  'logs:GetLogEvents',
+  'sts:GetCallerIdentity'
+])
+
+const VARIANTS: Array<[string, Record<string, string>]> = [
+  ['defaults', {}],
+  [
+    'bring everything',
+    {
+      'create-repository': 'false',
+      'create-cluster': 'false',
+      'create-execution-role': 'false',
+      'execution-role': 'arn:aws:iam::111122223333:role/exec',
+      'task-role': 'arn:aws:iam::111122223333:role/app',
+      subnets: 'subnet-0123456789abcdef0',
+      'security-groups': 'sg-0123456789abcdef0'
+    }
+  ],
+  ['wait-for stopped', { 'wait-for': 'stopped', 'task-role': 'app-role' }],
+  ['stop', { mode: 'stop', repository: '', family: 'myapp' }],
+  ['permissions', { mode: 'permissions', region: '' }],
+  ['China', { region: 'cn-north-1', 'wait-for': 'none' }]
+]
+
+describe('policyFor scoping rules', () => {
+  test.each<[string, Record<string, string>, string[], string[]]>([
+    // name, inputs, actions that must be allowed, actions that must not be
+    [
+      'a default deploy creates what is missing and passes the execution role',
+      {},
+      [
+        'ecr:CreateRepository',
+        'ecs:CreateCluster',
+        'iam:CreateRole',
+        'ec2:CreateSecurityGroup',
+        'logs:CreateLogGroup',
+        'iam:PassRole',
+        'logs:GetLogEvents'
+      ],
+      ['ecs:ListTasks', 'ecs:StopTask', 'sts:GetCallerIdentity']
+    ],
+    [
+      'create-repository false drops ecr:CreateRepository but keeps the push',
+      { 'create-repository': 'false' },
+      ['ecr:DescribeRepositories', 'ecr:PutImage', 'ecr:GetAuthorizationToken'],
+      ['ecr:CreateRepository', 'ecr:TagResource']
+    ],
+    [
+      'security-groups given drops the security group statements',
+      { 'security-groups': 'sg-0123456789abcdef0' },
+      ['ec2:DescribeSubnets'],
+      [
+        'ec2:CreateSecurityGroup',
+        'ec2:AuthorizeSecurityGroupIngress',
+        'ec2:CreateTags',
+        'ec2:DescribeSecurityGroups'
+      ]
+    ],
+    [
+      'subnets and security groups given need no network look-up',
+      { subnets: 'subnet-0123456789abcdef0', 'security-groups': 'sg-0123456789abcdef0' },
+      ['ec2:DescribeNetworkInterfaces'],
+      ['ec2:DescribeSubnets', 'ec2:DescribeVpcs', 'ec2:CreateSecurityGroup']
+    ],
+    [
+      'no port opens nothing',
+      { port: '' },
+      ['ec2:CreateSecurityGroup'],
+      ['ec2:AuthorizeSecurityGroupIngress']
+    ],
+    [
+      'create-cluster false drops CreateCluster and the service-linked role',
+      { 'create-cluster': 'false' },
+      ['ecs:DescribeClusters', 'ecs:TagResource'],
+      ['ecs:CreateCluster', 'iam:CreateServiceLinkedRole']
+    ],
+    [
+      'an execution role ARN needs no IAM call but PassRole',
+      { 'execution-role': 'arn:aws:iam::123456789012:role/exec' },
+      ['iam:PassRole'],
+      ['iam:GetRole', 'iam:CreateRole', 'iam:AttachRolePolicy', 'iam:TagRole']
+    ],
+    [
+      'create-execution-role false with a name only looks the role up',
+      { 'create-execution-role': 'false' },
+      ['iam:GetRole', 'iam:PassRole'],
+      ['iam:CreateRole', 'iam:AttachRolePolicy']
+    ],
+    [
+      'secrets on a role the action manages: it may put the inline policy that reads them',
+      { secrets: 'DB=arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf' },
+      ['iam:PutRolePolicy'],
+      []
+    ],
+    [
+      'secrets on a role given as an ARN, which the user manages: no inline policy',
+      {
+        secrets: 'DB=arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf',
+        'execution-role': 'arn:aws:iam::123456789012:role/exec'
+      },
+      [],
+      ['iam:PutRolePolicy']
+    ],
+    [
+      'wait-for none reads no task, address or log',
+      { 'wait-for': 'none' },
+      ['ecs:RunTask'],
+      ['ecs:DescribeTasks', 'ec2:DescribeNetworkInterfaces', 'logs:GetLogEvents', 'ecs:StopTask']
+    ],
+    [
+      'wait-for stopped may stop the tasks on timeout and reads no address',
+      { 'wait-for': 'stopped' },
+      ['ecs:StopTask', 'logs:GetLogEvents', 'ecs:DescribeTasks'],
+      ['ec2:DescribeNetworkInterfaces']
+    ],
+    [
+      'wait-for stopped without stop-on-timeout never stops a task',
+      { 'wait-for': 'stopped', 'stop-on-timeout': 'false' },
+      ['ecs:DescribeTasks'],
+      ['ecs:StopTask']
+    ],
+    [
+      'permissions mode is a deploy plus stop',
+      { mode: 'permissions' },
+      ['ecr:CreateRepository', 'ecs:RunTask', 'ecs:ListTasks', 'ecs:StopTask', 'ecs:DescribeTasks'],
+      []
+    ]
+  ])('%s', (_name, given, allowed, denied) => {
+    const actions = actionsOf(policyFor(inputsWith(given), ACCOUNT))
+    for (const action of allowed) expect([action, actions.has(action)]).toEqual([action, true])
+    for (const action of denied) expect([action, actions.has(action)]).toEqual([action, false])
+  })
+
+  test('stop mode has only what stop needs', () => {
+    const policy = policyFor(inputsWith({ mode: 'stop', repository: '', family: 'myapp' }), ACCOUNT)
+    expect([...actionsOf(policy)].sort()).toEqual(['ecs:DescribeTasks', 'ecs:ListTasks', 'ecs:StopTask'])
+    expect(grantsOf(policy, 'ecs:StopTask')[0]!.Resource).toEqual([
+      'arn:aws:ecs:eu-west-1:123456789012:task/default/*'
+    ])
+    expect(grantsOf(policy, 'ecs:ListTasks')[0]!.Condition).toEqual({
+      ArnEquals: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:123456789012:cluster/default' }
+    })
+  })
+
+  test('stop mode with task ARNs does not list tasks', () => {
+    const inputs = inputsWith({
+      mode: 'stop',
+      'task-arn': 'arn:aws:ecs:eu-west-1:123456789012:task/default/0123456789abcdef0123456789abcdef'
+    })
+    expect([...actionsOf(policyFor(inputs, ACCOUNT))].sort()).toEqual(['ecs:DescribeTasks', 'ecs:StopTask'])
+  })
+
+  test('a task role adds PassRole on it, only to ECS tasks', () => {
+    const policy = policyFor(inputsWith({ 'task-role': 'arn:aws:iam::123456789012:role/app' }), ACCOUNT)
+    const passRole = grantsOf(policy, 'iam:PassRole')
+    expect(passRole).toHaveLength(1)
+    expect(passRole[0]!.Resource).toEqual([
+      'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
+      'arn:aws:iam::123456789012:role/app'
+    ])
+    expect(passRole[0]!.Condition).toEqual({
+      StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' }
+    })
+    expect(actionsOf(policyFor(inputsWith(), ACCOUNT)).has('iam:PassRole')).toBe(true)
+    expect(grantsOf(policyFor(inputsWith(), ACCOUNT), 'iam:PassRole')[0]!.Resource).toEqual([
+      'arn:aws:iam::123456789012:role/ecsTaskExecutionRole'
+    ])
+  })
+
+  test('a task role given by name is looked up in IAM', () => {
+    const policy = policyFor(inputsWith({ 'task-role': 'app' }), ACCOUNT)
+    expect(grantsOf(policy, 'iam:GetRole')[0]!.Resource).toContain('arn:aws:iam::123456789012:role/app')
+  })
+
+  test('ARNs carry the partition, region, account and names', () => {
+    const policy = policyFor(
+      inputsWith({ cluster: 'fargate', family: 'web', 'log-group': '/apps/web' }),
+      ACCOUNT
+    )
+    expect(statement(policy, 'EcrRepository').Resource).toEqual([
+      'arn:aws:ecr:eu-west-1:123456789012:repository/myapp'
+    ])
+    expect(statement(policy, 'EcsCluster').Resource).toEqual([
+      'arn:aws:ecs:eu-west-1:123456789012:cluster/fargate'
+    ])
+    expect(statement(policy, 'EcsRunTask')).toEqual({
+      Sid: 'EcsRunTask',
+      Effect: 'Allow',
+      Action: ['ecs:RunTask'],
+      Resource: ['arn:aws:ecs:eu-west-1:123456789012:task-definition/web:*'],
+      Condition: { ArnEquals: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:123456789012:cluster/fargate' } }
+    })
+    expect(statement(policy, 'LogsLogGroup').Resource).toEqual([
+      'arn:aws:logs:eu-west-1:123456789012:log-group:/apps/web',
+      'arn:aws:logs:eu-west-1:123456789012:log-group:/apps/web:*'
+    ])
+    expect(statement(policy, 'LogsRead').Resource).toEqual([
+      'arn:aws:logs:eu-west-1:123456789012:log-group:/apps/web:log-stream:*'
+    ])
+    expect(statement(policy, 'EcsTagOnCreate')).toEqual({
+      Sid: 'EcsTagOnCreate',
+      Effect: 'Allow',
+      Action: ['ecs:TagResource'],
+      Resource: [
+        'arn:aws:ecs:eu-west-1:123456789012:cluster/fargate',
+        'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:*',
+        'arn:aws:ecs:eu-west-1:123456789012:task/fargate/*'
+      ],
+      Condition: {
+        StringEquals: { 'ecs:CreateAction': ['CreateCluster', 'RegisterTaskDefinition', 'RunTask'] }
+      }
+    })
+    expect(statement(policy, 'Ec2TagOnCreate').Condition).toEqual({
+      StringEquals: { 'ec2:CreateAction': 'CreateSecurityGroup' }
+    })
+    expect(statement(policy, 'IamExecutionRolePolicy').Condition).toEqual({
+      ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' }
+    })
+  })
+
+  test('actions AWS cannot scope get Resource "*" and nothing else', () => {
+    const policy = policyFor(inputsWith(), ACCOUNT)
+    for (const action of [
+      'ecr:GetAuthorizationToken',
+      'ecs:RegisterTaskDefinition',
+      'ecs:DescribeTaskDefinition',
+      'ec2:DescribeSubnets',
+      'logs:DescribeLogGroups'
+    ]) {
+      expect([action, grantsOf(policy, action).map((s) => s.Resource)]).toEqual([action, [['*']]])
+    }
+  })
+
+  test('the account comes from the argument, then role or cluster ARNs, else the placeholder', () => {
+    expect(scopeFor(inputsWith(), '999999999999').account).toBe('999999999999')
+    expect(scopeFor(inputsWith({ 'execution-role': 'arn:aws:iam::111122223333:role/exec' })).account).toBe(
+      '111122223333'
+    )
+    const clusterArn = 'arn:aws:ecs:eu-west-1:444455556666:cluster/prod'
+    expect(scopeFor(inputsWith({ cluster: clusterArn }))).toMatchObject({
+      account: '444455556666',
+      cluster: 'prod'
+    })
+    const placeholder = policyFor(inputsWith())
+    expect(statement(placeholder, 'EcrRepository').Resource).toEqual([
+      `arn:aws:ecr:eu-west-1:${ACCOUNT_PLACEHOLDER}:repository/myapp`
+    ])
+  })
+
+  test('roles keep their path and account when given as ARNs', () => {
+    const scope = scopeFor(
+      inputsWith({ 'execution-role': 'arn:aws:iam::111122223333:role/ci/exec' }),
+      ACCOUNT
+    )
+    expect(scope.executionRole).toBe('arn:aws:iam::111122223333:role/ci/exec')
+  })
+
+  test('the partition follows the region', () => {
+    expect(partitionOf('cn-north-1')).toBe('aws-cn')
+    expect(partitionOf('us-gov-west-1')).toBe('aws-us-gov')
+    expect(partitionOf('eu-central-1')).toBe('aws')
+    const policy = policyFor(inputsWith({ region: 'cn-north-1' }), ACCOUNT)
+    expect(statement(policy, 'EcrRepository').Resource).toEqual([
+      'arn:aws-cn:ecr:cn-north-1:123456789012:repository/myapp'
+    ])
+  })
+
+  test.each(VARIANTS)('%s: a well-formed policy of known IAM actions', (_name, given) => {
+    const policy = policyFor(inputsWith(given), ACCOUNT)
+    expect(policy.Version).toBe('2012-10-17')
+    const sids = policy.Statement.map((s) => s.Sid)
+    expect(new Set(sids).size).toBe(sids.length)
+    for (const s of policy.Statement) {
+      expect(s.Sid).toMatch(/^[A-Za-z0-9]+$/)
+      expect(s.Effect).toBe('Allow')
+      expect(s.Action).toEqual([...new Set(s.Action)].sort())
+      expect(s.Resource.length).toBeGreaterThan(0)
+      expect(new Set(s.Resource).size).toBe(s.Resource.length)
+      for (const resource of s.Resource)
+        expect(resource).toMatch(/^(\*|arn:aws[a-z-]*:[a-z0-9-]+:(REGION|[a-z0-9-]*):(\d{12}|aws)?:.+)$/)
+      for (const action of s.Action) {
+        expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/)
+        expect([action, KNOWN_IAM_ACTIONS.has(action)]).toEqual([action, true])
+      }
+    }
+  })
+
+  test('every row uses known IAM action names, a step and a Sid', () => {
+    for (const row of PERMISSIONS) {
+      expect(row.step.length).toBeGreaterThan(5)
+      for (const action of row.actions)
+        expect([action, KNOWN_IAM_ACTIONS.has(action)]).toEqual([action, true])
+      if (row.optional) expect(row.optional.input).toMatch(/^[a-z-]+$/)
+    }
+  })
+
+  test('rows that share a Sid share the kind of condition, so merging them keeps their meaning', () => {
+    const scope = scopeFor(inputsWith({ 'task-role': 'app' }), ACCOUNT)
+    const kinds = new Map<string, string>()
+    for (const row of PERMISSIONS) {
+      const condition = row.condition?.(scope) ?? {}
+      const kind = JSON.stringify(Object.entries(condition).map(([op, keys]) => [op, Object.keys(keys)]))
+      expect([row.sid, kinds.get(row.sid) ?? kind]).toEqual([row.sid, kind])
+      kinds.set(row.sid, kind)
+    }
+  })
+
+  test('optional inputs name real action inputs', () => {
+    const actionYml = readFileSync(join(root, 'action.yml'), 'utf8')
+    for (const row of PERMISSIONS.filter((r) => r.optional)) {
+      expect(actionYml).toMatch(new RegExp(`^  ${row.optional!.input}:$`, 'm'))
+    }
+  })
+})
+
+describe('statementFor and statementsFor', () => {
+  const scope = scopeFor(inputsWith(), ACCOUNT)
+
+  test('statementFor is one row, ready to paste', () => {
+    const row = rowsForOperation('ecr', 'CreateRepository')[0]!
+    expect(statementFor(row, scope)).toEqual({
+      Sid: 'EcrRepository',
+      Effect: 'Allow',
+      Action: ['ecr:CreateRepository', 'ecr:TagResource'],
+      Resource: ['arn:aws:ecr:eu-west-1:123456789012:repository/myapp']
+    })
+  })
+
+  test('sts:GetCallerIdentity is listed but never granted: AWS allows it to everyone', () => {
+    const rows = rowsForOperation('sts', 'GetCallerIdentity')
+    expect(rows).toHaveLength(1)
+    expect(statementsFor(rows, scope)).toEqual([])
+  })
+})
+
+describe('executionRoleDocuments', () => {
+  test('trust for ECS tasks and the managed policy in the partition', () => {
+    expect(executionRoleDocuments()).toEqual({
+      trustPolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }
+        ]
+      },
+      managedPolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'
+    })
+    expect(executionRoleDocuments('aws-cn').managedPolicyArn).toBe(
+      'arn:aws-cn:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'
+    )
+  })
+})
+
+describe('permissionRequestText', () => {
+  test('says what is deployed, then one line per statement with why', () => {
+    const inputs = inputsWith({ mode: 'permissions', cluster: 'fargate-cluster' })
+    const text = permissionRequestText(inputs, ACCOUNT)
+    const policy = policyFor(inputs, ACCOUNT)
+    expect(text).toContain('ECR repository myapp')
+    expect(text).toContain('cluster fargate-cluster, region eu-west-1, account 123456789012')
+    expect(text).toContain('port 8080 open to 0.0.0.0/0')
+    expect(text).toContain('mode: stop')
+    const lines = text.split('\n').filter((line) => line.startsWith('- '))
+    expect(lines.map((line) => line.slice(2, line.indexOf(':')))).toEqual(policy.Statement.map((s) => s.Sid))
+    expect(lines.find((line) => line.startsWith('- EcrRepository'))).toContain(
+      'Needed to look up the ECR repository; create the ECR repository'
+    )
+    expect(lines.find((line) => line.startsWith('- EcrLogin'))).toContain('AWS does not scope')
+    expect(lines.find((line) => line.startsWith('- IamPassRoles'))).toContain(
+      'iam:PassedToService = ecs-tasks.amazonaws.com'
+    )
+  })
+})
+
+/** SDK operations used by a source file: imported `XxxCommand`s, `new XxxCommand(`, paginators and waiters. */
+function sdkOperations(source: string): { service?: string; operation: string }[] {
+  const services: Record<string, string> = {
+    ecr: 'ecr',
+    ecs: 'ecs',
+    ec2: 'ec2',
+    iam: 'iam',
+    'cloudwatch-logs': 'logs',
+    sts: 'sts'
+  }
+  const waiters: Record<string, { service: string; operation: string }> = {
+    TasksRunning: { service: 'ecs', operation: 'DescribeTasks' },
+    TasksStopped: { service: 'ecs', operation: 'DescribeTasks' }
+  }
+  const found: { service?: string; operation: string }[] = []
+  const imported = new Set<string>()
+  for (const match of source.matchAll(
+    /import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]@aws-sdk\/client-([a-z0-9-]+)['"]/g
+  )) {
+    const service = services[match[2]!] ?? `unknown service @aws-sdk/client-${match[2]}`
+    for (const raw of match[1]!.split(',')) {
+      const name = raw
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)[0]!
+      const command = /^([A-Z]\w*)Command$/.exec(name)
+      const paginator = /^paginate([A-Z]\w*)$/.exec(name)
+      const waiter = /^waitUntil([A-Z]\w*)$/.exec(name)
+      if (command) found.push({ service, operation: command[1]! })
+      if (paginator) found.push({ service, operation: paginator[1]! })
+      if (waiter)
+        found.push(waiters[waiter[1]!] ?? { service, operation: `waiter ${waiter[1]} (add it to waiters)` })
+      if (command) imported.add(command[1]!)
+    }
+  }
+  for (const match of source.matchAll(/new\s+([A-Z]\w*)Command\s*\(/g)) {
+    if (!imported.has(match[1]!)) found.push({ operation: match[1]! })
+  }
+  return found
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : []
+  )
+}
+
+function missingRows(operations: { service?: string; operation: string }[]): string[] {
+  return operations
+    .filter(({ service, operation }) =>
+      service
+        ? rowsForOperation(service, operation).length === 0
+        : !PERMISSIONS.some((r) => r.operation === operation)
+    )
+    .map(({ service, operation }) => `${service ?? '?'}:${operation}`)
+}
+
+describe('every AWS call the source makes has a row in the permissions table', () => {
+  test('the scanner finds commands, paginators and waiters, and the ones without a row', () => {
+    const source = [
+      "import { DescribeTasksCommand, StopTaskCommand as Stop, paginateListTasks, type Task } from '@aws-sdk/client-ecs'",
+      "import {\n  DeleteLogGroupCommand,\n  type CloudWatchLogsClient\n} from '@aws-sdk/client-cloudwatch-logs'",
+      "import { waitUntilTasksStopped } from '@aws-sdk/client-ecs'",
+      'await ecs.send(new DescribeTasksCommand({}))',
+      'await other.send(new FrobnicateCommand({}))'
+    ].join('\n')
+    expect(sdkOperations(source)).toEqual([
+      { service: 'ecs', operation: 'DescribeTasks' },
+      { service: 'ecs', operation: 'StopTask' },
+      { service: 'ecs', operation: 'ListTasks' },
+      { service: 'logs', operation: 'DeleteLogGroup' },
+      { service: 'ecs', operation: 'DescribeTasks' },
+      { operation: 'Frobnicate' }
+    ])
+    expect(missingRows(sdkOperations(source))).toEqual(['logs:DeleteLogGroup', '?:Frobnicate'])
+  })
+
+  test('src/**/*.ts', () => {
+    const files = sourceFiles(join(root, 'src'))
+    expect(files.length).toBeGreaterThan(0)
+    const missing = files.flatMap((file) =>
+      missingRows(sdkOperations(readFileSync(file, 'utf8'))).map(
+        (call) => `${call} in ${file.slice(root.length + 1)}`
+      )
+    )
+    // Add a row to PERMISSIONS in src/policy/permissions.ts for each call listed here.
+    expect(missing).toEqual([])
+  })
+})
+
+describe('README permissions section (scripts/permissions-doc.ts)', () => {
+  test('renders the table and the example policy between the markers', () => {
+    const section = renderPermissionsSection()
+    expect(section.startsWith(START_MARKER)).toBe(true)
+    expect(section.endsWith(END_MARKER)).toBe(true)
+    expect(section).toContain('| Step | IAM actions | Resource | Optional: bring your own |')
+    expect(section).toContain('`create-repository`: set create-repository: false')
+    expect(section).toContain('arn:aws:ecs:us-east-1:123456789012:task-definition/myapp:*')
+    expect(section).toContain('arn:aws:ecs:us-east-1:123456789012:cluster/fargate-cluster')
+    const policy = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(section)![1]!) as PolicyDocument
+    expect(actionsOf(policy).has('ecs:StopTask')).toBe(true)
+    expect(actionsOf(policy).has('ec2:AuthorizeSecurityGroupIngress')).toBe(true)
+    expect(
+      section.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Step')).length
+    ).toBe(PERMISSIONS.length + 1)
+  })
+
+  test('replaces only the section, and says when there are no markers', () => {
+    const readme = `# Title\n\n${START_MARKER}\nold\n${END_MARKER}\n\n## After\n`
+    const updated = replacePermissionsSection(readme, `${START_MARKER}\nnew\n${END_MARKER}`)
+    expect(updated).toBe(`# Title\n\n${START_MARKER}\nnew\n${END_MARKER}\n\n## After\n`)
+    expect(replacePermissionsSection(updated!, `${START_MARKER}\nnew\n${END_MARKER}`)).toBe(updated)
+    expect(replacePermissionsSection('# no markers', 'x')).toBeUndefined()
+  })
+
+  test('README.md is up to date (run npx tsx scripts/permissions-doc.ts)', async () => {
+    const readme = readFileSync(README_PATH, 'utf8')
+    expect(replacePermissionsSection(readme, await renderFormattedSection(README_PATH))).toBe(readme)
+  })
+})

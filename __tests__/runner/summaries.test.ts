@@ -1,0 +1,208 @@
+// The job summary builders: data in, HTML out.
+import type { DeployResult, TaskReport } from '../../src/modes/types.js'
+import { ActionError } from '../../src/explain/action-error.js'
+import {
+  deploySummary,
+  describeRevision,
+  escapeHtml,
+  failureSummary,
+  formatDuration,
+  htmlTable,
+  stopSummary,
+  taskConsoleUrl,
+  taskRow
+} from '../../src/runner/summaries.js'
+
+const REGION = 'eu-west-1'
+const CLUSTER_ARN = 'arn:aws:ecs:eu-west-1:123456789012:cluster/apps'
+const TASK_ARN = 'arn:aws:ecs:eu-west-1:123456789012:task/apps/0123456789abcdef0123456789abcdef'
+const TASK_CONSOLE = `https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/apps/tasks/0123456789abcdef0123456789abcdef/configuration?region=eu-west-1`
+const LOG_URL =
+  'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/x'
+
+test.each([
+  [0, '0.0 s'],
+  [850, '0.9 s'],
+  [59_949, '59.9 s'],
+  [59_950, '1 min 0.0 s'],
+  [60_000, '1 min 0.0 s'],
+  [83_400, '1 min 23.4 s'],
+  [3_725_000, '62 min 5.0 s']
+])('formatDuration(%d) is %s', (ms, text) => {
+  expect(formatDuration(ms)).toBe(text)
+})
+
+test.each([
+  ['arn:aws:ecs:eu-west-1:1:task-definition/web:7', false, 'web:7 (new revision)'],
+  ['arn:aws:ecs:eu-west-1:1:task-definition/web:7', true, 'web:7 (reused: unchanged)']
+])('describeRevision(%s, reused %s) is %s', (arn, reused, text) => {
+  expect(describeRevision(arn, reused)).toBe(text)
+})
+
+test.each([
+  [CLUSTER_ARN, TASK_ARN],
+  ['apps', '0123456789abcdef0123456789abcdef'],
+  ['apps', TASK_ARN]
+])('taskConsoleUrl takes the cluster %s and the task %s as ARNs or names', (cluster, task) => {
+  expect(taskConsoleUrl(REGION, cluster, task)).toBe(TASK_CONSOLE)
+})
+
+test('escapeHtml keeps error text from turning into markup', () => {
+  expect(escapeHtml(`<b>"a" & 'b'</b>`)).toBe(`&lt;b&gt;&quot;a&quot; &amp; 'b'&lt;/b&gt;`)
+})
+
+test('htmlTable escapes the header, not the cells (they are HTML already)', () => {
+  expect(htmlTable(['A<B', 'C'], [['<code>x</code>', '1']])).toBe(
+    '<table>\n<tr><th>A&lt;B</th><th>C</th></tr>\n<tr><td><code>x</code></td><td>1</td></tr>\n</table>'
+  )
+})
+
+const runningTask: TaskReport = {
+  taskArn: TASK_ARN,
+  lastStatus: 'RUNNING',
+  publicIp: '203.0.113.9',
+  privateIp: '10.0.0.9',
+  url: 'http://203.0.113.9:8080',
+  logStream: { logGroup: '/ecs/web', logStream: 'ecs/web/0123' },
+  logUrl: LOG_URL
+}
+
+test.each<[string, TaskReport, string[]]>([
+  [
+    'a running web task',
+    runningTask,
+    [
+      `<code>${TASK_ARN}</code>`,
+      'RUNNING',
+      '<code>203.0.113.9</code>',
+      '<a href="http://203.0.113.9:8080">http://203.0.113.9:8080</a>',
+      '',
+      `<a href="${TASK_CONSOLE}">task</a> · <a href="${LOG_URL}">logs</a>`
+    ]
+  ],
+  [
+    'a job that exited, without a public IP',
+    {
+      taskArn: TASK_ARN,
+      lastStatus: 'STOPPED',
+      exitCode: 0,
+      logStream: runningTask.logStream,
+      logUrl: LOG_URL
+    },
+    [
+      `<code>${TASK_ARN}</code>`,
+      'STOPPED',
+      '',
+      '',
+      '0',
+      `<a href="${TASK_CONSOLE}">task</a> · <a href="${LOG_URL}">logs</a>`
+    ]
+  ]
+])('taskRow: %s', (_name, task, cells) => {
+  expect(taskRow(REGION, CLUSTER_ARN, task)).toEqual(cells)
+})
+
+const result: DeployResult = {
+  image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:abc',
+  tag: 'v1.2.3',
+  digest: 'sha256:abc',
+  repositoryUri: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web',
+  clusterArn: CLUSTER_ARN,
+  taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7',
+  revision: 7,
+  reused: true,
+  tasks: [runningTask],
+  created: ['log group /ecs/web', 'security group sg-1'],
+  phases: [
+    { name: 'Look up and create AWS resources', ms: 1200 },
+    { name: 'Push the image', ms: 15_200 },
+    { name: 'Register the task definition', ms: 300 },
+    { name: 'Run the task', ms: 400 },
+    { name: 'Wait for running', ms: 45_000 }
+  ]
+}
+
+test('deploySummary: overview, task rows, phase times with the total, and what was created', () => {
+  const html = deploySummary(REGION, result)
+  expect(html).toContain(
+    '<tr><td>Image</td><td><code>123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:v1.2.3</code><br><code>sha256:abc</code></td></tr>'
+  )
+  expect(html).toContain('<tr><td>Task definition</td><td>web:7 (reused: unchanged)</td></tr>')
+  expect(html).toContain(
+    '<tr><td>Cluster</td><td><a href="https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/apps/tasks?region=eu-west-1">apps</a></td></tr>'
+  )
+  expect(html).toContain(
+    `<tr>${taskRow(REGION, CLUSTER_ARN, runningTask)
+      .map((cell) => `<td>${cell}</td>`)
+      .join('')}</tr>`
+  )
+  expect(html).toContain('<tr><td>Push the image</td><td>15.2 s</td></tr>')
+  expect(html).toContain('<tr><td>Wait for running</td><td>45.0 s</td></tr>')
+  expect(html).toContain('<tr><td><strong>Total</strong></td><td><strong>1 min 2.1 s</strong></td></tr>')
+  expect(html).toContain('<p>Created: log group /ecs/web, security group sg-1</p>')
+  expect(deploySummary(REGION, { ...result, created: [] })).toContain(
+    '<p>Created: nothing (everything existed)</p>'
+  )
+})
+
+test.each([
+  [
+    'one stopped, one already stopped, one gone',
+    { stopped: ['arn:t/apps/a', 'arn:t/apps/b'], alreadyStopped: ['arn:t/apps/b'], missing: ['c'] },
+    [
+      ': 1 stopped, 1 already stopped, 1 gone</p>',
+      '<tr><td><code>arn:t/apps/a</code></td><td>stopped</td><td><a href="https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/apps/tasks/a/configuration?region=eu-west-1">task</a></td></tr>',
+      '<tr><td><code>arn:t/apps/b</code></td><td>was already stopped</td>',
+      '<tr><td><code>c</code></td><td>not found (already gone)</td><td></td></tr>'
+    ]
+  ],
+  [
+    'nothing to stop',
+    { stopped: [], alreadyStopped: [], missing: [] },
+    [': 0 stopped, 0 already stopped, 0 gone</p>', '<p>No task to stop.</p>']
+  ]
+])('stopSummary: %s', (_name, stopResult, expected) => {
+  const html = stopSummary(REGION, 'apps', stopResult)
+  expect(html).toContain('<h2>ECS Fargate stop</h2>')
+  for (const fragment of expected) expect(html).toContain(fragment)
+})
+
+describe('failureSummary', () => {
+  const error = new ActionError('Task x stopped before it was RUNNING', {
+    details: 'CannotPullContainerError: <pull access denied>',
+    hint: 'Check the execution role & the image.'
+  })
+
+  test('the error, its details and hint, escaped', () => {
+    const html = failureSummary(error, { mode: 'deploy', region: REGION, outputs: {} })
+    expect(html).toContain('<h2>ECS Fargate deploy failed</h2>')
+    expect(html).toContain('<pre>Task x stopped before it was RUNNING</pre>')
+    expect(html).toContain(
+      '<h3>Details</h3>\n<pre>CannotPullContainerError: &lt;pull access denied&gt;</pre>'
+    )
+    expect(html).toContain('<p><strong>What to do:</strong> Check the execution role &amp; the image.</p>')
+    expect(html).not.toContain('Tasks started')
+  })
+
+  test('tasks started before the failure are listed with console and log links', () => {
+    const html = failureSummary(new ActionError('timed out'), {
+      mode: 'deploy',
+      region: REGION,
+      outputs: {
+        'task-arns': JSON.stringify([TASK_ARN]),
+        'cluster-arn': CLUSTER_ARN,
+        logs: JSON.stringify([LOG_URL])
+      }
+    })
+    expect(html).not.toContain('Details')
+    expect(html).toContain(
+      `<tr><td><code>${TASK_ARN}</code></td><td><a href="${TASK_CONSOLE}">task</a> · <a href="${LOG_URL}">logs</a></td></tr>`
+    )
+  })
+
+  test('stop mode says so', () => {
+    expect(
+      failureSummary(new ActionError('denied'), { mode: 'stop', region: REGION, outputs: {} })
+    ).toContain('<h2>ECS Fargate stop failed</h2>')
+  })
+})

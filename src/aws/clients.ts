@@ -1,0 +1,89 @@
+// AWS clients, loaded only for the modes that need them (stop mode never loads ECR, EC2 or IAM).
+// Credentials, endpoint (AWS_ENDPOINT_URL) and proxies come from the SDK's standard chain.
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
+import type { EC2Client } from '@aws-sdk/client-ec2'
+import type { ECRClient } from '@aws-sdk/client-ecr'
+import type { ECSClient } from '@aws-sdk/client-ecs'
+import type { IAMClient } from '@aws-sdk/client-iam'
+import type { STSClient } from '@aws-sdk/client-sts'
+import { annotateAwsErrors } from '../explain/aws-errors.js'
+
+/** Throttling and transient errors are retried by the SDK's standard strategy, with more attempts than its default 3. */
+export const MAX_ATTEMPTS = 8
+
+export interface ClientConfig {
+  region: string
+  maxAttempts: number
+  retryMode: 'standard'
+  customUserAgent: string
+}
+
+export function clientConfig(region: string): ClientConfig {
+  return { region, maxAttempts: MAX_ATTEMPTS, retryMode: 'standard', customUserAgent: 'ecs-fargate-deploy' }
+}
+
+export interface DeployClients {
+  ecr: ECRClient
+  ecs: ECSClient
+  ec2: EC2Client
+  iam: IAMClient
+  logs: CloudWatchLogsClient
+}
+
+export interface StopClients {
+  ecs: ECSClient
+}
+
+export async function createDeployClients(region: string): Promise<DeployClients> {
+  const config = clientConfig(region)
+  const [ecr, ecs, ec2, iam, logs] = await Promise.all([
+    loadEcr().then((ECRClient) => new ECRClient(config)),
+    loadEcs().then((ECSClient) => new ECSClient(config)),
+    loadEc2().then((EC2Client) => new EC2Client(config)),
+    loadIam().then((IAMClient) => new IAMClient(config)),
+    loadLogs().then((CloudWatchLogsClient) => new CloudWatchLogsClient(config))
+  ])
+  for (const client of [ecr, ecs, ec2, iam, logs]) annotateAwsErrors(client)
+  return { ecr, ecs, ec2, iam, logs }
+}
+
+export async function createStopClients(region: string): Promise<StopClients> {
+  const ECSClient = await loadEcs()
+  const ecs = new ECSClient(clientConfig(region))
+  annotateAwsErrors(ecs)
+  return { ecs }
+}
+
+export async function createStsClient(region: string): Promise<STSClient> {
+  const { STSClient } = await import('@aws-sdk/client-sts')
+  const sts = new STSClient(clientConfig(region || 'us-east-1'))
+  annotateAwsErrors(sts)
+  return sts
+}
+
+// Each import is destructured so the bundler keeps only the client class, not every command of the service
+// (a namespace object from import() would keep them all).
+async function loadEcr(): Promise<typeof ECRClient> {
+  const { ECRClient } = await import('@aws-sdk/client-ecr')
+  return ECRClient
+}
+
+async function loadEcs(): Promise<typeof ECSClient> {
+  const { ECSClient } = await import('@aws-sdk/client-ecs')
+  return ECSClient
+}
+
+async function loadEc2(): Promise<typeof EC2Client> {
+  const { EC2Client } = await import('@aws-sdk/client-ec2')
+  return EC2Client
+}
+
+async function loadIam(): Promise<typeof IAMClient> {
+  const { IAMClient } = await import('@aws-sdk/client-iam')
+  return IAMClient
+}
+
+async function loadLogs(): Promise<typeof CloudWatchLogsClient> {
+  const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs')
+  return CloudWatchLogsClient
+}

@@ -1,0 +1,196 @@
+// Where the task runs: subnets (the default VPC's by default), a security group that opens the port,
+// and the public IP of each task's network interface.
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  type EC2Client,
+  type SecurityGroup
+} from '@aws-sdk/client-ec2'
+import { ActionError } from '../explain/action-error.js'
+import type { Tag } from '../inputs/inputs.js'
+
+export interface NetworkOptions {
+  family: string
+  subnets: string[]
+  securityGroups: string[]
+  port?: number
+  ingressCidr: string
+  tags: Tag[]
+}
+
+export interface NetworkResult {
+  subnets: string[]
+  securityGroups: string[]
+  /** Set when the action created the security group, or opened the port in its existing one. */
+  securityGroupChange?: 'created' | 'opened-port'
+}
+
+export function securityGroupName(family: string): string {
+  return `ecs-fargate-deploy-${family}`
+}
+
+/**
+ * Resolves subnets and security groups in as few sequential rounds as it can: the VPC look-up and the
+ * security group look-up go together, then subnets and the group's creation, then its ingress rule.
+ */
+export async function resolveNetwork(ec2: EC2Client, options: NetworkOptions): Promise<NetworkResult> {
+  if (options.subnets.length > 0 && options.securityGroups.length > 0) {
+    // Nothing to look up: RunTask itself rejects subnets or groups that do not exist.
+    return { subnets: options.subnets, securityGroups: options.securityGroups }
+  }
+  const groupName = securityGroupName(options.family)
+  const needGroup = options.securityGroups.length === 0
+  const [vpcId, candidateGroups] = await Promise.all([
+    options.subnets.length > 0 ? vpcOfSubnets(ec2, options.subnets) : defaultVpc(ec2),
+    needGroup ? findGroupsByName(ec2, groupName) : Promise.resolve([])
+  ])
+  const [subnets, group] = await Promise.all([
+    options.subnets.length > 0 ? Promise.resolve(options.subnets) : defaultSubnets(ec2, vpcId),
+    needGroup ? ensureSecurityGroup(ec2, vpcId, candidateGroups, options) : Promise.resolve(undefined)
+  ])
+  if (!group) return { subnets, securityGroups: options.securityGroups }
+  return { subnets, securityGroups: [group.groupId], securityGroupChange: group.change }
+}
+
+async function defaultVpc(ec2: EC2Client): Promise<string> {
+  const { Vpcs } = await ec2.send(
+    new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] })
+  )
+  const vpcId = Vpcs?.[0]?.VpcId
+  if (!vpcId) {
+    throw new ActionError('This region has no default VPC to run the task in', {
+      hint: 'Give subnets (public subnets of your VPC, or private ones with a NAT gateway) in the subnets input.'
+    })
+  }
+  return vpcId
+}
+
+async function vpcOfSubnets(ec2: EC2Client, subnetIds: string[]): Promise<string> {
+  const { Subnets } = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }))
+  const vpcIds = [...new Set((Subnets ?? []).map((subnet) => subnet.VpcId))]
+  if (vpcIds.length !== 1 || !vpcIds[0]) {
+    throw new ActionError(
+      `The subnets ${subnetIds.join(', ')} are not all in one VPC (found ${vpcIds.join(', ')})`
+    )
+  }
+  return vpcIds[0]
+}
+
+async function defaultSubnets(ec2: EC2Client, vpcId: string): Promise<string[]> {
+  const { Subnets } = await ec2.send(
+    new DescribeSubnetsCommand({
+      Filters: [
+        { Name: 'vpc-id', Values: [vpcId] },
+        { Name: 'default-for-az', Values: ['true'] }
+      ]
+    })
+  )
+  const subnets = (Subnets ?? []).map((subnet) => subnet.SubnetId!).sort()
+  if (subnets.length === 0) {
+    throw new ActionError(`The default VPC ${vpcId} has no default subnets`, {
+      hint: 'Give subnets in the subnets input.'
+    })
+  }
+  return subnets
+}
+
+async function findGroupsByName(ec2: EC2Client, groupName: string): Promise<SecurityGroup[]> {
+  const { SecurityGroups } = await ec2.send(
+    new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [groupName] }] })
+  )
+  return SecurityGroups ?? []
+}
+
+export function allowsIngress(group: SecurityGroup, port: number, cidr: string): boolean {
+  return (group.IpPermissions ?? []).some(
+    (permission) =>
+      (permission.IpProtocol === '-1' ||
+        (permission.IpProtocol === 'tcp' &&
+          (permission.FromPort ?? 0) <= port &&
+          port <= (permission.ToPort ?? -1))) &&
+      (permission.IpRanges ?? []).some((range) => range.CidrIp === cidr)
+  )
+}
+
+async function ensureSecurityGroup(
+  ec2: EC2Client,
+  vpcId: string,
+  candidates: SecurityGroup[],
+  options: NetworkOptions
+): Promise<{ groupId: string; change?: 'created' | 'opened-port' }> {
+  const existing = candidates.find((group) => group.VpcId === vpcId)
+  let groupId = existing?.GroupId
+  let change: 'created' | 'opened-port' | undefined
+  if (!groupId) {
+    const created = await ec2.send(
+      new CreateSecurityGroupCommand({
+        GroupName: securityGroupName(options.family),
+        Description: `ecs-fargate-deploy: tasks of ${options.family}`,
+        VpcId: vpcId,
+        TagSpecifications:
+          options.tags.length > 0
+            ? [
+                {
+                  ResourceType: 'security-group',
+                  Tags: options.tags.map(({ key, value }) => ({ Key: key, Value: value }))
+                }
+              ]
+            : undefined
+      })
+    )
+    groupId = created.GroupId!
+    change = 'created'
+  }
+  if (
+    options.port !== undefined &&
+    !(existing && allowsIngress(existing, options.port, options.ingressCidr))
+  ) {
+    try {
+      await ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: groupId,
+          IpPermissions: [
+            {
+              IpProtocol: 'tcp',
+              FromPort: options.port,
+              ToPort: options.port,
+              IpRanges: [{ CidrIp: options.ingressCidr, Description: 'ecs-fargate-deploy' }]
+            }
+          ]
+        })
+      )
+      change = change ?? 'opened-port'
+    } catch (error) {
+      if ((error as Error).name !== 'InvalidPermission.Duplicate') throw error
+    }
+  }
+  return { groupId, change }
+}
+
+export interface InterfaceAddresses {
+  publicIp?: string
+  privateIp?: string
+}
+
+/** Reads the addresses of network interfaces in one call. */
+export async function readInterfaceAddresses(
+  ec2: EC2Client,
+  networkInterfaceIds: string[]
+): Promise<Map<string, InterfaceAddresses>> {
+  const addresses = new Map<string, InterfaceAddresses>()
+  if (networkInterfaceIds.length === 0) return addresses
+  const { NetworkInterfaces } = await ec2.send(
+    new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: networkInterfaceIds })
+  )
+  for (const eni of NetworkInterfaces ?? []) {
+    addresses.set(eni.NetworkInterfaceId!, {
+      publicIp: eni.Association?.PublicIp,
+      privateIp: eni.PrivateIpAddress
+    })
+  }
+  return addresses
+}

@@ -1,0 +1,107 @@
+// Starting the tasks: RunTask (retried while a new execution role propagates), and what a task's ARN and
+// network attachment say about it.
+import { randomUUID } from 'node:crypto'
+import {
+  RunTaskCommand,
+  type ECSClient,
+  type Failure,
+  type RunTaskCommandInput,
+  type Task
+} from '@aws-sdk/client-ecs'
+import { lastSegment } from '../shared/arn.js'
+import { ActionError } from '../explain/action-error.js'
+import { describeRunTaskFailures } from '../explain/task-failures.js'
+import type { Inputs } from '../inputs/inputs.js'
+import { systemClock, type Clock } from '../shared/clock.js'
+import { ecsTags } from './task-definition.js'
+
+export interface RunTarget {
+  cluster: string
+  taskDefinitionArn: string
+  subnets: string[]
+  securityGroups: string[]
+}
+
+export function buildRunTaskInput(
+  inputs: Pick<Inputs, 'count' | 'assignPublicIp' | 'startedBy' | 'tags'>,
+  target: RunTarget,
+  clientToken: string = randomUUID()
+): RunTaskCommandInput {
+  const tags = ecsTags(inputs)
+  return {
+    cluster: target.cluster,
+    taskDefinition: target.taskDefinitionArn,
+    count: inputs.count,
+    launchType: 'FARGATE',
+    platformVersion: 'LATEST',
+    networkConfiguration: {
+      awsvpcConfiguration: {
+        subnets: target.subnets,
+        securityGroups: target.securityGroups,
+        assignPublicIp: inputs.assignPublicIp ? 'ENABLED' : 'DISABLED'
+      }
+    },
+    startedBy: inputs.startedBy,
+    tags: tags.length > 0 ? tags : undefined,
+    // The SDK retries RunTask on transient errors; the token keeps a retry from starting the tasks twice.
+    clientToken
+  }
+}
+
+export interface RunResult {
+  tasks: Task[]
+  failures: Failure[]
+}
+
+/** ECS's answer when it cannot assume a role yet: IAM is eventually consistent, and a new role takes seconds. */
+const ROLE_NOT_ASSUMABLE = /unable to assume the role/i
+
+export interface RunOptions {
+  /** The execution role was created by this run: retry while ECS cannot assume it yet. */
+  newRole?: boolean
+  clock?: Clock
+  /** How many times to retry a role ECS cannot assume yet, waiting 2, 4, 6… s in between. */
+  roleRetries?: number
+}
+
+/** Runs the tasks; fails only when none started (a partial start is reported by the caller after outputs). */
+export async function runTasks(
+  ecs: ECSClient,
+  input: RunTaskCommandInput,
+  options: RunOptions = {}
+): Promise<RunResult> {
+  const clock = options.clock ?? systemClock
+  const retries = options.newRole ? (options.roleRetries ?? 5) : 0
+  let answer
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // The same clientToken on a retry: a RunTask that was rejected started nothing to duplicate.
+      answer = await ecs.send(new RunTaskCommand(input))
+      break
+    } catch (error) {
+      if (attempt > retries || !ROLE_NOT_ASSUMABLE.test((error as Error).message)) throw error
+      await clock.sleep(2000 * attempt)
+    }
+  }
+  const { tasks = [], failures = [] } = answer
+  if (tasks.length === 0) {
+    throw new ActionError(`RunTask started no task${failures.length > 0 ? '' : ' and reported no failure'}`, {
+      details: failures.length > 0 ? describeRunTaskFailures(failures) : undefined
+    })
+  }
+  return { tasks, failures }
+}
+
+export function taskId(taskArn: string): string {
+  return lastSegment(taskArn)
+}
+
+export function networkInterfaceId(task: Task): string | undefined {
+  const eni = task.attachments?.find((attachment) => attachment.type === 'ElasticNetworkInterface')
+  return eni?.details?.find((detail) => detail.name === 'networkInterfaceId')?.value
+}
+
+export function privateIp(task: Task): string | undefined {
+  const eni = task.attachments?.find((attachment) => attachment.type === 'ElasticNetworkInterface')
+  return eni?.details?.find((detail) => detail.name === 'privateIPv4Address')?.value
+}

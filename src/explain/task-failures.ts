@@ -1,0 +1,142 @@
+// Stopped tasks and RunTask failures explained: the stop code and reasons, and hints for their known causes.
+import type { Failure, Task } from '@aws-sdk/client-ecs'
+import { lastSegment } from '../shared/arn.js'
+
+function taskLabel(task: Task): string {
+  const id = task.taskArn ? lastSegment(task.taskArn) : 'unknown'
+  const definition = task.taskDefinitionArn ? lastSegment(task.taskDefinitionArn) : undefined
+  return definition ? `Task ${id} (${definition})` : `Task ${id}`
+}
+
+/** Text for a task that stopped: its stop code and reason, then each container's reason and exit code. */
+export function describeStoppedTask(task: Task): string {
+  const why = [task.stopCode, task.stoppedReason].filter(Boolean).join(': ') || 'no reason given'
+  const lines = [`${taskLabel(task)} stopped: ${why}`]
+  for (const container of task.containers ?? []) {
+    const parts = [
+      container.exitCode !== undefined ? `exit code ${container.exitCode}` : undefined,
+      container.reason ? `reason: ${container.reason}` : undefined,
+      container.exitCode === undefined && !container.reason
+        ? `last status ${container.lastStatus ?? 'unknown'}`
+        : undefined
+    ].filter(Boolean)
+    lines.push(`  container ${container.name ?? '?'}: ${parts.join('; ')}`)
+  }
+  return lines.join('\n')
+}
+
+export interface StoppedTaskContext {
+  assignPublicIp: boolean
+  hasExecutionRole: boolean
+  logGroup?: string
+}
+
+const NETWORK_TIMEOUT =
+  /i\/o timeout|timed? ?out|timeout|context deadline exceeded|dial tcp|no route to host/i
+const PULL_OR_INIT = /CannotPullContainerError|ResourceInitializationError/
+const NOT_AUTHORIZED = /AccessDenied|not authorized|no basic auth credentials|403 Forbidden|status code 403/i
+const ECR_AUTH = /ecr registry auth|ecr:[A-Za-z]+|no basic auth credentials|403 Forbidden/i
+const SECRETS = /retrieve secret|secretsmanager|ssm:|GetSecretValue|GetParameters|parameter store/i
+const IMAGE_MISSING = /not found|manifest unknown|does not exist|404/i
+const LOG_GROUP_MISSING = /log group does not exist/i
+
+/** Hints for the known causes of a stopped task, one per line, or undefined when none is known. */
+export function hintForStoppedTask(task: Task, context: StoppedTaskContext): string | undefined {
+  const texts = [
+    task.stoppedReason ?? '',
+    ...(task.containers ?? []).map((container) => container.reason ?? '')
+  ]
+  const all = texts.join('\n')
+  const hints: string[] = []
+  const pullOrInit = PULL_OR_INIT.test(all)
+  const timedOut = pullOrInit && NETWORK_TIMEOUT.test(all)
+  const denied = NOT_AUTHORIZED.test(all)
+  if (timedOut) {
+    hints.push(
+      context.assignPublicIp
+        ? 'The task could not reach ECR or CloudWatch Logs (network timeout) although it has a public IP: check that the subnets route 0.0.0.0/0 to an internet gateway and that the security group and network ACLs allow outbound HTTPS.'
+        : 'The task cannot reach ECR (network timeout) and has no public IP: set assign-public-ip: true, or use subnets with a NAT gateway or VPC endpoints (ecr.api, ecr.dkr, s3 gateway, logs).'
+    )
+  } else if (LOG_GROUP_MISSING.test(all)) {
+    hints.push(
+      `The awslogs log group${context.logGroup ? ` ${context.logGroup}` : ''} does not exist: create it, or let the action create it (leave log-group empty or name a group that exists).`
+    )
+  } else if (pullOrInit && denied && SECRETS.test(all) && !ECR_AUTH.test(all)) {
+    hints.push(
+      'The execution role could not read the secrets: allow it secretsmanager:GetSecretValue or ssm:GetParameters on them (and kms:Decrypt for a customer managed key).'
+    )
+  } else if (pullOrInit && (denied || !context.hasExecutionRole)) {
+    hints.push(
+      context.hasExecutionRole
+        ? 'The execution role could not pull the image: check that execution-role exists, trusts ecs-tasks.amazonaws.com and has AmazonECSTaskExecutionRolePolicy attached.'
+        : 'The task has no execution role, so Fargate cannot pull from ECR or write logs: set execution-role (with create-execution-role: true the action creates it).'
+    )
+  } else if (/CannotPullContainerError/.test(all) && IMAGE_MISSING.test(all)) {
+    hints.push(
+      'The image was not found: check that the pushed tag or digest is the one in the task definition, in this region.'
+    )
+  }
+  if (/OutOfMemory/i.test(all)) {
+    hints.push('The container ran out of memory: raise memory (and cpu, if the Fargate table requires it).')
+  }
+  if (/CannotStartContainerError/.test(all) && /executable file not found|no such file/i.test(all)) {
+    hints.push(
+      "The container's command was not found in the image: check command (or the image's ENTRYPOINT/CMD)."
+    )
+  }
+  if (/exec format error/i.test(all)) {
+    hints.push(
+      'The image was built for another CPU architecture: build it for linux/amd64 (docker build --platform linux/amd64).'
+    )
+  }
+  if (hints.length === 0 && task.stopCode === 'EssentialContainerExited') {
+    const exitCodes = (task.containers ?? [])
+      .filter((container) => container.exitCode !== undefined)
+      .map((container) => `${container.name}: ${container.exitCode}`)
+    hints.push(
+      `The essential container exited${exitCodes.length > 0 ? ` (exit code ${exitCodes.join(', ')})` : ''}: look at its log lines${context.logGroup ? ` in ${context.logGroup}` : ''} for the cause.`
+    )
+  }
+  return hints.length > 0 ? hints.join('\n') : undefined
+}
+
+const FAILURE_HINTS: Array<[RegExp, string]> = [
+  [
+    /^RESOURCE:ENI/,
+    'No network interface could be created: the subnets are out of free IP addresses or the account reached its ENI quota. Use subnets with free addresses or raise the quota.'
+  ],
+  [
+    /^RESOURCE:(CPU|MEMORY|PORTS|GPU)/,
+    'No container instance had enough capacity; Fargate tasks should not report this: check that the task runs with launch type FARGATE.'
+  ],
+  [/^AGENT/, "The container instance's ECS agent is disconnected; retry, or check the cluster's instances."],
+  [
+    /^MISSING/,
+    'ECS could not find a resource the task needs: check the cluster (cluster input and region) and that the task definition is ACTIVE.'
+  ],
+  [
+    /^ATTRIBUTE/,
+    "No capacity matched the task's required attributes (platform version, network mode, CPU architecture)."
+  ],
+  [
+    /Capacity is unavailable|CAPACITY/i,
+    "Fargate has no capacity in the subnets' Availability Zones right now: retry, or add subnets in other Availability Zones."
+  ],
+  [
+    /INACTIVE/,
+    'The cluster or task definition is INACTIVE: use an ACTIVE cluster, or let the action create one.'
+  ],
+  [/^LOCATION/, 'The subnets are in a different Availability Zone than the capacity: check the subnets.']
+]
+
+/** RunTask's or DescribeTasks' failures[]: one line per failure (arn, reason, detail) with hints for known reasons. */
+export function describeRunTaskFailures(failures: readonly Failure[]): string {
+  const lines: string[] = []
+  for (const failure of failures) {
+    const text = [failure.reason ?? 'unknown reason', failure.detail].filter(Boolean).join(': ')
+    lines.push(`- ${failure.arn ? `${failure.arn}: ` : ''}${text}`)
+    const hint = FAILURE_HINTS.find(([pattern]) => pattern.test(failure.reason ?? ''))?.[1]
+    if (hint) lines.push(`  ${hint}`)
+  }
+  return lines.join('\n')
+}

@@ -1,0 +1,47 @@
+// What the modes hand back and what they report through: the runner interface they are given, and their results.
+import type { LogStream } from '../aws/log-events.js'
+
+/** The runner as the modes see it; runner/reporter.ts implements it on @actions/core, tests with a fake. */
+export interface Reporter {
+  info(message: string): void
+  warning(message: string): void
+  notice(message: string): void
+  setOutput(name: string, value: string): void
+  setSecret(secret: string): void
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>
+}
+
+export interface TaskReport {
+  taskArn: string
+  lastStatus?: string
+  publicIp?: string
+  privateIp?: string
+  url?: string
+  exitCode?: number
+  logStream: LogStream
+  logUrl: string
+}
+
+export interface DeployResult {
+  image: string
+  tag: string
+  digest: string
+  repositoryUri: string
+  clusterArn: string
+  taskDefinitionArn: string
+  revision: number
+  reused: boolean
+  tasks: TaskReport[]
+  exitCode?: number
+  created: string[]
+  phases: Array<{ name: string; ms: number }>
+}
+
+export interface StopResult {
+  /** Every named or found task that is STOPPED now. */
+  stopped: string[]
+  /** Of those, the ones that were already STOPPED before this run. */
+  alreadyStopped: string[]
+  /** Named tasks that ECS no longer knows (stopped long ago, or never in this cluster). */
+  missing: string[]
+}

@@ -1,0 +1,270 @@
+// Waiting as wait-for says: for RUNNING (and the public IPs), for the URL to answer, or for a job to finish
+// with its log streamed; and, when a wait fails, an error that says why.
+import { DescribeTasksCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs'
+import type { DeployClients } from '../aws/clients.js'
+import { ActionError } from '../explain/action-error.js'
+import { describeStoppedTask, hintForStoppedTask } from '../explain/task-failures.js'
+import { UnhealthyError, healthCheckUrl, waitHealthy } from './health.js'
+import { isThrottling } from '../shared/throttling.js'
+import type { Inputs } from '../inputs/inputs.js'
+import { LogFollower, lastLogLines } from '../aws/log-events.js'
+import { readInterfaceAddresses } from '../aws/network.js'
+import { TaskStoppedError, WaitTimeoutError, waitForTasks } from '../aws/task-wait.js'
+import { networkInterfaceId, privateIp, taskId } from '../aws/tasks.js'
+import { type Clock } from '../shared/clock.js'
+import type { Reporter, TaskReport } from './types.js'
+
+export interface WaitContext {
+  inputs: Inputs
+  clients: Pick<DeployClients, 'ecs' | 'ec2' | 'logs'>
+  reporter: Reporter
+  clock: Clock
+  cluster: string
+  /** One report per task started, filled in as the wait learns about the tasks. */
+  reports: Map<string, TaskReport>
+  deadline: number
+}
+
+/**
+ * Waits as wait-for says and sets the address outputs (and exit-code) whatever happens. Returns the job's exit
+ * code for wait-for stopped.
+ */
+export async function waitAsAsked(context: WaitContext): Promise<number | undefined> {
+  const { inputs, clients, reporter, clock, cluster, reports, deadline } = context
+  const taskArns = [...reports.keys()]
+  let exitCode: number | undefined
+  try {
+    if (inputs.waitFor === 'none') {
+      reporter.info('wait-for is none: the public IP is not known yet, so public-ip and url are empty')
+      return undefined
+    }
+    if (inputs.waitFor === 'stopped') {
+      exitCode = await waitForJob(context, taskArns)
+      return exitCode
+    }
+    const tasks = await waitForTasks(clients.ecs, cluster, taskArns, { until: 'RUNNING', deadline, clock })
+    await readAddresses(context, tasks)
+    if (inputs.waitFor === 'healthy') await waitForHealthy(context)
+    return undefined
+  } catch (error) {
+    throw await explainWaitFailure(error, context)
+  } finally {
+    setTaskOutputs(reporter, [...reports.values()], exitCode)
+  }
+}
+
+function setTaskOutputs(reporter: Reporter, reports: TaskReport[], exitCode: number | undefined): void {
+  const publicIps = reports.map((report) => report.publicIp ?? '')
+  reporter.setOutput('public-ip', publicIps[0] ?? '')
+  reporter.setOutput('public-ips', JSON.stringify(publicIps.filter((ip) => ip !== '')))
+  reporter.setOutput('private-ip', reports[0]?.privateIp ?? '')
+  reporter.setOutput('url', reports[0]?.url ?? '')
+  if (exitCode !== undefined) reporter.setOutput('exit-code', String(exitCode))
+}
+
+/** Reads each task's addresses; a public IP can appear a little after RUNNING, so it is polled for. */
+async function readAddresses(context: WaitContext, tasks: Task[]): Promise<void> {
+  const { inputs, clients, clock, reports, deadline } = context
+  for (let delay = 500; ; delay = Math.min(delay * 2, 2000)) {
+    const eniIds = tasks.map(networkInterfaceId).filter((id): id is string => id !== undefined)
+    const addresses = await readInterfaceAddresses(clients.ec2, eniIds)
+    for (const task of tasks) {
+      const report = reports.get(task.taskArn!)!
+      const eni = addresses.get(networkInterfaceId(task) ?? '')
+      report.lastStatus = task.lastStatus
+      report.privateIp = eni?.privateIp ?? privateIp(task)
+      report.publicIp = eni?.publicIp
+      const host = report.publicIp ?? (inputs.assignPublicIp ? undefined : report.privateIp)
+      if (host && inputs.port !== undefined) report.url = `http://${host}:${inputs.port}`
+    }
+    const waiting = inputs.assignPublicIp && [...reports.values()].some((report) => !report.publicIp)
+    if (!waiting) return
+    if (clock.now() + delay > deadline) {
+      const missing = tasks.filter((task) => !reports.get(task.taskArn!)!.publicIp)
+      throw new ActionError('The task is RUNNING but its network interface has no public IP yet', {
+        details: missing
+          .map((task) => `${task.taskArn}: network interface ${networkInterfaceId(task) ?? 'unknown'}`)
+          .join('\n'),
+        hint: 'Check that the subnets are public (a route to an internet gateway) and assign-public-ip is true.'
+      })
+    }
+    await clock.sleep(delay)
+  }
+}
+
+/**
+ * wait-for healthy: request every task's url + health-path until each answers 2xx or 3xx. On timeout the error
+ * says what each task is doing, since a task that stopped or never served explains the failure.
+ */
+async function waitForHealthy(context: WaitContext): Promise<void> {
+  const { inputs, clients, reporter, clock, cluster, deadline } = context
+  const reports = [...context.reports.values()]
+  try {
+    await Promise.all(
+      reports.map(async (report) => {
+        const url = healthCheckUrl(report.url!, inputs.healthPath)
+        const health = await waitHealthy(url, { deadline, clock, log: (line) => reporter.info(line) })
+        reporter.info(`${url} answered HTTP ${health.status} after ${health.attempts} request(s)`)
+      })
+    )
+  } catch (error) {
+    if (!(error instanceof UnhealthyError)) throw error
+    // Best effort: the URL that never answered is the failure; the tasks' state only explains it.
+    const { tasks = [] } = await clients.ecs
+      .send(new DescribeTasksCommand({ cluster, tasks: reports.map((report) => report.taskArn) }))
+      .catch(() => ({ tasks: [] }))
+    error.details = tasks
+      .map((task) =>
+        task.lastStatus === 'STOPPED' ? describeStoppedTask(task) : `${task.taskArn}: ${task.lastStatus}`
+      )
+      .join('\n')
+    error.hint =
+      `Check that the container listens on port ${inputs.port} and answers ${inputs.healthPath} with 2xx or 3xx, ` +
+      'or raise timeout if it starts slowly. The task(s) were left running: stop them with mode: stop.'
+    throw error
+  }
+}
+
+/**
+ * wait-for stopped: follow every task's log until all have stopped, then read the exit codes. The log lines
+ * go to the step log as they arrive, labelled with the task when there are several.
+ */
+async function waitForJob(context: WaitContext, taskArns: string[]): Promise<number> {
+  const { inputs, clients, reporter, clock, cluster, reports, deadline } = context
+  const labelOf = (taskArn: string): string =>
+    taskArns.length > 1 ? `[${taskId(taskArn).slice(0, 8)}] ` : ''
+  const followers = taskArns.map((arn) => new LogFollower(clients.logs, reports.get(arn)!.logStream))
+  const unreadable = new Set<LogFollower>()
+  const follow = async (): Promise<void> => {
+    for (const [index, follower] of followers.entries()) {
+      if (unreadable.has(follower)) continue
+      const label = labelOf(taskArns[index]!)
+      try {
+        await follower.poll((event) => reporter.info(`${label}${event.message ?? ''}`))
+      } catch (error) {
+        // The exit code matters more than the log: a throttled read resumes from the cursor next time, and a
+        // stream that cannot be read (no logs:GetLogEvents) is given up once, said, and the wait goes on.
+        if (isThrottling(error)) continue
+        unreadable.add(follower)
+        reporter.warning(
+          `Cannot read the log stream ${follower.stream.logGroup}/${follower.stream.logStream}: ${(error as Error).message}`
+        )
+      }
+    }
+  }
+  let tasks: Task[]
+  try {
+    tasks = await waitForTasks(clients.ecs, cluster, taskArns, {
+      until: 'STOPPED',
+      deadline,
+      clock,
+      onPoll: async (seen) => {
+        for (const task of seen) reports.get(task.taskArn!)!.lastStatus = task.lastStatus
+        await follow()
+      }
+    })
+  } catch (error) {
+    if (error instanceof WaitTimeoutError && inputs.stopOnTimeout) {
+      const reason = `Stopped by ecs-fargate-deploy: still running when timeout (${inputs.timeoutSeconds} s) ran out`
+      // Each stop on its own: a StopTask that fails (no ecs:StopTask) must not hide the timeout itself.
+      const results = await Promise.allSettled(
+        taskArns.map((task) => clients.ecs.send(new StopTaskCommand({ cluster, task, reason })))
+      )
+      const stoppedArns = taskArns.filter((_, index) => results[index]!.status === 'fulfilled')
+      const running = taskArns.filter((_, index) => results[index]!.status === 'rejected')
+      if (stoppedArns.length > 0) {
+        reporter.warning(
+          `Stopped ${stoppedArns.join(', ')}: still running when timeout (${inputs.timeoutSeconds} s) ran out`
+        )
+      }
+      results.forEach((result, index) => {
+        if (result.status === 'rejected') {
+          reporter.warning(`Could not stop ${taskArns[index]}: ${(result.reason as Error).message}`)
+        }
+      })
+      if (running.length > 0) {
+        error.hint =
+          `timeout (${inputs.timeoutSeconds} s) ran out and ${running.join(', ')} could not be stopped: they run ` +
+          "(and are billed) until stopped; stop them with mode: stop and this step's task-arns output."
+      }
+    }
+    // Whatever the job printed up to here belongs in the log, before the error.
+    if (error instanceof WaitTimeoutError) await follow()
+    throw error
+  }
+  // The poll that saw STOPPED has read the log already; one more read takes what CloudWatch showed since.
+  await follow()
+  // In the order the tasks were started, so "the first non-zero" does not depend on DescribeTasks' order.
+  const stopped = taskArns.map((arn) => tasks.find((task) => task.taskArn === arn)!)
+  const problems: string[] = []
+  let exitCode: number | undefined
+  let missingExitCode = false
+  for (const task of stopped) {
+    const container = task.containers?.find((c) => c.name === inputs.containerName) ?? task.containers?.[0]
+    const report = reports.get(task.taskArn!)!
+    report.lastStatus = task.lastStatus
+    report.exitCode = container?.exitCode
+    if (container?.exitCode === undefined) {
+      missingExitCode = true
+      problems.push(describeStoppedTask(task))
+      continue
+    }
+    reporter.info(`${labelOf(task.taskArn!)}${task.taskArn} exited with code ${container.exitCode}`)
+    if (container.exitCode !== 0) {
+      problems.push(
+        `${task.taskArn} exited with code ${container.exitCode} (${task.stoppedReason ?? 'no reason given'})`
+      )
+      exitCode ??= container.exitCode
+    }
+  }
+  if (exitCode === undefined && !missingExitCode) return 0
+  if (exitCode !== undefined) reporter.setOutput('exit-code', String(exitCode))
+  throw new ActionError(
+    exitCode === undefined
+      ? 'The job stopped without an exit code'
+      : `The job failed with exit code ${exitCode}`,
+    { details: problems.join('\n') }
+  )
+}
+
+/** Turns a wait that failed into an error that says why: the task's stop reason, hints and its last log lines. */
+async function explainWaitFailure(error: unknown, context: WaitContext): Promise<unknown> {
+  const { inputs, clients, reports } = context
+  if (error instanceof TaskStoppedError) {
+    const report = reports.get(error.task.taskArn!)
+    const lines = report ? await lastLogLines(clients.logs, report.logStream) : []
+    return new ActionError(`Task ${error.task.taskArn} stopped before it was RUNNING`, {
+      details: [describeStoppedTask(error.task), ...logSection(lines)].join('\n'),
+      hint: hintForStoppedTask(error.task, {
+        assignPublicIp: inputs.assignPublicIp,
+        hasExecutionRole: inputs.executionRole !== '',
+        logGroup: inputs.logGroup
+      })
+    })
+  }
+  // A job's lines were streamed into the log already; other waits show the last lines here.
+  if ((error instanceof WaitTimeoutError || error instanceof ActionError) && inputs.waitFor !== 'stopped') {
+    const first = [...reports.values()][0]
+    const lines = first ? await lastLogLines(clients.logs, first.logStream) : []
+    if (lines.length > 0) error.details = [error.details, ...logSection(lines)].filter(Boolean).join('\n')
+  }
+  if (error instanceof WaitTimeoutError && !error.hint) error.hint = timeoutHint(inputs)
+  return error
+}
+
+/** After a timeout the tasks run on (and are billed) unless stop-on-timeout stopped them: say how to end them. */
+function timeoutHint(inputs: Inputs): string {
+  const timeout = `timeout (${inputs.timeoutSeconds} s)`
+  if (inputs.waitFor === 'stopped' && inputs.stopOnTimeout) {
+    return `The tasks were stopped because ${timeout} ran out (stop-on-timeout); raise timeout if the job needs longer.`
+  }
+  return (
+    `The tasks were left running when ${timeout} ran out, and Fargate bills them until they stop: ` +
+    "stop them in a later step with mode: stop, task-arn set to this step's task-arns output and if: always(); " +
+    'or raise timeout.'
+  )
+}
+
+function logSection(lines: string[]): string[] {
+  return lines.length > 0 ? ['Last log lines:', ...lines.map((line) => `  ${line}`)] : []
+}

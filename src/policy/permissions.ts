@@ -1,0 +1,763 @@
+// The one table of IAM permissions the action needs: every AWS call it makes, the IAM actions that call
+// is authorized by, on which resource, and for which inputs. The policy printed by mode permissions, the
+// README section, the hints on AccessDenied errors and the test that every SDK command has a row all come
+// from here. Resource types and dependent actions follow the AWS Service Authorization Reference.
+import { isArn } from '../shared/arn.js'
+import { managesExecutionRole, type Inputs } from '../inputs/inputs.js'
+
+/** The AWS API the action calls (the SDK client); a row's IAM actions may belong to another service. */
+export type Service = 'ecr' | 'ecs' | 'ec2' | 'iam' | 'logs' | 'sts'
+export type PermissionMode = 'deploy' | 'stop'
+
+/** Condition block of a policy statement: operator → condition key → value(s). */
+export type Condition = Record<string, Record<string, string | string[]>>
+
+/** The names and ARNs a policy is scoped to. Role fields are role ARNs. */
+export interface Scope {
+  partition: string
+  region: string
+  account: string
+  repository: string
+  cluster: string
+  family: string
+  executionRole: string
+  taskRole?: string
+  logGroup: string
+}
+
+/** A create step the user can skip by bringing their own resource. */
+export interface OptionalStep {
+  input: string
+  bringYourOwn: string
+}
+
+export interface PermissionRow {
+  service: Service
+  /** The SDK command name without `Command` (`push` for docker push's registry calls). */
+  operation: string
+  actions: readonly string[]
+  resource: (scope: Scope) => string | readonly string[]
+  condition?: (scope: Scope) => Condition
+  /** What the action was doing, in words. */
+  step: string
+  modes: readonly PermissionMode[]
+  /** Whether these inputs make the action call this; absent means always (in its modes). */
+  when?: (inputs: Inputs) => boolean
+  optional?: OptionalStep
+  /** Statement the row is grouped into; rows sharing a Sid share their kind of condition. */
+  sid: string
+  /** AWS authorizes this call for every identity (sts:GetCallerIdentity): listed, never put in a policy. */
+  noPermissionNeeded?: boolean
+}
+
+export interface PolicyStatement {
+  Sid: string
+  Effect: 'Allow'
+  Action: string[]
+  Resource: string[]
+  Condition?: Condition
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17'
+  Statement: PolicyStatement[]
+}
+
+export const ACCOUNT_PLACEHOLDER = 'ACCOUNT_ID'
+export const REGION_PLACEHOLDER = 'REGION'
+export const ECS_TASKS_SERVICE = 'ecs-tasks.amazonaws.com'
+
+const ALWAYS: readonly PermissionMode[] = ['deploy', 'stop']
+const DEPLOY: readonly PermissionMode[] = ['deploy']
+const STOP: readonly PermissionMode[] = ['stop']
+
+/** ARNs of everything the action touches, built from a scope. */
+export function arnsFor(scope: Scope) {
+  const { partition: p, region: r, account: a } = scope
+  return {
+    repository: `arn:${p}:ecr:${r}:${a}:repository/${scope.repository}`,
+    cluster: `arn:${p}:ecs:${r}:${a}:cluster/${scope.cluster}`,
+    taskDefinitions: `arn:${p}:ecs:${r}:${a}:task-definition/${scope.family}:*`,
+    tasks: `arn:${p}:ecs:${r}:${a}:task/${scope.cluster}/*`,
+    securityGroups: `arn:${p}:ec2:${r}:${a}:security-group/*`,
+    vpcs: `arn:${p}:ec2:${r}:${a}:vpc/*`,
+    logGroup: `arn:${p}:logs:${r}:${a}:log-group:${scope.logGroup}`,
+    logGroupChildren: `arn:${p}:logs:${r}:${a}:log-group:${scope.logGroup}:*`,
+    logStreams: `arn:${p}:logs:${r}:${a}:log-group:${scope.logGroup}:log-stream:*`,
+    ecsServiceLinkedRole: `arn:${p}:iam::${a}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
+    executionRolePolicy: `arn:${p}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`
+  }
+}
+
+const passRoleCondition = (): Condition => ({ StringEquals: { 'iam:PassedToService': ECS_TASKS_SERVICE } })
+const ecsCreateAction = (action: string) => (): Condition => ({
+  StringEquals: { 'ecs:CreateAction': action }
+})
+const inCluster = (scope: Scope): Condition => ({ ArnEquals: { 'ecs:cluster': arnsFor(scope).cluster } })
+const noSecurityGroups = (inputs: Inputs) => inputs.securityGroups.length === 0
+/** A role given as an ARN is used as is; a name is looked up in IAM. */
+const executionRoleByName = (inputs: Inputs) => !isArn(inputs.executionRole)
+const createsExecutionRole = (inputs: Inputs) => managesExecutionRole(inputs)
+const grantsSecrets = (inputs: Inputs) => inputs.secrets.length > 0 && managesExecutionRole(inputs)
+const waits = (inputs: Inputs) => inputs.waitFor !== 'none'
+
+const CREATE_REPOSITORY: OptionalStep = {
+  input: 'create-repository',
+  bringYourOwn: 'set create-repository: false and create the repository ahead of time'
+}
+const CREATE_CLUSTER: OptionalStep = {
+  input: 'create-cluster',
+  bringYourOwn: 'set create-cluster: false and create the cluster ahead of time'
+}
+const CREATE_EXECUTION_ROLE: OptionalStep = {
+  input: 'create-execution-role',
+  bringYourOwn:
+    'set create-execution-role: false and set execution-role to the ARN of an existing role with AmazonECSTaskExecutionRolePolicy (an ARN needs no IAM call)'
+}
+const CREATE_SECURITY_GROUP: OptionalStep = {
+  input: 'security-groups',
+  bringYourOwn: 'set security-groups to groups you manage (they must allow the port)'
+}
+const CREATE_LOG_GROUP: OptionalStep = {
+  input: 'log-group',
+  bringYourOwn: 'set log-group to an existing log group; the action then does not create one'
+}
+
+/** Every AWS call the action makes, in the order a deploy makes them, then stop's. */
+export const PERMISSIONS: readonly PermissionRow[] = [
+  {
+    service: 'sts',
+    operation: 'GetCallerIdentity',
+    actions: ['sts:GetCallerIdentity'],
+    resource: () => '*',
+    step: 'read the AWS account id',
+    modes: ALWAYS,
+    sid: 'Identity',
+    noPermissionNeeded: true
+  },
+  {
+    service: 'ecr',
+    operation: 'GetAuthorizationToken',
+    actions: ['ecr:GetAuthorizationToken'],
+    resource: () => '*',
+    step: 'log in to the ECR registry',
+    modes: DEPLOY,
+    sid: 'EcrLogin'
+  },
+  {
+    service: 'ecr',
+    operation: 'DescribeRepositories',
+    actions: ['ecr:DescribeRepositories'],
+    resource: (s) => arnsFor(s).repository,
+    step: 'look up the ECR repository',
+    modes: DEPLOY,
+    sid: 'EcrRepository'
+  },
+  {
+    service: 'ecr',
+    operation: 'CreateRepository',
+    // Tags given on create are authorized as ecr:TagResource too.
+    actions: ['ecr:CreateRepository', 'ecr:TagResource'],
+    resource: (s) => arnsFor(s).repository,
+    step: 'create the ECR repository',
+    modes: DEPLOY,
+    when: (inputs) => inputs.createRepository,
+    optional: CREATE_REPOSITORY,
+    sid: 'EcrRepository'
+  },
+  {
+    service: 'ecr',
+    operation: 'push',
+    actions: [
+      'ecr:BatchCheckLayerAvailability',
+      'ecr:InitiateLayerUpload',
+      'ecr:UploadLayerPart',
+      'ecr:CompleteLayerUpload',
+      'ecr:PutImage',
+      'ecr:BatchGetImage'
+    ],
+    resource: (s) => arnsFor(s).repository,
+    step: 'push the image to the ECR repository (docker push)',
+    modes: DEPLOY,
+    sid: 'EcrRepository'
+  },
+  {
+    service: 'ecr',
+    operation: 'DescribeImages',
+    actions: ['ecr:DescribeImages'],
+    resource: (s) => arnsFor(s).repository,
+    step: "read the pushed image's digest",
+    modes: DEPLOY,
+    sid: 'EcrRepository'
+  },
+  {
+    service: 'ecs',
+    operation: 'DescribeClusters',
+    actions: ['ecs:DescribeClusters'],
+    resource: (s) => arnsFor(s).cluster,
+    step: 'look up the ECS cluster',
+    modes: DEPLOY,
+    sid: 'EcsCluster'
+  },
+  {
+    service: 'ecs',
+    operation: 'CreateCluster',
+    actions: ['ecs:CreateCluster'],
+    resource: (s) => arnsFor(s).cluster,
+    step: 'create the ECS cluster',
+    modes: DEPLOY,
+    when: (inputs) => inputs.createCluster,
+    optional: CREATE_CLUSTER,
+    sid: 'EcsCluster'
+  },
+  {
+    service: 'ecs',
+    operation: 'CreateCluster',
+    // The first cluster in an account makes ECS create its service-linked role, as the caller.
+    actions: ['iam:CreateServiceLinkedRole'],
+    resource: (s) => arnsFor(s).ecsServiceLinkedRole,
+    condition: () => ({ StringLike: { 'iam:AWSServiceName': 'ecs.amazonaws.com' } }),
+    step: "let ECS create its service-linked role (the account's first cluster)",
+    modes: DEPLOY,
+    when: (inputs) => inputs.createCluster,
+    optional: CREATE_CLUSTER,
+    sid: 'EcsServiceLinkedRole'
+  },
+  {
+    service: 'ecs',
+    operation: 'CreateCluster',
+    actions: ['ecs:TagResource'],
+    resource: (s) => arnsFor(s).cluster,
+    condition: ecsCreateAction('CreateCluster'),
+    step: 'tag the ECS cluster it creates',
+    modes: DEPLOY,
+    when: (inputs) => inputs.createCluster,
+    optional: CREATE_CLUSTER,
+    sid: 'EcsTagOnCreate'
+  },
+  {
+    service: 'iam',
+    operation: 'GetRole',
+    actions: ['iam:GetRole'],
+    resource: (s) => s.executionRole,
+    step: 'look up the task execution role',
+    modes: DEPLOY,
+    when: executionRoleByName,
+    optional: CREATE_EXECUTION_ROLE,
+    sid: 'IamExecutionRole'
+  },
+  {
+    service: 'iam',
+    operation: 'CreateRole',
+    actions: ['iam:CreateRole', 'iam:TagRole'],
+    resource: (s) => s.executionRole,
+    step: 'create the task execution role',
+    modes: DEPLOY,
+    when: createsExecutionRole,
+    optional: CREATE_EXECUTION_ROLE,
+    sid: 'IamExecutionRole'
+  },
+  {
+    service: 'iam',
+    operation: 'AttachRolePolicy',
+    actions: ['iam:AttachRolePolicy'],
+    resource: (s) => s.executionRole,
+    condition: (s) => ({ ArnEquals: { 'iam:PolicyARN': arnsFor(s).executionRolePolicy } }),
+    step: 'attach AmazonECSTaskExecutionRolePolicy to the execution role',
+    modes: DEPLOY,
+    when: createsExecutionRole,
+    optional: CREATE_EXECUTION_ROLE,
+    sid: 'IamExecutionRolePolicy'
+  },
+  {
+    service: 'iam',
+    operation: 'PutRolePolicy',
+    actions: ['iam:PutRolePolicy'],
+    resource: (s) => s.executionRole,
+    step: "let the execution role read the task's secrets (an inline policy on exactly those secrets)",
+    modes: DEPLOY,
+    when: grantsSecrets,
+    optional: CREATE_EXECUTION_ROLE,
+    sid: 'IamExecutionRoleSecrets'
+  },
+  {
+    service: 'iam',
+    operation: 'GetRole',
+    actions: ['iam:GetRole'],
+    resource: (s) => s.taskRole ?? [],
+    step: "look up the task role's ARN",
+    modes: DEPLOY,
+    when: (inputs) => inputs.taskRole !== undefined && !isArn(inputs.taskRole),
+    optional: { input: 'task-role', bringYourOwn: 'set task-role to the role ARN instead of its name' },
+    sid: 'IamExecutionRole'
+  },
+  {
+    service: 'logs',
+    operation: 'DescribeLogGroups',
+    actions: ['logs:DescribeLogGroups'],
+    resource: () => '*',
+    step: 'look up the log group',
+    modes: DEPLOY,
+    sid: 'LogsDescribe'
+  },
+  {
+    service: 'logs',
+    operation: 'CreateLogGroup',
+    // Tags given on create are authorized as logs:TagResource and the older logs:TagLogGroup.
+    actions: ['logs:CreateLogGroup', 'logs:TagLogGroup', 'logs:TagResource'],
+    resource: (s) => [arnsFor(s).logGroup, arnsFor(s).logGroupChildren],
+    step: 'create the log group',
+    modes: DEPLOY,
+    optional: CREATE_LOG_GROUP,
+    sid: 'LogsLogGroup'
+  },
+  {
+    service: 'ec2',
+    operation: 'DescribeVpcs',
+    actions: ['ec2:DescribeVpcs'],
+    resource: () => '*',
+    step: 'find the default VPC',
+    modes: DEPLOY,
+    when: (inputs) => inputs.subnets.length === 0,
+    sid: 'Ec2Describe'
+  },
+  {
+    service: 'ec2',
+    operation: 'DescribeSubnets',
+    actions: ['ec2:DescribeSubnets'],
+    resource: () => '*',
+    step: "find the default subnets, or the given subnets' VPC",
+    modes: DEPLOY,
+    when: (inputs) => inputs.subnets.length === 0 || noSecurityGroups(inputs),
+    sid: 'Ec2Describe'
+  },
+  {
+    service: 'ec2',
+    operation: 'DescribeSecurityGroups',
+    actions: ['ec2:DescribeSecurityGroups'],
+    resource: () => '*',
+    step: "find the family's security group",
+    modes: DEPLOY,
+    when: noSecurityGroups,
+    optional: CREATE_SECURITY_GROUP,
+    sid: 'Ec2Describe'
+  },
+  {
+    service: 'ec2',
+    operation: 'CreateSecurityGroup',
+    actions: ['ec2:CreateSecurityGroup'],
+    resource: (s) => [arnsFor(s).securityGroups, arnsFor(s).vpcs],
+    step: 'create the security group',
+    modes: DEPLOY,
+    when: noSecurityGroups,
+    optional: CREATE_SECURITY_GROUP,
+    sid: 'Ec2SecurityGroup'
+  },
+  {
+    service: 'ec2',
+    operation: 'CreateSecurityGroup',
+    actions: ['ec2:CreateTags'],
+    resource: (s) => arnsFor(s).securityGroups,
+    condition: () => ({ StringEquals: { 'ec2:CreateAction': 'CreateSecurityGroup' } }),
+    step: 'tag the security group it creates',
+    modes: DEPLOY,
+    when: noSecurityGroups,
+    optional: CREATE_SECURITY_GROUP,
+    sid: 'Ec2TagOnCreate'
+  },
+  {
+    service: 'ec2',
+    operation: 'AuthorizeSecurityGroupIngress',
+    actions: ['ec2:AuthorizeSecurityGroupIngress'],
+    resource: (s) => arnsFor(s).securityGroups,
+    step: 'open the port in the security group',
+    modes: DEPLOY,
+    when: (inputs) => noSecurityGroups(inputs) && inputs.port !== undefined,
+    optional: CREATE_SECURITY_GROUP,
+    sid: 'Ec2OpenPort'
+  },
+  {
+    service: 'ecs',
+    operation: 'DescribeTaskDefinition',
+    actions: ['ecs:DescribeTaskDefinition'],
+    resource: () => '*',
+    step: 'read the current task definition',
+    modes: DEPLOY,
+    sid: 'EcsTaskDefinitions'
+  },
+  {
+    service: 'ecs',
+    operation: 'RegisterTaskDefinition',
+    // Registering is not reliably scoped to a family (aws/containers-roadmap#929), so '*'.
+    actions: ['ecs:RegisterTaskDefinition'],
+    resource: () => '*',
+    step: 'register the task definition',
+    modes: DEPLOY,
+    sid: 'EcsTaskDefinitions'
+  },
+  {
+    service: 'ecs',
+    operation: 'RegisterTaskDefinition',
+    actions: ['iam:PassRole'],
+    resource: (s) => s.executionRole,
+    condition: passRoleCondition,
+    step: 'pass the execution role to ECS in the task definition',
+    modes: DEPLOY,
+    sid: 'IamPassRoles'
+  },
+  {
+    service: 'ecs',
+    operation: 'RegisterTaskDefinition',
+    actions: ['iam:PassRole'],
+    resource: (s) => s.taskRole ?? [],
+    condition: passRoleCondition,
+    step: 'pass the task role to ECS in the task definition',
+    modes: DEPLOY,
+    when: (inputs) => inputs.taskRole !== undefined,
+    sid: 'IamPassRoles'
+  },
+  {
+    service: 'ecs',
+    operation: 'RegisterTaskDefinition',
+    actions: ['ecs:TagResource'],
+    resource: (s) => arnsFor(s).taskDefinitions,
+    condition: ecsCreateAction('RegisterTaskDefinition'),
+    step: 'tag the task definition it registers',
+    modes: DEPLOY,
+    sid: 'EcsTagOnCreate'
+  },
+  {
+    service: 'ecs',
+    operation: 'RunTask',
+    actions: ['ecs:RunTask'],
+    resource: (s) => arnsFor(s).taskDefinitions,
+    condition: inCluster,
+    step: 'run the task',
+    modes: DEPLOY,
+    sid: 'EcsRunTask'
+  },
+  {
+    service: 'ecs',
+    operation: 'RunTask',
+    actions: ['iam:PassRole'],
+    resource: (s) => [s.executionRole, ...(s.taskRole ? [s.taskRole] : [])],
+    condition: passRoleCondition,
+    step: "pass the task definition's roles to ECS when running the task",
+    modes: DEPLOY,
+    sid: 'IamPassRoles'
+  },
+  {
+    service: 'ecs',
+    operation: 'RunTask',
+    actions: ['ecs:TagResource'],
+    resource: (s) => arnsFor(s).tasks,
+    condition: ecsCreateAction('RunTask'),
+    step: 'tag the tasks it runs',
+    modes: DEPLOY,
+    sid: 'EcsTagOnCreate'
+  },
+  {
+    service: 'ecs',
+    operation: 'DescribeTasks',
+    actions: ['ecs:DescribeTasks'],
+    resource: (s) => arnsFor(s).tasks,
+    step: 'watch the tasks',
+    modes: DEPLOY,
+    when: waits,
+    sid: 'EcsTasks'
+  },
+  {
+    service: 'ec2',
+    operation: 'DescribeNetworkInterfaces',
+    actions: ['ec2:DescribeNetworkInterfaces'],
+    resource: () => '*',
+    step: "read the task's public IP from its network interface",
+    modes: DEPLOY,
+    when: (inputs) => inputs.waitFor === 'running' || inputs.waitFor === 'healthy',
+    sid: 'Ec2Describe'
+  },
+  {
+    service: 'logs',
+    operation: 'GetLogEvents',
+    actions: ['logs:GetLogEvents'],
+    resource: (s) => arnsFor(s).logStreams,
+    // wait-for stopped streams the log; the other waits read its last lines when the task fails.
+    step: "read the task's log lines",
+    modes: DEPLOY,
+    when: waits,
+    sid: 'LogsRead'
+  },
+  {
+    service: 'ecs',
+    operation: 'StopTask',
+    actions: ['ecs:StopTask'],
+    resource: (s) => arnsFor(s).tasks,
+    step: 'stop the tasks when wait-for stopped runs out of time (stop-on-timeout)',
+    modes: DEPLOY,
+    when: (inputs) => inputs.waitFor === 'stopped' && inputs.stopOnTimeout,
+    sid: 'EcsTasks'
+  },
+  {
+    service: 'ecs',
+    operation: 'ListTasks',
+    // ListTasks is authorized on container instances; for Fargate the cluster condition is what scopes it.
+    actions: ['ecs:ListTasks'],
+    resource: () => '*',
+    condition: inCluster,
+    step: 'find the running tasks of the family started by started-by',
+    modes: STOP,
+    when: (inputs) => inputs.taskArns.length === 0,
+    sid: 'EcsListTasks'
+  },
+  {
+    service: 'ecs',
+    operation: 'StopTask',
+    actions: ['ecs:StopTask'],
+    resource: (s) => arnsFor(s).tasks,
+    step: 'stop the tasks',
+    modes: STOP,
+    sid: 'EcsTasks'
+  },
+  {
+    service: 'ecs',
+    operation: 'DescribeTasks',
+    actions: ['ecs:DescribeTasks'],
+    resource: (s) => arnsFor(s).tasks,
+    step: 'check which tasks run and wait until they have stopped',
+    modes: STOP,
+    sid: 'EcsTasks'
+  }
+]
+
+/** Partition of a region: aws, aws-cn, aws-us-gov, … */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn'
+  if (region.startsWith('us-gov-')) return 'aws-us-gov'
+  if (region.startsWith('us-isob-')) return 'aws-iso-b'
+  if (region.startsWith('us-iso-')) return 'aws-iso'
+  return 'aws'
+}
+
+interface ParsedArn {
+  partition: string
+  region: string
+  account: string
+  resource: string
+}
+
+function parseArn(value: string): ParsedArn | undefined {
+  const parts = value.split(':')
+  if (parts.length < 6 || parts[0] !== 'arn') return undefined
+  return {
+    partition: parts[1] ?? '',
+    region: parts[3] ?? '',
+    account: parts[4] ?? '',
+    resource: parts.slice(5).join(':')
+  }
+}
+
+/**
+ * The scope of a policy for these inputs. The account is, in order: the one given, the one in a role or
+ * cluster ARN input, else the placeholder ACCOUNT_ID. Role inputs may be names or ARNs.
+ */
+export function scopeFor(inputs: Inputs, account?: string): Scope {
+  const clusterArn = parseArn(inputs.cluster)
+  const roleArns = [inputs.executionRole, inputs.taskRole ?? ''].map(parseArn)
+  const arnAccount = [...roleArns, clusterArn].find((arn) => arn?.account)?.account
+  const resolvedAccount = account || arnAccount || ACCOUNT_PLACEHOLDER
+  const region = inputs.region || clusterArn?.region || REGION_PLACEHOLDER
+  const arnPartition = [clusterArn, ...roleArns].find((arn) => arn?.partition)?.partition
+  const partition = inputs.region ? partitionOf(region) : (arnPartition ?? partitionOf(region))
+  const roleArn = (role: string) =>
+    parseArn(role) ? role : `arn:${partition}:iam::${resolvedAccount}:role/${role}`
+  const family = inputs.family || 'FAMILY'
+  return {
+    partition,
+    region,
+    account: resolvedAccount,
+    repository: inputs.repository || 'REPOSITORY',
+    cluster: clusterArn ? clusterArn.resource.replace(/^cluster\//, '') : inputs.cluster,
+    family,
+    executionRole: roleArn(inputs.executionRole),
+    taskRole: inputs.taskRole ? roleArn(inputs.taskRole) : undefined,
+    logGroup: inputs.logGroup && inputs.logGroup !== '/ecs/' ? inputs.logGroup : `/ecs/${family}`
+  }
+}
+
+/** The modes whose calls a policy for these inputs must allow: permissions mode prints deploy plus stop. */
+export function modesFor(inputs: Inputs): PermissionMode[] {
+  return inputs.mode === 'permissions' ? ['deploy', 'stop'] : [inputs.mode]
+}
+
+/** The rows these inputs need, in table order. */
+export function rowsFor(
+  inputs: Inputs,
+  modes: readonly PermissionMode[] = modesFor(inputs)
+): PermissionRow[] {
+  return PERMISSIONS.filter(
+    (row) => row.modes.some((mode) => modes.includes(mode)) && (row.when ? row.when(inputs) : true)
+  )
+}
+
+/** The rows of one AWS call (several when a call also needs iam:PassRole or tag-on-create permissions). */
+export function rowsForOperation(service: string, operation: string): PermissionRow[] {
+  return PERMISSIONS.filter((row) => row.service === service && row.operation === operation)
+}
+
+function asList(value: string | readonly string[]): string[] {
+  return typeof value === 'string' ? [value] : [...value]
+}
+
+function unique(values: Iterable<string>): string[] {
+  return [...new Set(values)]
+}
+
+function mergeConditions(into: Condition, from: Condition): Condition {
+  for (const [operator, keys] of Object.entries(from)) {
+    const target = (into[operator] ??= {})
+    for (const [key, value] of Object.entries(keys)) {
+      const merged = unique([...asList(target[key] ?? []), ...asList(value)])
+      target[key] = merged.length === 1 ? merged[0]! : merged
+    }
+  }
+  return into
+}
+
+/** A ready-to-paste statement for one row. */
+export function statementFor(row: PermissionRow, scope: Scope): PolicyStatement {
+  const statement: PolicyStatement = {
+    Sid: row.sid,
+    Effect: 'Allow',
+    Action: unique(row.actions).sort(),
+    Resource: unique(asList(row.resource(scope)))
+  }
+  if (row.condition) statement.Condition = mergeConditions({}, row.condition(scope))
+  return statement
+}
+
+/** Groups rows into statements by Sid, merging actions (sorted), resources and condition values. */
+export function statementsFor(rows: readonly PermissionRow[], scope: Scope): PolicyStatement[] {
+  const bySid = new Map<string, PolicyStatement>()
+  for (const row of rows) {
+    if (row.noPermissionNeeded) continue
+    const statement = statementFor(row, scope)
+    if (statement.Resource.length === 0) continue
+    const existing = bySid.get(row.sid)
+    if (!existing) {
+      bySid.set(row.sid, statement)
+      continue
+    }
+    existing.Action = unique([...existing.Action, ...statement.Action]).sort()
+    existing.Resource = unique([...existing.Resource, ...statement.Resource])
+    if (statement.Condition)
+      existing.Condition = mergeConditions(existing.Condition ?? {}, statement.Condition)
+  }
+  const statements = [...bySid.values()]
+  for (const statement of statements) {
+    // '*' already covers every ARN in the same statement.
+    if (statement.Resource.includes('*')) statement.Resource = ['*']
+  }
+  return statements
+}
+
+/**
+ * The least-privilege identity policy for these inputs: for mode deploy what a deploy calls, for stop
+ * what stop calls, for permissions a deploy with these inputs plus stop, so one identity can also tear down.
+ */
+export function policyFor(inputs: Inputs, account?: string): PolicyDocument {
+  return { Version: '2012-10-17', Statement: statementsFor(rowsFor(inputs), scopeFor(inputs, account)) }
+}
+
+export interface ExecutionRoleDocuments {
+  trustPolicy: {
+    Version: '2012-10-17'
+    Statement: Array<{ Effect: 'Allow'; Principal: { Service: string }; Action: 'sts:AssumeRole' }>
+  }
+  managedPolicyArn: string
+}
+
+/** The execution role the action creates: trusted by ECS tasks, with AWS's managed execution policy. */
+export function executionRoleDocuments(partition = 'aws'): ExecutionRoleDocuments {
+  return {
+    trustPolicy: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: ECS_TASKS_SERVICE }, Action: 'sts:AssumeRole' }]
+    },
+    managedPolicyArn: `arn:${partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`
+  }
+}
+
+/** Condition in words, for people reading the table or a request. */
+export function describeCondition(condition: Condition): string {
+  return Object.values(condition)
+    .flatMap((keys) => Object.entries(keys).map(([key, value]) => `${key} = ${asList(value).join(' or ')}`))
+    .join(', ')
+}
+
+function describeStatement(statement: PolicyStatement, rows: readonly PermissionRow[]): string {
+  const steps = unique(rows.filter((row) => row.sid === statement.Sid).map((row) => row.step))
+  const resources = statement.Resource.join(', ')
+  const where = statement.Resource.includes('*')
+    ? '* (AWS does not scope these actions to a resource)'
+    : resources
+  const when = statement.Condition ? `; only when ${describeCondition(statement.Condition)}` : ''
+  return `- ${statement.Sid}: ${statement.Action.join(', ')} on ${where}${when}. Needed to ${steps.join('; ')}.`
+}
+
+/** A short plain-text request for a security team: what is deployed, then why each statement is needed. */
+export function permissionRequestText(inputs: Inputs, account?: string): string {
+  const scope = scopeFor(inputs, account)
+  const rows = rowsFor(inputs)
+  const statements = statementsFor(rows, scope)
+  const tasks = inputs.count === 1 ? '1 task' : `${inputs.count} tasks`
+  const network = [
+    inputs.assignPublicIp ? 'with a public IP' : 'without a public IP',
+    inputs.port === undefined
+      ? undefined
+      : inputs.securityGroups.length === 0
+        ? `port ${inputs.port} open to ${inputs.ingressCidr}`
+        : `port ${inputs.port} (security groups ${inputs.securityGroups.join(', ')})`
+  ]
+    .filter((part) => part !== undefined)
+    .join(' and ')
+  const lines = [
+    'Request for AWS IAM permissions: GitHub Action ecs-fargate-deploy',
+    '',
+    `What it deploys: the Docker image of ECR repository ${scope.repository}, run as ${tasks} of task ` +
+      `definition family ${scope.family} on ECS Fargate in cluster ${scope.cluster}, region ${scope.region}, ` +
+      `account ${scope.account}, ${network}. Logs go to the log group ${scope.logGroup}.` +
+      (modesFor(inputs).includes('stop')
+        ? ' The same identity stops those tasks afterwards (mode: stop).'
+        : ''),
+    '',
+    'Why each statement of the policy is needed:',
+    ...statements.map((statement) => describeStatement(statement, rows)),
+    '',
+    `Roles can be passed only to ECS tasks (iam:PassedToService = ${ECS_TASKS_SERVICE}), and tags can be ` +
+      'written only while creating a resource (ecs:CreateAction / ec2:CreateAction).'
+  ]
+  return lines.join('\n')
+}
+
+/** Markdown table of every row: step | IAM actions | resource | optional (input to bring your own). */
+export function permissionsTableMarkdown(scope: Scope): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|')
+  const lines = ['| Step | IAM actions | Resource | Optional: bring your own |', '| --- | --- | --- | --- |']
+  for (const row of PERMISSIONS) {
+    // Deploy is the default; say when a row is (also) for mode stop.
+    const modes = row.modes.includes('stop')
+      ? row.modes.includes('deploy')
+        ? ' (deploy and stop)'
+        : ' (mode stop)'
+      : ''
+    const actions = row.actions.map((action) => `\`${action}\``).join(', ')
+    const resources = asList(row.resource(scope))
+      .map((resource) => `\`${resource}\``)
+      .join(', ')
+    const condition = row.condition ? ` when ${describeCondition(row.condition(scope))}` : ''
+    const resource = row.noPermissionNeeded ? 'no permission needed' : `${resources}${condition}`
+    const optional = row.optional ? `\`${row.optional.input}\`: ${row.optional.bringYourOwn}` : ''
+    lines.push(`| ${cell(row.step + modes)} | ${cell(actions)} | ${cell(resource)} | ${cell(optional)} |`)
+  }
+  return lines.join('\n')
+}

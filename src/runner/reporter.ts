@@ -1,0 +1,24 @@
+// The reporter on @actions/core: the one implementation of the runner interface the modes report through.
+import * as core from '@actions/core'
+import type { Reporter } from '../modes/types.js'
+
+/** The runner's reporter; it remembers the outputs it set, so a failure summary can list the tasks started. */
+export interface CoreReporter extends Reporter {
+  readonly outputs: Readonly<Record<string, string>>
+}
+
+export function coreReporter(): CoreReporter {
+  const outputs: Record<string, string> = {}
+  return {
+    outputs,
+    info: (message) => core.info(message),
+    warning: (message) => core.warning(message),
+    notice: (message) => core.notice(message),
+    setOutput: (name, value) => {
+      outputs[name] = value
+      core.setOutput(name, value)
+    },
+    setSecret: (secret) => core.setSecret(secret),
+    group: (name, fn) => core.group(name, fn)
+  }
+}

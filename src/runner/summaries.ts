@@ -1,0 +1,182 @@
+// What the workflow sees: outputs, log groups, annotations and the job summary. The summaries are built by
+// pure functions (data in, HTML out) so they can be tested from tables; the writers only hand them to core.
+import * as core from '@actions/core'
+import { lastSegment } from '../shared/arn.js'
+import type { DeployResult, TaskReport } from '../modes/types.js'
+import type { ActionError } from '../explain/action-error.js'
+import type { StopResult } from '../modes/types.js'
+
+const consoleBase = (region: string): string => `https://${region}.console.aws.amazon.com`
+
+/** The ECS console page of a task; the cluster and task may be given as ARNs or as a name and an ID. */
+export function taskConsoleUrl(region: string, cluster: string, taskArn: string): string {
+  return `${consoleBase(region)}/ecs/v2/clusters/${lastSegment(cluster)}/tasks/${lastSegment(taskArn)}/configuration?region=${region}`
+}
+
+export function clusterConsoleUrl(region: string, cluster: string): string {
+  return `${consoleBase(region)}/ecs/v2/clusters/${lastSegment(cluster)}/tasks?region=${region}`
+}
+
+/** 850 ms → "0.9 s", 83 400 ms → "1 min 23.4 s". */
+export function formatDuration(ms: number): string {
+  // Whole tenths first: 850 / 1000 is 0.8499… in floating point and would print 0.8.
+  const tenths = Math.round(ms / 100)
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)} s`
+  const minutes = Math.floor(tenths / 600)
+  return `${minutes} min ${((tenths - minutes * 600) / 10).toFixed(1)} s`
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+}
+
+export function link(text: string, url: string): string {
+  return `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`
+}
+
+const code = (text: string): string => `<code>${escapeHtml(text)}</code>`
+
+/** An HTML table (the job summary renders HTML); cells are HTML already, the header is text. */
+export function htmlTable(header: string[], rows: string[][]): string {
+  const head = header.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')
+  const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join('')}</tr>`).join('\n')
+  return `<table>\n<tr>${head}</tr>\n${body}\n</table>`
+}
+
+/** "web:7 (new revision)" or "web:7 (reused: unchanged)". */
+export function describeRevision(taskDefinitionArn: string, reused: boolean): string {
+  return `${lastSegment(taskDefinitionArn)} (${reused ? 'reused: unchanged' : 'new revision'})`
+}
+
+export function taskRow(region: string, clusterArn: string, task: TaskReport): string[] {
+  return [
+    code(task.taskArn),
+    escapeHtml(task.lastStatus ?? ''),
+    task.publicIp ? code(task.publicIp) : '',
+    task.url ? link(task.url, task.url) : '',
+    task.exitCode === undefined ? '' : String(task.exitCode),
+    `${link('task', taskConsoleUrl(region, clusterArn, task.taskArn))} · ${link('logs', task.logUrl)}`
+  ]
+}
+
+export function deploySummary(region: string, result: DeployResult): string {
+  const totalMs = result.phases.reduce((sum, phase) => sum + phase.ms, 0)
+  const overview = htmlTable(
+    ['What', 'Value'],
+    [
+      ['Image', `${code(`${result.repositoryUri}:${result.tag}`)}<br>${code(result.digest)}`],
+      ['Task definition', escapeHtml(describeRevision(result.taskDefinitionArn, result.reused))],
+      ['Cluster', link(lastSegment(result.clusterArn), clusterConsoleUrl(region, result.clusterArn))]
+    ]
+  )
+  const tasks = htmlTable(
+    ['Task', 'State', 'Public IP', 'URL', 'Exit code', 'AWS console'],
+    result.tasks.map((task) => taskRow(region, result.clusterArn, task))
+  )
+  const timings = htmlTable(
+    ['Phase', 'Time'],
+    [
+      ...result.phases.map((phase) => [escapeHtml(phase.name), formatDuration(phase.ms)]),
+      ['<strong>Total</strong>', `<strong>${formatDuration(totalMs)}</strong>`]
+    ]
+  )
+  const created =
+    result.created.length > 0
+      ? `<p>Created: ${result.created.map(escapeHtml).join(', ')}</p>`
+      : '<p>Created: nothing (everything existed)</p>'
+  return [
+    '<h2>ECS Fargate deploy</h2>',
+    overview,
+    '<h3>Tasks</h3>',
+    tasks,
+    '<h3>Timings</h3>',
+    timings,
+    created,
+    ''
+  ].join('\n')
+}
+
+export function stopSummary(region: string, cluster: string, result: StopResult): string {
+  const taskLinks = (arn: string): string => link('task', taskConsoleUrl(region, cluster, arn))
+  const rows = [
+    ...result.stopped.map((arn) => [
+      code(arn),
+      result.alreadyStopped.includes(arn) ? 'was already stopped' : 'stopped',
+      taskLinks(arn)
+    ]),
+    ...result.missing.map((arn) => [code(arn), 'not found (already gone)', ''])
+  ]
+  const counts = [
+    `${result.stopped.length - result.alreadyStopped.length} stopped`,
+    `${result.alreadyStopped.length} already stopped`,
+    `${result.missing.length} gone`
+  ].join(', ')
+  return [
+    '<h2>ECS Fargate stop</h2>',
+    `<p>Cluster ${link(lastSegment(cluster), clusterConsoleUrl(region, cluster))}: ${counts}</p>`,
+    rows.length === 0 ? '<p>No task to stop.</p>' : htmlTable(['Task', 'Result', 'AWS console'], rows),
+    ''
+  ].join('\n')
+}
+
+/** What was known when the action failed: the mode and the outputs set so far (tasks may have started). */
+export interface FailureContext {
+  mode: string
+  region: string
+  outputs: Readonly<Record<string, string>>
+}
+
+function parseStringArray(json: string | undefined): string[] {
+  if (!json) return []
+  try {
+    const parsed: unknown = JSON.parse(json)
+    return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : []
+  } catch {
+    return []
+  }
+}
+
+export function failureSummary(error: ActionError, context: FailureContext): string {
+  const parts = [
+    `<h2>ECS Fargate ${escapeHtml(context.mode)} failed</h2>`,
+    `<pre>${escapeHtml(error.message)}</pre>`
+  ]
+  if (error.details) parts.push('<h3>Details</h3>', `<pre>${escapeHtml(error.details)}</pre>`)
+  if (error.hint) parts.push(`<p><strong>What to do:</strong> ${escapeHtml(error.hint)}</p>`)
+  const taskArns = parseStringArray(context.outputs['task-arns'])
+  if (taskArns.length > 0) {
+    // Tasks started before the failure keep running (and costing) until stopped: say which.
+    const cluster = context.outputs['cluster-arn'] ?? ''
+    const logUrls = parseStringArray(context.outputs['logs'])
+    parts.push(
+      '<h3>Tasks started</h3>',
+      htmlTable(
+        ['Task', 'AWS console'],
+        taskArns.map((arn, index) => {
+          const logs = logUrls[index]
+          const console = link('task', taskConsoleUrl(context.region, cluster, arn))
+          return [code(arn), logs ? `${console} · ${link('logs', logs)}` : console]
+        })
+      ),
+      '<p>Stop them with <code>mode: stop</code> and <code>task-arn: ${{ steps.ID.outputs.task-arns }}</code>.</p>'
+    )
+  }
+  parts.push('')
+  return parts.join('\n')
+}
+
+async function writeSummary(html: string): Promise<void> {
+  await core.summary.addRaw(html, true).write()
+}
+
+export async function writeDeploySummary(region: string, result: DeployResult): Promise<void> {
+  await writeSummary(deploySummary(region, result))
+}
+
+export async function writeStopSummary(region: string, cluster: string, result: StopResult): Promise<void> {
+  await writeSummary(stopSummary(region, cluster, result))
+}
+
+export async function writeFailureSummary(error: ActionError, context: FailureContext): Promise<void> {
+  await writeSummary(failureSummary(error, context))
+}
