@@ -3,7 +3,7 @@ import { DEFAULTS, REGION_ENV } from './defaults.js'
 import { parseKeyValueLines, type Reader } from './reader.js'
 import type { CommonInputs, ModeRules, Tag } from './types.js'
 
-export const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/
 /** Cluster, family and container names. */
 export const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/
 const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/

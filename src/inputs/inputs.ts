@@ -13,7 +13,7 @@ import { MODES, type Inputs, type Mode, type ModeRules, type ParseContext } from
 export { DEFAULTS, FALLBACKS, familyFromRepository } from './defaults.js'
 export { managesExecutionRole } from './deploy.js'
 export { InputError, inputFromEnv, parseCommand, parseKeyValueLines, parseList } from './reader.js'
-export { parseTaskArns } from './stop.js'
+export { parseTaskArns, taskReferenceProblem } from './stop.js'
 export { MODES, WAIT_FOR } from './types.js'
 export type {
   CommonInputs,
