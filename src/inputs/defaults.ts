@@ -1,0 +1,68 @@
+// Every default value of the inputs, in one place. action.yml declares the same defaults (a unit test checks),
+// so a local run without the runner's defaults behaves as a workflow run does.
+import type { Mode, WaitFor } from './types.js'
+
+/** The defaults action.yml declares with `default:`, by input name. */
+export const DEFAULTS: {
+  readonly mode: Mode
+  readonly 'create-repository': boolean
+  readonly cluster: string
+  readonly 'create-cluster': boolean
+  readonly 'create-execution-role': boolean
+  readonly 'ingress-cidr': string
+  readonly 'assign-public-ip': boolean
+  readonly count: number
+  readonly 'wait-for': WaitFor
+  readonly 'health-path': string
+  readonly timeout: number
+  readonly 'stop-on-timeout': boolean
+  readonly 'started-by': string
+} = {
+  mode: 'deploy',
+  'create-repository': true,
+  cluster: 'default',
+  'create-cluster': true,
+  'create-execution-role': true,
+  'ingress-cidr': '0.0.0.0/0',
+  'assign-public-ip': true,
+  count: 1,
+  'wait-for': 'running',
+  'health-path': '/',
+  timeout: 600,
+  'stop-on-timeout': true,
+  'started-by': 'ecs-fargate-deploy'
+}
+
+/**
+ * Defaults that apply only after another source (an environment variable, the task definition template), so
+ * action.yml states them in the input's description rather than as `default:`.
+ */
+export const FALLBACKS: {
+  /** After GITHUB_SHA. */
+  readonly tag: string
+  /** After the template's cpu, memory and executionRoleArn. */
+  readonly cpu: number
+  readonly memory: number
+  readonly 'execution-role': string
+} = {
+  tag: 'latest',
+  cpu: 256,
+  memory: 512,
+  'execution-role': 'ecsTaskExecutionRole'
+}
+
+/** Where the region comes from when the region input is empty, in order (as the AWS SDK and CLI read them). */
+export const REGION_ENV = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const
+
+/** The tag pushed when the tag input is empty: the commit, else FALLBACKS.tag. */
+export const TAG_ENV = 'GITHUB_SHA'
+
+/** Family and container names allow fewer characters than ECR repository names ('/' and '.'). */
+export function familyFromRepository(repository: string): string {
+  return repository.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255)
+}
+
+/** The log group when neither the log-group input nor the template names one. */
+export function defaultLogGroup(family: string): string {
+  return `/ecs/${family}`
+}

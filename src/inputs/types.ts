@@ -1,0 +1,100 @@
+// The typed result of reading the inputs, one part per concern; every mode gets the whole Inputs.
+// No imports: every layer above may use these types cheaply.
+
+export type Mode = 'deploy' | 'stop' | 'permissions'
+export type WaitFor = 'none' | 'running' | 'healthy' | 'stopped'
+
+export const MODES: readonly Mode[] = ['deploy', 'stop', 'permissions']
+export const WAIT_FOR: readonly WaitFor[] = ['none', 'running', 'healthy', 'stopped']
+
+export interface KeyValue {
+  name: string
+  value: string
+}
+
+export interface Secret {
+  name: string
+  valueFrom: string
+}
+
+export interface Tag {
+  key: string
+  value: string
+}
+
+/** A task definition JSON used as a template (as `aws ecs describe-task-definition` or the console prints it). */
+export type TaskDefinitionTemplate = Record<string, unknown> & {
+  containerDefinitions?: Array<Record<string, unknown>>
+}
+
+/** What the parser needs from the world: the environment (region, GITHUB_SHA) and a way to read files. */
+export interface ParseContext {
+  env: NodeJS.ProcessEnv
+  readFile: (path: string) => string
+}
+
+/**
+ * What a mode cannot do without. Every mode reads and validates every input given (a typo fails whichever mode
+ * runs, and errors are explained with the deploy's names), so these are the only differences between modes.
+ */
+export interface ModeRules {
+  mode: Mode
+  /** It calls AWS in a region, so the region must be known. */
+  needsRegion: boolean
+  /** It pushes an image, so repository must be given. */
+  needsRepository: boolean
+  /** It acts on the tasks named in task-arn. */
+  takesTaskArns: boolean
+}
+
+/** What every mode reads (common.ts). */
+export interface CommonInputs {
+  mode: Mode
+  region: string
+  cluster: string
+  startedBy: string
+  tags: Tag[]
+  timeoutSeconds: number
+  environmentName?: string
+  githubToken: string
+}
+
+/** What a deploy reads (deploy.ts): the image, the task definition, the network, the wait. */
+export interface DeployInputs {
+  repository: string
+  createRepository: boolean
+  image: string
+  context?: string
+  dockerfile?: string
+  tag: string
+  createCluster: boolean
+  family: string
+  containerName: string
+  taskDefinitionPath?: string
+  taskDefinitionTemplate?: TaskDefinitionTemplate
+  cpu: number
+  memory: number
+  port?: number
+  environment: KeyValue[]
+  secrets: Secret[]
+  command?: string[]
+  executionRole: string
+  createExecutionRole: boolean
+  taskRole?: string
+  logGroup: string
+  subnets: string[]
+  securityGroups: string[]
+  ingressCidr: string
+  assignPublicIp: boolean
+  count: number
+  waitFor: WaitFor
+  healthPath: string
+  stopOnTimeout: boolean
+}
+
+/** What stop mode reads (stop.ts) beyond the common inputs and the family. */
+export interface StopInputs {
+  taskArns: string[]
+}
+
+export interface Inputs extends CommonInputs, DeployInputs, StopInputs {}
