@@ -2,7 +2,10 @@ import type { Reporter } from '../src/modes/types.js'
 
 /** A Reporter that records what the action would show, for assertions. */
 export class RecordingReporter implements Reporter {
+  /** Every line shown, untrusted ones included, in order. */
   readonly lines: string[] = []
+  /** The lines given as untrusted (container or AWS text). */
+  readonly untrustedLines: string[] = []
   readonly warnings: string[] = []
   readonly notices: string[] = []
   readonly outputs: Record<string, string> = {}
@@ -11,6 +14,10 @@ export class RecordingReporter implements Reporter {
 
   info(message: string): void {
     this.lines.push(message)
+  }
+  untrusted(lines: readonly string[]): void {
+    this.lines.push(...lines)
+    this.untrustedLines.push(...lines)
   }
   warning(message: string): void {
     this.warnings.push(message)

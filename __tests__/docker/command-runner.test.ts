@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals'
 import { CommandError, createCommandRunner } from '../../src/docker/command-runner.js'
+import { processStepOutput } from '../e2e/runner-commands.js'
 
 // Real commands through sh: the runner is the one place the action touches processes.
 const runner = createCommandRunner()
@@ -79,4 +80,59 @@ test('silent keeps the command and its output out of the step log; otherwise bot
   expect(written.join('')).not.toContain('quiet-output')
   await runner.run('sh', ['-c', 'echo loud-output'])
   expect(written.join('')).toContain('loud-output')
+})
+
+describe('echoed output is data, never workflow commands', () => {
+  const echoed = async (script: string) => {
+    const written: string[] = []
+    await createCommandRunner({ write: (text) => written.push(text) }).run('sh', ['-c', script])
+    return { text: written.join(''), runner: processStepOutput(written.join('')) }
+  }
+
+  test('plain lines are echoed as printed, after the command line, with no block around them', async () => {
+    const { text } = await echoed('echo one; echo two >&2')
+    expect(text).toBe('[command]sh -c echo one; echo two >&2\none\ntwo\n')
+  })
+
+  test('what a Dockerfile RUN step could print makes no command, and shows as printed', async () => {
+    const script = [
+      'echo "step 1"',
+      'echo "::error::from RUN"',
+      'echo "  ::add-mask::word" >&2',
+      'echo "#5 0.1 ##[set-output name=x]y"',
+      'echo "::stop-commands::theirs"',
+      'printf "::warning::last line, no newline"'
+    ].join('; ')
+    const { runner } = await echoed(script)
+    expect(runner.commands).toEqual([])
+    expect(runner.stopBlocks.opened).toBe(runner.stopBlocks.closed)
+    expect(runner.shown.slice(1).sort()).toEqual(
+      [
+        'step 1',
+        '::error::from RUN',
+        '  ::add-mask::word',
+        '#5 0.1 ##[set-output name=x]y',
+        '::stop-commands::theirs',
+        '::warning::last line, no newline'
+      ].sort()
+    )
+  })
+
+  test('each block has its own token', async () => {
+    const { text } = await echoed('echo "::error::a"; sleep 0.2; echo "::error::b"')
+    const tokens = [...text.matchAll(/^::stop-commands::(.+)$/gm)].map((match) => match[1])
+    expect(tokens).toHaveLength(2)
+    expect(new Set(tokens).size).toBe(2)
+  })
+
+  test('silent echoes nothing, and the output is still returned', async () => {
+    const written: string[] = []
+    const result = await createCommandRunner({ write: (text) => written.push(text) }).run(
+      'sh',
+      ['-c', 'echo "::error::x"'],
+      { silent: true }
+    )
+    expect(written).toEqual([])
+    expect(result.stdout).toBe('::error::x\n')
+  })
 })

@@ -417,7 +417,9 @@ describe('wait-for healthy', () => {
 
     expect(error).toBeInstanceOf(UnhealthyError)
     expect(error.message).toMatch(
-      new RegExp(`^http://127\\.0\\.0\\.1:${port}/health did not answer 2xx or 3xx .*last: HTTP 404\\)$`)
+      new RegExp(
+        `^The health check failed: http://127\\.0\\.0\\.1:${port}/health did not answer 2xx or 3xx .*last: HTTP 404\\)$`
+      )
     )
     expect(error.details).toBe(
       [
@@ -429,7 +431,9 @@ describe('wait-for healthy', () => {
         '  GET /health 404'
       ].join('\n')
     )
-    expect(error.hint).toContain(`listens on port ${port} and answers /health with 2xx or 3xx`)
+    expect(error.hint).toContain('The app answers, but not at /health: set health-path to a path it serves')
+    // Each failed request is said, as data: the answer is the app's text.
+    expect(context.reporter.untrustedLines).toContain(`http://127.0.0.1:${port}/health: HTTP 404`)
     expect(error.hint).toContain('The task(s) were left running: stop them with mode: stop.')
     expect(ecs.commandCalls(DescribeTasksCommand).at(-1)!.args[0].input).toEqual({
       cluster: CLUSTER_ARN,
@@ -468,6 +472,15 @@ describe('wait-for stopped (a job)', () => {
       '[01234567] a4',
       `[01234567] ${ARN_A} exited with code 0`,
       `[fedcba98] ${ARN_B} exited with code 0`
+    ])
+    // The job's own lines are printed as data (never workflow commands); the action's own are not.
+    expect(context.reporter.untrustedLines).toEqual([
+      '[01234567] a1',
+      '[01234567] a2',
+      '[01234567] a3',
+      '[fedcba98] b1',
+      '[fedcba98] b2',
+      '[01234567] a4'
     ])
     expect(context.reporter.warnings).toEqual([])
     expect(context.reporter.outputs['exit-code']).toBe('0')

@@ -1,6 +1,9 @@
 // The one place that runs commands. Every docker call goes through here so that failures carry stderr,
-// and secrets travel on stdin only.
+// secrets travel on stdin only, and what a command prints (a Dockerfile RUN step's output is container
+// output) reaches the step log as data, never as workflow commands.
 import { getExecOutput } from '@actions/exec'
+import { StringDecoder } from 'node:string_decoder'
+import { neutralise } from '../shared/workflow-commands.js'
 
 export interface RunOptions {
   /** Written to the command's stdin (passwords go here, never on the command line). */
@@ -32,16 +35,29 @@ export class CommandError extends Error {
   }
 }
 
-export function createCommandRunner(): CommandRunner {
+export interface CommandRunnerOptions {
+  /** Where the echoed command and its output go: the step log (stdout) unless given. */
+  write?: (text: string) => void
+}
+
+export function createCommandRunner(runnerOptions: CommandRunnerOptions = {}): CommandRunner {
+  const write = runnerOptions.write ?? ((text: string) => void process.stdout.write(text))
   return {
     async run(command, args, options = {}) {
       const env = options.env ? { ...(process.env as Record<string, string>), ...options.env } : undefined
+      // @actions/exec would echo the output raw, so it runs silent and the output is echoed here, line by line.
+      const echo = options.silent ? undefined : { out: lineEcho(write), err: lineEcho(write) }
+      echo?.out.line(`[command]${[command, ...args].join(' ')}`)
       const output = await getExecOutput(command, args, {
         ignoreReturnCode: true,
-        silent: options.silent ?? false,
+        silent: true,
         input: options.input === undefined ? undefined : Buffer.from(options.input),
         env,
-        cwd: options.cwd
+        cwd: options.cwd,
+        listeners: echo && { stdout: (data) => echo.out.data(data), stderr: (data) => echo.err.data(data) }
+      }).finally(() => {
+        echo?.out.end()
+        echo?.err.end()
       })
       if (output.exitCode !== 0) {
         throw new CommandError(
@@ -51,6 +67,32 @@ export function createCommandRunner(): CommandRunner {
         )
       }
       return { stdout: output.stdout, stderr: output.stderr }
+    }
+  }
+}
+
+/**
+ * Echoes one output stream as it arrives, whole lines at a time (a partial line waits for its end), each
+ * batch that holds something the runner could take as a command inside its own stop-commands block.
+ */
+function lineEcho(write: (text: string) => void) {
+  const decoder = new StringDecoder('utf8')
+  let partial = ''
+  const print = (lines: string[]): void => {
+    const printed = neutralise(lines)
+    if (printed.length > 0) write(`${printed.join('\n')}\n`)
+  }
+  return {
+    line: (line: string) => print([line]),
+    data(chunk: Buffer): void {
+      const lines = (partial + decoder.write(chunk)).split(/\r?\n/)
+      partial = lines.pop()!
+      print(lines)
+    },
+    end(): void {
+      const rest = partial + decoder.end()
+      partial = ''
+      if (rest !== '') print([rest])
     }
   }
 }

@@ -4,6 +4,11 @@ import type { LogStream } from '../aws/log-events.js'
 /** The runner as the modes see it; runner/reporter.ts implements it on @actions/core, tests with a fake. */
 export interface Reporter {
   info(message: string): void
+  /**
+   * Prints text from a container or AWS (log lines, health-check answers) verbatim, one entry a line, such
+   * that the runner takes none of it as a workflow command.
+   */
+  untrusted(lines: readonly string[]): void
   warning(message: string): void
   notice(message: string): void
   setOutput(name: string, value: string): void

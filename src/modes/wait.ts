@@ -103,7 +103,7 @@ async function waitForHealthy(context: WaitContext): Promise<void> {
     await Promise.all(
       reports.map(async (report) => {
         const url = healthCheckUrl(report.url!, inputs.healthPath)
-        const health = await waitHealthy(url, { deadline, clock, log: (line) => reporter.info(line) })
+        const health = await waitHealthy(url, { deadline, clock, log: (line) => reporter.untrusted([line]) })
         reporter.info(`${url} answered HTTP ${health.status} after ${health.attempts} request(s)`)
       })
     )
@@ -118,9 +118,7 @@ async function waitForHealthy(context: WaitContext): Promise<void> {
         task.lastStatus === 'STOPPED' ? describeStoppedTask(task) : `${task.taskArn}: ${task.lastStatus}`
       )
       .join('\n')
-    error.hint =
-      `Check that the container listens on port ${inputs.port} and answers ${inputs.healthPath} with 2xx or 3xx, ` +
-      'or raise timeout if it starts slowly. The task(s) were left running: stop them with mode: stop.'
+    error.hint = `${error.hint} The task(s) were left running: stop them with mode: stop.`
     throw error
   }
 }
@@ -139,9 +137,13 @@ async function waitForJob(context: WaitContext, taskArns: string[]): Promise<num
     for (const [index, follower] of followers.entries()) {
       if (unreadable.has(follower)) continue
       const label = labelOf(taskArns[index]!)
+      // The job's lines are its own text: printed as data, never as workflow commands.
+      const lines: string[] = []
       try {
-        await follower.poll((event) => reporter.info(`${label}${event.message ?? ''}`))
+        await follower.poll((event) => lines.push(`${label}${event.message ?? ''}`))
+        reporter.untrusted(lines)
       } catch (error) {
+        reporter.untrusted(lines)
         // The exit code matters more than the log: a throttled read resumes from the cursor next time, and a
         // stream that cannot be read (no logs:GetLogEvents) is given up once, said, and the wait goes on.
         if (isThrottling(error)) continue

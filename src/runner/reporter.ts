@@ -1,6 +1,8 @@
 // The reporter on @actions/core: the one implementation of the runner interface the modes report through.
 import * as core from '@actions/core'
+import { EOL } from 'node:os'
 import type { Reporter } from '../modes/types.js'
+import { neutralise } from '../shared/workflow-commands.js'
 
 /** The runner's reporter; it remembers the outputs it set, so a failure summary can list the tasks started. */
 export interface CoreReporter extends Reporter {
@@ -12,6 +14,11 @@ export function coreReporter(): CoreReporter {
   return {
     outputs,
     info: (message) => core.info(message),
+    // One write, so that a stop-commands block is never split by other output.
+    untrusted: (lines) => {
+      const printed = neutralise(lines)
+      if (printed.length > 0) core.info(printed.join(EOL))
+    },
     warning: (message) => core.warning(message),
     notice: (message) => core.notice(message),
     setOutput: (name, value) => {
