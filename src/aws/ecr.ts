@@ -50,7 +50,9 @@ export async function ensureRepository(
   } catch (error) {
     // A concurrent run created it between our describe and create: use theirs.
     if ((error as Error).name !== 'RepositoryAlreadyExistsException') throw error
-    return toResult((await describeRepository(ecr, options.name))!, false)
+    const adopted = await describeRepository(ecr, options.name)
+    if (!adopted) throw error
+    return toResult(adopted, false)
   }
 }
 
