@@ -111,6 +111,15 @@ describe('ensureRepository', () => {
     expect(ecr.commandCalls(DescribeRepositoriesCommand)).toHaveLength(2)
   })
 
+  test('RepositoryAlreadyExists for a repository ECR then does not show: the error passes through', async () => {
+    ecr.on(DescribeRepositoriesCommand).rejects(awsError('RepositoryNotFoundException'))
+    ecr.on(CreateRepositoryCommand).rejects(awsError('RepositoryAlreadyExistsException'))
+    await expect(ensureRepository(client, options)).rejects.toThrow(
+      'RepositoryAlreadyExistsException message'
+    )
+    expect(ecr.commandCalls(DescribeRepositoriesCommand)).toHaveLength(2)
+  })
+
   test('other errors pass through unchanged', async () => {
     ecr.on(DescribeRepositoriesCommand).rejects(awsError('AccessDeniedException'))
     await expect(ensureRepository(client, options)).rejects.toThrow('AccessDeniedException message')

@@ -8,9 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock'
 import { ActionError } from '../../src/explain/action-error.js'
 import {
-  ECS_TASKS_TRUST_POLICY,
   ensureExecutionRole,
-  executionRolePolicyArn,
   grantSecrets,
   isRoleArn,
   resolveTaskRole,
@@ -35,14 +33,19 @@ describe('ensureExecutionRole', () => {
     const arn = 'arn:aws:iam::123456789012:role/path/to/deployer'
     expect(await ensureExecutionRole(client, { ...options, role: arn })).toEqual({
       roleArn: arn,
-      created: false
+      created: false,
+      isNew: false
     })
     expect(iam.calls()).toHaveLength(0)
   })
 
   test('finds a role by name and changes nothing', async () => {
     iam.on(GetRoleCommand).resolves(role(ROLE_ARN))
-    expect(await ensureExecutionRole(client, options)).toEqual({ roleArn: ROLE_ARN, created: false })
+    expect(await ensureExecutionRole(client, options)).toEqual({
+      roleArn: ROLE_ARN,
+      created: false,
+      isNew: false
+    })
     expect(iam.commandCalls(GetRoleCommand)[0]!.args[0].input).toEqual({ RoleName: 'ecsTaskExecutionRole' })
     expect(iam.commandCalls(CreateRoleCommand)).toHaveLength(0)
     expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(0)
@@ -52,11 +55,16 @@ describe('ensureExecutionRole', () => {
     iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
     iam.on(CreateRoleCommand).resolves(role(ROLE_ARN))
     iam.on(AttachRolePolicyCommand).resolves({})
-    expect(await ensureExecutionRole(client, options)).toEqual({ roleArn: ROLE_ARN, created: true })
+    expect(await ensureExecutionRole(client, options)).toEqual({
+      roleArn: ROLE_ARN,
+      created: true,
+      isNew: true
+    })
     const create = iam.commandCalls(CreateRoleCommand)[0]!.args[0].input
     expect(create).toEqual({
       RoleName: 'ecsTaskExecutionRole',
-      AssumeRolePolicyDocument: JSON.stringify(ECS_TASKS_TRUST_POLICY),
+      AssumeRolePolicyDocument:
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
       Description: 'ECS task execution role created by ecs-fargate-deploy',
       Tags: [{ Key: 'team', Value: 'data' }]
     })
@@ -97,14 +105,34 @@ describe('ensureExecutionRole', () => {
     expect(iam.commandCalls(CreateRoleCommand)).toHaveLength(0)
   })
 
-  test('a concurrent job creating the role first: looks it up again and still attaches the policy', async () => {
+  test('a concurrent run creating the role first: adopts it, still attaches the policy, and calls it new', async () => {
     iam.on(GetRoleCommand).rejectsOnce(awsError('NoSuchEntityException')).resolves(role(ROLE_ARN))
     iam.on(CreateRoleCommand).rejects(awsError('EntityAlreadyExistsException'))
     iam.on(AttachRolePolicyCommand).resolves({})
-    expect(await ensureExecutionRole(client, options)).toEqual({ roleArn: ROLE_ARN, created: true })
-    expect(iam.commandCalls(GetRoleCommand)).toHaveLength(2)
-    // Attaching is idempotent; the other job may not have attached it yet.
-    expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(1)
+    // Not created by this run, but new: ECS may not assume it yet, so RunTask retries as for its own.
+    expect(await ensureExecutionRole(client, options)).toEqual({
+      roleArn: ROLE_ARN,
+      created: false,
+      isNew: true
+    })
+    expect(iam.commandCalls(GetRoleCommand).map((call) => call.args[0].input)).toEqual([
+      { RoleName: 'ecsTaskExecutionRole' },
+      { RoleName: 'ecsTaskExecutionRole' }
+    ])
+    // Attaching is idempotent in IAM; the other run may not have attached it yet.
+    expect(iam.commandCalls(AttachRolePolicyCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        RoleName: 'ecsTaskExecutionRole',
+        PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'
+      }
+    ])
+  })
+
+  test('EntityAlreadyExists for a role IAM then does not show: the error passes through', async () => {
+    iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
+    iam.on(CreateRoleCommand).rejects(awsError('EntityAlreadyExistsException'))
+    await expect(ensureExecutionRole(client, options)).rejects.toThrow('EntityAlreadyExistsException message')
+    expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(0)
   })
 
   test('other errors pass through unchanged', async () => {
@@ -156,12 +184,6 @@ describe('role names', () => {
     expect(isRoleArn(given)).toBe(arn)
     expect(roleName(given)).toBe(name)
   })
-
-  test('executionRolePolicyArn defaults to the aws partition', () => {
-    expect(executionRolePolicyArn()).toBe(
-      'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'
-    )
-  })
 })
 
 describe('secrets', () => {
@@ -173,6 +195,12 @@ describe('secrets', () => {
       'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::',
       'secretsmanager:GetSecretValue',
       'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf'
+    ],
+    [
+      'a Secrets Manager ARN without a suffix, in another partition, as given',
+      'arn:aws-cn:secretsmanager:cn-north-1:210987654321:secret:db-AbCdEf',
+      'secretsmanager:GetSecretValue',
+      'arn:aws-cn:secretsmanager:cn-north-1:210987654321:secret:db-AbCdEf'
     ],
     [
       'an SSM parameter ARN as given',

@@ -109,6 +109,100 @@ describe('resolveNetwork', () => {
     expect(ec2.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(1)
   })
 
+  test('a group a concurrent run created first (InvalidGroup.Duplicate) is described again and used', async () => {
+    ec2
+      .on(DescribeSecurityGroupsCommand)
+      .resolvesOnce({ SecurityGroups: [] })
+      .resolves({
+        SecurityGroups: [
+          { GroupId: 'sg-theirs-other-vpc', VpcId: 'vpc-other' },
+          { GroupId: 'sg-theirs', VpcId: 'vpc-default', IpPermissions: [] }
+        ]
+      })
+    ec2.on(CreateSecurityGroupCommand).rejects(
+      Object.assign(new Error("The security group 'ecs-fargate-deploy-myapp' already exists for VPC"), {
+        name: 'InvalidGroup.Duplicate'
+      })
+    )
+    ec2.on(AuthorizeSecurityGroupIngressCommand).resolves({})
+    const result = await resolveNetwork(client, { ...base, port: 5000 })
+    // Not created by this run; the port it opened in the adopted group is its change.
+    expect(result).toEqual({
+      subnets: ['subnet-a', 'subnet-b'],
+      securityGroups: ['sg-theirs'],
+      securityGroupChange: 'opened-port'
+    })
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand).map((call) => call.args[0].input)).toEqual([
+      { Filters: [{ Name: 'group-name', Values: ['ecs-fargate-deploy-myapp'] }] },
+      { Filters: [{ Name: 'group-name', Values: ['ecs-fargate-deploy-myapp'] }] }
+    ])
+    expect(ec2.commandCalls(AuthorizeSecurityGroupIngressCommand)[0]!.args[0].input.GroupId).toBe('sg-theirs')
+  })
+
+  test('an adopted group whose creator already opened the port gets no second rule', async () => {
+    ec2
+      .on(DescribeSecurityGroupsCommand)
+      .resolvesOnce({ SecurityGroups: [] })
+      .resolves({
+        SecurityGroups: [
+          {
+            GroupId: 'sg-theirs',
+            VpcId: 'vpc-default',
+            IpPermissions: [
+              { IpProtocol: 'tcp', FromPort: 5000, ToPort: 5000, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }
+            ]
+          }
+        ]
+      })
+    ec2
+      .on(CreateSecurityGroupCommand)
+      .rejects(Object.assign(new Error('already exists'), { name: 'InvalidGroup.Duplicate' }))
+    const result = await resolveNetwork(client, { ...base, port: 5000 })
+    expect(result).toEqual({
+      subnets: ['subnet-a', 'subnet-b'],
+      securityGroups: ['sg-theirs'],
+      securityGroupChange: undefined
+    })
+    expect(ec2.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(0)
+  })
+
+  test('a created group whose rule a concurrent run added first (InvalidPermission.Duplicate) is a success', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] })
+    ec2.on(CreateSecurityGroupCommand).resolves({ GroupId: 'sg-new' })
+    ec2
+      .on(AuthorizeSecurityGroupIngressCommand)
+      .rejects(
+        Object.assign(new Error('the specified rule already exists'), { name: 'InvalidPermission.Duplicate' })
+      )
+    expect(await resolveNetwork(client, { ...base, port: 5000 })).toEqual({
+      subnets: ['subnet-a', 'subnet-b'],
+      securityGroups: ['sg-new'],
+      securityGroupChange: 'created'
+    })
+  })
+
+  test('InvalidGroup.Duplicate with no group to be found in the VPC, and other errors, pass through', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] })
+    ec2
+      .on(CreateSecurityGroupCommand)
+      .rejectsOnce(Object.assign(new Error('already exists'), { name: 'InvalidGroup.Duplicate' }))
+      .rejects(
+        Object.assign(new Error('You have exceeded the limit'), { name: 'SecurityGroupLimitExceeded' })
+      )
+    await expect(resolveNetwork(client, { ...base, port: 5000 })).rejects.toThrow('already exists')
+    await expect(resolveNetwork(client, { ...base, port: 5000 })).rejects.toThrow(
+      'You have exceeded the limit'
+    )
+    expect(ec2.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(0)
+    ec2.on(CreateSecurityGroupCommand).resolves({ GroupId: 'sg-new' })
+    ec2
+      .on(AuthorizeSecurityGroupIngressCommand)
+      .rejects(
+        Object.assign(new Error('rules per group exceeded'), { name: 'RulesPerSecurityGroupLimitExceeded' })
+      )
+    await expect(resolveNetwork(client, { ...base, port: 5000 })).rejects.toThrow('rules per group exceeded')
+  })
+
   test('uses the VPC of the subnets given', async () => {
     ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-mine' }] })
     ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] })

@@ -40,7 +40,7 @@ describe('renderTaskDefinition', () => {
       memory: '1024',
       executionRoleArn: EXEC_ROLE,
       taskRoleArn: undefined,
-      tags: [],
+      tags: undefined,
       containerDefinitions: [
         {
           name: 'myapp',

@@ -2,7 +2,7 @@
 import { CreateClusterCommand, DescribeClustersCommand, type ECSClient } from '@aws-sdk/client-ecs'
 import { lastSegment } from '../shared/arn.js'
 import { ActionError } from '../explain/action-error.js'
-import type { Tag } from '../inputs/inputs.js'
+import { ecsTags, type Tag } from '../shared/tags.js'
 
 export interface ClusterResult {
   clusterArn: string
@@ -33,7 +33,7 @@ export async function ensureCluster(
       clusterName: name,
       capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
       defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }],
-      tags: options.tags.map(({ key, value }) => ({ key, value }))
+      tags: ecsTags(options.tags)
     })
   )
   return { clusterArn: cluster!.clusterArn!, clusterName: cluster!.clusterName!, created: true }

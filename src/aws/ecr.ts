@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ecr'
 import { registryHostFromEndpoint, type RegistryLogin } from '../docker/docker.js'
 import { ActionError } from '../explain/action-error.js'
-import type { Tag } from '../inputs/inputs.js'
+import { keyValueTags, type Tag } from '../shared/tags.js'
 
 export async function getRegistryLogin(ecr: ECRClient): Promise<RegistryLogin> {
   const { authorizationData } = await ecr.send(new GetAuthorizationTokenCommand({}))
@@ -43,14 +43,16 @@ export async function ensureRepository(
       new CreateRepositoryCommand({
         repositoryName: options.name,
         imageScanningConfiguration: { scanOnPush: true },
-        tags: options.tags.map(({ key, value }) => ({ Key: key, Value: value }))
+        tags: keyValueTags(options.tags)
       })
     )
     return toResult(repository!, true)
   } catch (error) {
-    // Another job may have created it between our describe and create.
+    // A concurrent run created it between our describe and create: use theirs.
     if ((error as Error).name !== 'RepositoryAlreadyExistsException') throw error
-    return toResult((await describeRepository(ecr, options.name))!, false)
+    const adopted = await describeRepository(ecr, options.name)
+    if (!adopted) throw error
+    return toResult(adopted, false)
   }
 }
 

@@ -7,20 +7,11 @@ import {
   PutRolePolicyCommand,
   type IAMClient
 } from '@aws-sdk/client-iam'
-import { isArn, lastSegment } from '../shared/arn.js'
+import { isArn, lastSegment, parseArn } from '../shared/arn.js'
+import { ECS_TASKS_TRUST_POLICY, executionRolePolicyArn } from '../shared/execution-role.js'
+import { keyValueTags, type Tag } from '../shared/tags.js'
 import { ActionError } from '../explain/action-error.js'
-import type { Secret, Tag } from '../inputs/inputs.js'
-
-export const ECS_TASKS_TRUST_POLICY = {
-  Version: '2012-10-17',
-  Statement: [
-    { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }
-  ]
-}
-
-export function executionRolePolicyArn(partition = 'aws'): string {
-  return `arn:${partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`
-}
+import type { Secret } from '../inputs/inputs.js'
 
 export function isRoleArn(role: string): boolean {
   return isArn(role)
@@ -31,14 +22,29 @@ export function roleName(role: string): string {
   return lastSegment(role)
 }
 
-/** A role ARN as given needs no call; a name is looked up (and, when allowed, created). */
+export interface ExecutionRoleResult {
+  roleArn: string
+  /** This run created the role. */
+  created: boolean
+  /**
+   * The role was created moments ago, by this run or by a concurrent one whose role this run adopted: IAM is
+   * eventually consistent, so ECS may not be able to assume it yet (RunTask retries while it cannot).
+   */
+  isNew: boolean
+}
+
+/**
+ * A role ARN as given needs no call; a name is looked up (and, when allowed, created). A role a concurrent
+ * run created between the look-up and CreateRole is adopted: looked up again, and given the managed policy
+ * (attaching it twice is no error in IAM, and the other run may not have attached it yet).
+ */
 export async function ensureExecutionRole(
   iam: IAMClient,
   options: { role: string; create: boolean; tags: Tag[]; partition?: string }
-): Promise<{ roleArn: string; created: boolean }> {
-  if (isRoleArn(options.role)) return { roleArn: options.role, created: false }
+): Promise<ExecutionRoleResult> {
+  if (isRoleArn(options.role)) return { roleArn: options.role, created: false, isNew: false }
   const existing = await getRoleArn(iam, options.role)
-  if (existing) return { roleArn: existing, created: false }
+  if (existing) return { roleArn: existing, created: false, isNew: false }
   if (!options.create) {
     throw new ActionError(
       `Execution role '${options.role}' does not exist and create-execution-role is false`,
@@ -48,19 +54,24 @@ export async function ensureExecutionRole(
     )
   }
   let roleArn: string
+  let created = true
   try {
     const { Role } = await iam.send(
       new CreateRoleCommand({
         RoleName: options.role,
         AssumeRolePolicyDocument: JSON.stringify(ECS_TASKS_TRUST_POLICY),
         Description: 'ECS task execution role created by ecs-fargate-deploy',
-        Tags: options.tags.map(({ key, value }) => ({ Key: key, Value: value }))
+        Tags: keyValueTags(options.tags)
       })
     )
     roleArn = Role!.Arn!
   } catch (error) {
+    // The SDK's name for IAM's EntityAlreadyExists.
     if ((error as Error).name !== 'EntityAlreadyExistsException') throw error
-    roleArn = (await getRoleArn(iam, options.role))!
+    const adopted = await getRoleArn(iam, options.role)
+    if (!adopted) throw error
+    roleArn = adopted
+    created = false
   }
   await iam.send(
     new AttachRolePolicyCommand({
@@ -68,7 +79,7 @@ export async function ensureExecutionRole(
       PolicyArn: executionRolePolicyArn(options.partition)
     })
   )
-  return { roleArn, created: true }
+  return { roleArn, created, isNew: true }
 }
 
 export async function resolveTaskRole(iam: IAMClient, role: string | undefined): Promise<string | undefined> {
@@ -108,9 +119,11 @@ export function secretsPolicy(
   const secretArns = new Set<string>()
   const parameterArns = new Set<string>()
   for (const { valueFrom } of secrets) {
-    if (/^arn:[^:]+:secretsmanager:/.test(valueFrom)) {
+    const arn = parseArn(valueFrom)
+    if (arn?.service === 'secretsmanager') {
       // arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf[:json-key:version-stage:version-id]
-      secretArns.add(valueFrom.split(':').slice(0, 7).join(':'))
+      const [secret, name] = arn.resource.split(':')
+      secretArns.add(`arn:${arn.partition}:secretsmanager:${arn.region}:${arn.account}:${secret}:${name}`)
     } else if (isArn(valueFrom)) {
       parameterArns.add(valueFrom)
     } else {
@@ -140,7 +153,7 @@ export async function grantSecrets(
   iam: IAMClient,
   options: { roleArn: string; family: string; secrets: Secret[]; region: string }
 ): Promise<void> {
-  const [, partition = 'aws', , , account = ''] = options.roleArn.split(':')
+  const { partition = 'aws', account = '' } = parseArn(options.roleArn) ?? {}
   const policy = secretsPolicy(options.secrets, { partition, region: options.region, account })
   await iam.send(
     new PutRolePolicyCommand({

@@ -4,7 +4,7 @@ import {
   DescribeLogGroupsCommand,
   type CloudWatchLogsClient
 } from '@aws-sdk/client-cloudwatch-logs'
-import type { Tag } from '../inputs/inputs.js'
+import { tagMap, type Tag } from '../shared/tags.js'
 
 export async function ensureLogGroup(
   logs: CloudWatchLogsClient,
@@ -18,10 +18,7 @@ export async function ensureLogGroup(
     await logs.send(
       new CreateLogGroupCommand({
         logGroupName: options.name,
-        tags:
-          options.tags.length > 0
-            ? Object.fromEntries(options.tags.map(({ key, value }) => [key, value]))
-            : undefined
+        tags: tagMap(options.tags)
       })
     )
     return { created: true }

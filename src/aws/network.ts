@@ -11,7 +11,7 @@ import {
   type SecurityGroup
 } from '@aws-sdk/client-ec2'
 import { ActionError } from '../explain/action-error.js'
-import type { Tag } from '../inputs/inputs.js'
+import { tagSpecifications, type Tag } from '../shared/tags.js'
 
 export interface NetworkOptions {
   family: string
@@ -116,39 +116,40 @@ export function allowsIngress(group: SecurityGroup, port: number, cidr: string):
   )
 }
 
+/**
+ * The family's group in the VPC: found, or created, or (when a concurrent run created it between our look-up
+ * and CreateSecurityGroup) adopted; then the port opened unless the group already allows it. A rule a
+ * concurrent run added first is no error either.
+ */
 async function ensureSecurityGroup(
   ec2: EC2Client,
   vpcId: string,
   candidates: SecurityGroup[],
   options: NetworkOptions
 ): Promise<{ groupId: string; change?: 'created' | 'opened-port' }> {
-  const existing = candidates.find((group) => group.VpcId === vpcId)
-  let groupId = existing?.GroupId
+  const groupName = securityGroupName(options.family)
+  let group = candidates.find((candidate) => candidate.VpcId === vpcId)
   let change: 'created' | 'opened-port' | undefined
-  if (!groupId) {
-    const created = await ec2.send(
-      new CreateSecurityGroupCommand({
-        GroupName: securityGroupName(options.family),
-        Description: `ecs-fargate-deploy: tasks of ${options.family}`,
-        VpcId: vpcId,
-        TagSpecifications:
-          options.tags.length > 0
-            ? [
-                {
-                  ResourceType: 'security-group',
-                  Tags: options.tags.map(({ key, value }) => ({ Key: key, Value: value }))
-                }
-              ]
-            : undefined
-      })
-    )
-    groupId = created.GroupId!
-    change = 'created'
+  if (!group) {
+    try {
+      const created = await ec2.send(
+        new CreateSecurityGroupCommand({
+          GroupName: groupName,
+          Description: `ecs-fargate-deploy: tasks of ${options.family}`,
+          VpcId: vpcId,
+          TagSpecifications: tagSpecifications('security-group', options.tags)
+        })
+      )
+      group = { GroupId: created.GroupId!, VpcId: vpcId }
+      change = 'created'
+    } catch (error) {
+      if ((error as Error).name !== 'InvalidGroup.Duplicate') throw error
+      group = (await findGroupsByName(ec2, groupName)).find((candidate) => candidate.VpcId === vpcId)
+      if (!group) throw error
+    }
   }
-  if (
-    options.port !== undefined &&
-    !(existing && allowsIngress(existing, options.port, options.ingressCidr))
-  ) {
+  const groupId = group.GroupId!
+  if (options.port !== undefined && !allowsIngress(group, options.port, options.ingressCidr)) {
     try {
       await ec2.send(
         new AuthorizeSecurityGroupIngressCommand({

@@ -10,6 +10,7 @@ import {
   type TaskDefinition
 } from '@aws-sdk/client-ecs'
 import type { Inputs } from '../inputs/inputs.js'
+import { ecsTags } from '../shared/tags.js'
 
 export interface RenderContext {
   /** registry/repository@sha256:digest: the task runs exactly what was pushed. */
@@ -81,17 +82,12 @@ export function renderTaskDefinition(
     executionRoleArn: context.executionRoleArn,
     taskRoleArn: context.taskRoleArn ?? (template['taskRoleArn'] as string | undefined),
     containerDefinitions: containers,
-    tags: ecsTags(inputs)
+    tags: ecsTags(inputs.tags)
   }
 }
 
 export function streamPrefix(container: ContainerDefinition): string {
   return container.logConfiguration?.options?.['awslogs-stream-prefix'] ?? DEFAULT_STREAM_PREFIX
-}
-
-/** The user's tags, in ECS's shape. */
-export function ecsTags(inputs: Pick<Inputs, 'tags'>): EcsTag[] {
-  return inputs.tags.map(({ key, value }) => ({ key, value }))
 }
 
 function mergeByName<T extends { name?: string }>(base: T[], overrides: T[]): T[] {
@@ -189,8 +185,7 @@ export async function registerOrReuse(
   if (latest?.status === 'ACTIVE' && canonicalTaskDefinition(latest) === canonicalTaskDefinition(rendered)) {
     return { taskDefinitionArn: latest.taskDefinitionArn!, revision: latest.revision!, reused: true }
   }
-  const input = { ...rendered, tags: rendered.tags && rendered.tags.length > 0 ? rendered.tags : undefined }
-  const { taskDefinition } = await ecs.send(new RegisterTaskDefinitionCommand(input))
+  const { taskDefinition } = await ecs.send(new RegisterTaskDefinitionCommand(rendered))
   return {
     taskDefinitionArn: taskDefinition!.taskDefinitionArn!,
     revision: taskDefinition!.revision!,

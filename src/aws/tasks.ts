@@ -13,7 +13,7 @@ import { ActionError } from '../explain/action-error.js'
 import { describeRunTaskFailures } from '../explain/task-failures.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { systemClock, type Clock } from '../shared/clock.js'
-import { ecsTags } from './task-definition.js'
+import { ecsTags } from '../shared/tags.js'
 
 export interface RunTarget {
   cluster: string
@@ -27,7 +27,6 @@ export function buildRunTaskInput(
   target: RunTarget,
   clientToken: string = randomUUID()
 ): RunTaskCommandInput {
-  const tags = ecsTags(inputs)
   return {
     cluster: target.cluster,
     taskDefinition: target.taskDefinitionArn,
@@ -42,7 +41,7 @@ export function buildRunTaskInput(
       }
     },
     startedBy: inputs.startedBy,
-    tags: tags.length > 0 ? tags : undefined,
+    tags: ecsTags(inputs.tags),
     // The SDK retries RunTask on transient errors; the token keeps a retry from starting the tasks twice.
     clientToken
   }

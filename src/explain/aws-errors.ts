@@ -1,6 +1,7 @@
 // AWS errors explained from the permissions table: which IAM action, on which resource, for which step, and
 // the statement to add; credentials and throttling said plainly.
 import type { HandlerExecutionContext, InitializeHandlerOptions, InitializeMiddleware } from '@smithy/types'
+import { parseArn } from '../shared/arn.js'
 import { THROTTLING_NAMES } from '../shared/throttling.js'
 import { ActionError } from './action-error.js'
 import {
@@ -105,7 +106,7 @@ export function parseDeniedMessage(message: string): DeniedMessage | undefined {
   const action = /is not authorized to perform: ([a-z0-9-]+:[A-Za-z0-9*]+)/.exec(message)?.[1]
   if (!action) return undefined
   const principal = /User: (arn:\S+) is not authorized/.exec(message)?.[1]
-  const account = principal?.split(':')[4]
+  const account = principal ? parseArn(principal)?.account : undefined
   const resource = /on resource: (\S+)/.exec(message)?.[1]?.replace(/[.,;]+$/, '')
   const reason =
     /with an explicit deny in an? [^.]*?policy/.exec(message)?.[0] ?? /because ([^.]+)/.exec(message)?.[1]

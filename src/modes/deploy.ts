@@ -145,7 +145,7 @@ export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployRe
       subnets: prepared.network.subnets,
       securityGroups: prepared.network.securityGroups
     })
-    const result = await runTasks(clients.ecs, input, { newRole: prepared.executionRole.created, clock })
+    const result = await runTasks(clients.ecs, input, { newRole: prepared.executionRole.isNew, clock })
     for (const task of result.tasks) reporter.info(`Started ${task.taskArn}`)
     return result
   })

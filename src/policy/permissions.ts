@@ -2,7 +2,13 @@
 // is authorized by, on which resource, and for which inputs. The policy printed by mode permissions, the
 // README section, the hints on AccessDenied errors and the test that every SDK command has a row all come
 // from here. Resource types and dependent actions follow the AWS Service Authorization Reference.
-import { isArn } from '../shared/arn.js'
+import { isArn, parseArn } from '../shared/arn.js'
+import {
+  ECS_TASKS_SERVICE,
+  ECS_TASKS_TRUST_POLICY,
+  executionRolePolicyArn,
+  type TrustPolicy
+} from '../shared/execution-role.js'
 import { managesExecutionRole, type Inputs } from '../inputs/inputs.js'
 
 /** The AWS API the action calls (the SDK client); a row's IAM actions may belong to another service. */
@@ -65,7 +71,6 @@ export interface PolicyDocument {
 
 export const ACCOUNT_PLACEHOLDER = 'ACCOUNT_ID'
 export const REGION_PLACEHOLDER = 'REGION'
-export const ECS_TASKS_SERVICE = 'ecs-tasks.amazonaws.com'
 
 const ALWAYS: readonly PermissionMode[] = ['deploy', 'stop']
 const DEPLOY: readonly PermissionMode[] = ['deploy']
@@ -85,7 +90,7 @@ export function arnsFor(scope: Scope) {
     logGroupChildren: `arn:${p}:logs:${r}:${a}:log-group:${scope.logGroup}:*`,
     logStreams: `arn:${p}:logs:${r}:${a}:log-group:${scope.logGroup}:log-stream:*`,
     ecsServiceLinkedRole: `arn:${p}:iam::${a}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
-    executionRolePolicy: `arn:${p}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`
+    executionRolePolicy: executionRolePolicyArn(p)
   }
 }
 
@@ -538,24 +543,6 @@ export function partitionOf(region: string): string {
   return 'aws'
 }
 
-interface ParsedArn {
-  partition: string
-  region: string
-  account: string
-  resource: string
-}
-
-function parseArn(value: string): ParsedArn | undefined {
-  const parts = value.split(':')
-  if (parts.length < 6 || parts[0] !== 'arn') return undefined
-  return {
-    partition: parts[1] ?? '',
-    region: parts[3] ?? '',
-    account: parts[4] ?? '',
-    resource: parts.slice(5).join(':')
-  }
-}
-
 /**
  * The scope of a policy for these inputs. The account is, in order: the one given, the one in a role or
  * cluster ARN input, else the placeholder ACCOUNT_ID. Role inputs may be names or ARNs.
@@ -669,22 +656,13 @@ export function policyFor(inputs: Inputs, account?: string): PolicyDocument {
 }
 
 export interface ExecutionRoleDocuments {
-  trustPolicy: {
-    Version: '2012-10-17'
-    Statement: Array<{ Effect: 'Allow'; Principal: { Service: string }; Action: 'sts:AssumeRole' }>
-  }
+  trustPolicy: TrustPolicy
   managedPolicyArn: string
 }
 
-/** The execution role the action creates: trusted by ECS tasks, with AWS's managed execution policy. */
+/** The execution role the action creates (shared/execution-role), for the permissions mode to print. */
 export function executionRoleDocuments(partition = 'aws'): ExecutionRoleDocuments {
-  return {
-    trustPolicy: {
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: ECS_TASKS_SERVICE }, Action: 'sts:AssumeRole' }]
-    },
-    managedPolicyArn: `arn:${partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`
-  }
+  return { trustPolicy: ECS_TASKS_TRUST_POLICY, managedPolicyArn: executionRolePolicyArn(partition) }
 }
 
 /** Condition in words, for people reading the table or a request. */
