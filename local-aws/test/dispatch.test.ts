@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals'
 import type { IncomingHttpHeaders } from 'node:http'
 import { createControls, faultError } from '../src/controls.js'
 import { createDispatcher } from '../src/dispatch.js'
-import { buildContext } from '../src/instance-state.js'
+import { buildContext, snapshot } from '../src/instance-state.js'
 import type { Registry } from '../src/registry.js'
 import { newEcrState } from '../src/state/ecr.js'
 
@@ -114,6 +114,20 @@ describe('dispatcher', () => {
     expect(JSON.parse(denied.body).message).toContain(
       'User: arn:aws:iam::123456789012:user/AKIDLIMITED is not authorized to perform: ecs:CreateCluster'
     )
+  })
+})
+
+describe('state snapshot', () => {
+  it('lists the repositories with their images', async () => {
+    const { ctx, dispatch } = setUp()
+    await dispatch(
+      headers('ecr', 'AmazonEC2ContainerRegistry_V20150921.CreateRepository'),
+      '{"repositoryName":"app"}'
+    )
+    const state = JSON.parse(JSON.stringify(snapshot(ctx))) as { repositories: unknown }
+    expect(state.repositories).toEqual([
+      expect.objectContaining({ repositoryName: 'app', repositoryUri: '127.0.0.1:5999/app', images: [] })
+    ])
   })
 })
 

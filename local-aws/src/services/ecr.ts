@@ -173,10 +173,8 @@ export const ecrHandlers: Record<string, Handler> = {
   ListTagsForResource
 }
 
-export const ecrSnapshot = async (ctx: Context): Promise<unknown> =>
-  Promise.all(
-    [...ctx.ecr.repositories.values()].map(async (r) => ({
-      ...r,
-      images: ctx.registry.images(r.repositoryName).map((i) => ({ digest: i.digest, tags: i.tags }))
-    }))
-  )
+export const ecrSnapshot = (ctx: Context): unknown =>
+  [...ctx.ecr.repositories.values()].map((r) => ({
+    ...r,
+    images: ctx.registry.images(r.repositoryName).map((i) => ({ digest: i.digest, tags: i.tags }))
+  }))
