@@ -1,13 +1,13 @@
-// Shared state and helpers handed to every service handler.
+// What every service handler is handed: the context (account, switches, the registry, the task runner and each
+// service's state) and the request's region and key, plus the parameter readers. Imports no service.
 import { randomBytes } from 'node:crypto'
 import { AwsError } from './protocol.js'
 import type { Registry } from './registry.js'
-import type { TaskRunner } from './task-runner.js'
-import type { EcsState } from './services/ecs.js'
-import type { Ec2State } from './services/ec2.js'
-import type { IamState } from './services/iam.js'
-import type { LogsState } from './services/logs.js'
-import type { EcrState } from './services/ecr.js'
+import type { Ec2State } from './state/ec2.js'
+import type { EcrState } from './state/ecr.js'
+import type { EcsState, Task } from './state/ecs.js'
+import type { IamState } from './state/iam.js'
+import type { LogsState } from './state/logs.js'
 
 /** Failure-test switches (setBehaviour / POST /_local/behaviour). */
 export interface Behaviour {
@@ -31,6 +31,14 @@ export interface TaskTimings {
   stopGraceSeconds: number
 }
 
+/** What the ECS handlers ask of the task runner (task-runner.ts implements it; tests may pass their own). */
+export interface TaskLauncher {
+  /** Starts running a task that RunTask has just recorded in PROVISIONING. */
+  start(task: Task): void
+  /** StopTask: records the stop and tears the containers down in the background. */
+  stop(task: Task, reason: string | undefined): void
+}
+
 export interface RequestInfo {
   region: string
   accessKeyId: string
@@ -41,7 +49,7 @@ export interface Context {
   behaviour: Behaviour
   timings: TaskTimings
   registry: Registry
-  runner: TaskRunner
+  runner: TaskLauncher
   ecs: EcsState
   ec2: Ec2State
   iam: IamState

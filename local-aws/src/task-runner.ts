@@ -4,9 +4,9 @@ import type { ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import type { Context } from './context.js'
 import { docker, dockerSpawn } from './docker.js'
-import { canPullFromEcr, findRoleByArn } from './services/iam.js'
-import { createLogGroup, ensureLogStream, type LogEvent } from './services/logs.js'
-import type { Task, TaskContainer } from './services/ecs.js'
+import type { Task, TaskContainer } from './state/ecs.js'
+import { canPullFromEcr, findRoleByArn } from './state/iam.js'
+import { createLogGroup, ensureLogStream, type LogEvent } from './state/logs.js'
 
 interface Run {
   task: Task

@@ -3,24 +3,7 @@
 import type { Context, Handler, RequestInfo } from '../context.js'
 import { arr, requireStr, str } from '../context.js'
 import { AwsError } from '../protocol.js'
-
-interface Repository {
-  repositoryName: string
-  repositoryArn: string
-  registryId: string
-  repositoryUri: string
-  createdAt: Date
-  imageTagMutability: string
-  imageScanningConfiguration: { scanOnPush: boolean }
-  encryptionConfiguration: { encryptionType: string }
-  tags: Array<{ Key: string; Value: string }>
-}
-
-export interface EcrState {
-  repositories: Map<string, Repository>
-}
-
-export const newEcrState = (): EcrState => ({ repositories: new Map() })
+import type { Repository } from '../state/ecr.js'
 
 const NAME_RE = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/
 
@@ -190,10 +173,8 @@ export const ecrHandlers: Record<string, Handler> = {
   ListTagsForResource
 }
 
-export const ecrSnapshot = async (ctx: Context): Promise<unknown> =>
-  Promise.all(
-    [...ctx.ecr.repositories.values()].map(async (r) => ({
-      ...r,
-      images: ctx.registry.images(r.repositoryName).map((i) => ({ digest: i.digest, tags: i.tags }))
-    }))
-  )
+export const ecrSnapshot = (ctx: Context): unknown =>
+  [...ctx.ecr.repositories.values()].map((r) => ({
+    ...r,
+    images: ctx.registry.images(r.repositoryName).map((i) => ({ digest: i.digest, tags: i.tags }))
+  }))

@@ -3,36 +3,7 @@
 import type { Context, Handler } from '../context.js'
 import { arr, hex, str } from '../context.js'
 import { AwsError, queryList, type XmlNode } from '../protocol.js'
-
-interface Role {
-  RoleName: string
-  RoleId: string
-  Arn: string
-  Path: string
-  CreateDate: Date
-  AssumeRolePolicyDocument: string
-  Description?: string
-  MaxSessionDuration: number
-  Tags: Array<{ Key: string; Value: string }>
-  AttachedPolicies: string[]
-  /** Inline policies by name (PutRolePolicy), kept as the JSON documents given. */
-  InlinePolicies: Map<string, string>
-}
-
-export interface IamState {
-  roles: Map<string, Role>
-}
-
-export const newIamState = (): IamState => ({ roles: new Map() })
-
-/** Managed policies that grant ecr:GetAuthorizationToken + image pulls, which a task execution role needs for ECR images. */
-const ECR_PULL_POLICIES = [
-  'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
-  'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
-  'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser',
-  'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryFullAccess',
-  'arn:aws:iam::aws:policy/AdministratorAccess'
-]
+import type { Role } from '../state/iam.js'
 
 const NAME_RE = /^[\w+=,.@-]{1,64}$/
 
@@ -171,39 +142,6 @@ export const stsHandlers: Record<string, Handler> = {
     Arn: callerArn(ctx, req.accessKeyId)
   })
 }
-
-// ---------------------------------------------------------------- used by ECS
-
-export function findRoleByArn(ctx: Context, arn: string): Role | undefined {
-  return [...ctx.iam.roles.values()].find((r) => r.Arn === arn)
-}
-
-/** Whether the role's trust policy lets ECS tasks assume it. */
-export function trustsEcsTasks(role: Role): boolean {
-  try {
-    const doc = JSON.parse(role.AssumeRolePolicyDocument) as { Statement?: unknown }
-    const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]
-    return statements.some((s) => {
-      const st = s as {
-        Effect?: string
-        Principal?: { Service?: string | string[] }
-        Action?: string | string[]
-      }
-      const services = ([] as string[]).concat(st.Principal?.Service ?? [])
-      const actions = ([] as string[]).concat(st.Action ?? [])
-      return (
-        st.Effect === 'Allow' &&
-        services.includes('ecs-tasks.amazonaws.com') &&
-        actions.some((a) => a === 'sts:AssumeRole' || a === 'sts:*' || a === '*')
-      )
-    })
-  } catch {
-    return false
-  }
-}
-
-export const canPullFromEcr = (role: Role): boolean =>
-  role.AttachedPolicies.some((a) => ECR_PULL_POLICIES.includes(a))
 
 export const iamSnapshot = (ctx: Context): unknown =>
   [...ctx.iam.roles.values()].map((role) => ({

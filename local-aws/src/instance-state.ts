@@ -1,0 +1,59 @@
+// The state of one local AWS: built fresh at start (every service empty but EC2's default VPC, the default
+// switches and task timings), and the snapshot that state() and GET /_local/state answer.
+import { defaultBehaviour, type Context, type TaskLauncher, type TaskTimings } from './context.js'
+import type { Registry } from './registry.js'
+import { ecrSnapshot } from './services/ecr.js'
+import { ecsSnapshot } from './services/ecs.js'
+import { iamSnapshot } from './services/iam.js'
+import { logsSnapshot } from './services/logs.js'
+import { newEc2State } from './state/ec2.js'
+import type { EcrState } from './state/ecr.js'
+import { newEcsState } from './state/ecs.js'
+import { newIamState } from './state/iam.js'
+import { newLogsState } from './state/logs.js'
+
+export interface ContextParts {
+  accountId: string
+  registry: Registry
+  runner: TaskLauncher
+  /** Made before the registry, which asks it whether a repository exists. */
+  ecr: EcrState
+  taskTimings?: Partial<TaskTimings>
+  log: (line: string) => void
+}
+
+export function buildContext(parts: ContextParts): Context {
+  const timings: TaskTimings = {
+    provisioningMs: 100,
+    pendingMs: 100,
+    stopGraceSeconds: 2,
+    ...parts.taskTimings
+  }
+  return {
+    accountId: parts.accountId,
+    behaviour: defaultBehaviour(),
+    timings,
+    registry: parts.registry,
+    runner: parts.runner,
+    ecs: newEcsState(),
+    ec2: newEc2State(),
+    iam: newIamState(),
+    logs: newLogsState(),
+    ecr: parts.ecr,
+    log: parts.log
+  }
+}
+
+export const snapshot = (ctx: Context): unknown => ({
+  accountId: ctx.accountId,
+  registryHost: ctx.registry.host,
+  repositories: ecrSnapshot(ctx),
+  ...(ecsSnapshot(ctx) as object),
+  vpc: ctx.ec2.vpc,
+  subnets: ctx.ec2.subnets,
+  securityGroups: [...ctx.ec2.securityGroups.values()],
+  networkInterfaces: [...ctx.ec2.enis.values()],
+  roles: iamSnapshot(ctx),
+  logGroups: logsSnapshot(ctx),
+  behaviour: ctx.behaviour
+})
