@@ -1,7 +1,18 @@
-// Policy enforcement: a call made with an access key that has a policy (setPolicy) must be allowed by it, and
-// RunTask must also be allowed iam:PassRole for the roles its task definition hands to ECS.
+// Policy enforcement: a call made with an access key that has a policy (setPolicy) must be allowed by it, with
+// each statement's Condition evaluated against the request's context keys; a create with tags must also be
+// allowed its tag-on-create action; and RegisterTaskDefinition and RunTask must be allowed iam:PassRole (to
+// ecs-tasks.amazonaws.com) for the roles they hand to ECS.
 import type { Context } from './context.js'
-import { accessDenied, evaluate, resourcesFor, type PolicyDocument } from './policy.js'
+import {
+  PASSED_TO_ECS_TASKS,
+  accessDenied,
+  evaluate,
+  requestContextFor,
+  resourcesFor,
+  tagOnCreateFor,
+  type PolicyDocument,
+  type RequestContext
+} from './policy.js'
 import type { Protocol } from './protocol.js'
 import { findTaskDefinition } from './services/ecs.js'
 import { callerArn } from './services/iam.js'
@@ -21,15 +32,32 @@ export function authorize(ctx: Context, policy: PolicyDocument | undefined, call
   // GetCallerIdentity cannot be denied in AWS.
   if (!policy || (service === 'sts' && operation === 'GetCallerIdentity')) return
   const principal = callerArn(ctx, accessKeyId)
-  const check = (action: string, resource: string, p: Protocol): void => {
-    const decision = evaluate(policy, action, resource)
-    if (decision !== 'allow') throw accessDenied(p, decision, principal, action, resource)
+  const check = (action: string, resource: string, context: RequestContext): void => {
+    const decision = evaluate(policy, action, resource, context)
+    if (decision !== 'allow') throw accessDenied(protocol, decision, principal, action, resource)
   }
+  const context = requestContextFor(service, operation, params, region, ctx.accountId)
   for (const resource of resourcesFor(service, operation, params, region, ctx.accountId))
-    check(`${service}:${operation}`, resource, protocol)
-  if (service === 'ecs' && operation === 'RunTask') {
+    check(`${service}:${operation}`, resource, context)
+  for (const implied of tagOnCreateFor(service, operation, params, region, ctx.accountId))
+    check(implied.action, implied.resource, implied.context)
+  for (const role of rolesPassedToEcs(ctx, service, operation, params))
+    check('iam:PassRole', role, PASSED_TO_ECS_TASKS)
+}
+
+/** The roles a call hands to ECS tasks: a task definition's, as registered or as RunTask starts it. */
+function rolesPassedToEcs(
+  ctx: Context,
+  service: string,
+  operation: string,
+  params: Record<string, unknown>
+): string[] {
+  if (service !== 'ecs') return []
+  let roles: unknown[] = []
+  if (operation === 'RegisterTaskDefinition') roles = [params.taskRoleArn, params.executionRoleArn]
+  if (operation === 'RunTask') {
     const td = findTaskDefinition(ctx, String(params.taskDefinition ?? ''))
-    for (const role of [td?.taskRoleArn, td?.executionRoleArn])
-      if (role) check('iam:PassRole', role, protocol)
+    roles = [td?.taskRoleArn, td?.executionRoleArn]
   }
+  return roles.filter((role): role is string => typeof role === 'string' && role !== '')
 }

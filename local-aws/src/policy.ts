@@ -138,7 +138,7 @@ function statementMatches(
 
 /**
  * IAM's decision for one action on one resource. With a context, each statement's Condition must hold for
- * it to apply (a Deny too); without one (callers not yet passing context), Conditions are not evaluated.
+ * it to apply (a Deny too); without one (unit tests of the matching alone), Conditions are not evaluated.
  */
 export function evaluate(
   policy: PolicyDocument,

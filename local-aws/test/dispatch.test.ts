@@ -115,6 +115,67 @@ describe('dispatcher', () => {
       'User: arn:aws:iam::123456789012:user/AKIDLIMITED is not authorized to perform: ecs:CreateCluster'
     )
   })
+
+  it.each([
+    // [what, statement, call, body, status]
+    [
+      'ecs:cluster of another cluster denies StopTask',
+      {
+        Action: 'ecs:StopTask',
+        Resource: '*',
+        Condition: { ArnEquals: { 'ecs:cluster': 'arn:aws:ecs:us-east-1:123456789012:cluster/other' } }
+      },
+      'StopTask',
+      '{"cluster":"c1","task":"arn:aws:ecs:us-east-1:123456789012:task/c1/0123456789abcdef0123456789abcdef"}',
+      400
+    ],
+    [
+      'a tag the policy does not allow denies CreateCluster (aws:TagKeys)',
+      {
+        Action: ['ecs:CreateCluster', 'ecs:TagResource'],
+        Resource: '*',
+        Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team'] } }
+      },
+      'CreateCluster',
+      '{"clusterName":"c1","tags":[{"key":"owner","value":"me"}]}',
+      400
+    ],
+    [
+      'an allowed tag lets CreateCluster through, tag on create included',
+      {
+        Action: ['ecs:CreateCluster', 'ecs:TagResource'],
+        Resource: '*',
+        Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team'] } }
+      },
+      'CreateCluster',
+      '{"clusterName":"c1","tags":[{"key":"team","value":"web"}]}',
+      200
+    ],
+    [
+      'iam:PassRole to another service denies RegisterTaskDefinition',
+      [
+        { Action: 'ecs:RegisterTaskDefinition', Resource: '*' },
+        {
+          Action: 'iam:PassRole',
+          Resource: '*',
+          Condition: { StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } }
+        }
+      ],
+      'RegisterTaskDefinition',
+      '{"family":"web","executionRoleArn":"arn:aws:iam::123456789012:role/exec","containerDefinitions":[{"name":"web","image":"busybox"}]}',
+      400
+    ]
+  ])('evaluates Conditions against the request: %s', async (_what, statement, operation, body, status) => {
+    const { controls, dispatch } = setUp()
+    const statements = (Array.isArray(statement) ? statement : [statement]).map((s) => ({
+      Effect: 'Allow' as const,
+      ...s
+    }))
+    controls.setPolicy('AKIDLIMITED', { Version: '2012-10-17', Statement: statements })
+    const r = await dispatch(headers('ecs', `${ECS}.${operation}`, 'AKIDLIMITED'), body)
+    expect(r.status).toBe(status)
+    if (status === 400) expect(JSON.parse(r.body).__type).toBe('AccessDeniedException')
+  })
 })
 
 describe('state snapshot', () => {
