@@ -44,10 +44,9 @@ import { RecordingReporter } from '../../__fixtures__/reporter.js'
 import { FakeRunner } from '../../__fixtures__/runner.js'
 import { deploy, type DeployDeps } from '../../src/modes/deploy.js'
 import { ActionError } from '../../src/explain/action-error.js'
+import { DeployFailure } from '../../src/modes/types.js'
 import { CommandError } from '../../src/docker/command-runner.js'
 import { parseInputs, type Inputs } from '../../src/inputs/inputs.js'
-import { logStreamConsoleUrl } from '../../src/aws/log-events.js'
-import { renderTaskDefinition } from '../../src/aws/task-definition.js'
 
 const ACCOUNT = '123456789012'
 const HOST = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`
@@ -63,6 +62,45 @@ const TASK_ID = '0123456789abcdef0123456789abcdef'
 const TASK_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:task/web/${TASK_ID}`
 const TASK_ARN_2 = `arn:aws:ecs:us-east-1:${ACCOUNT}:task/web/fedcba9876543210fedcba9876543210`
 const CONFIG_DIR = '/tmp/runner/ecs-fargate-deploy-docker-test'
+const LOG_URL =
+  'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/' +
+  `$252Fecs$252Fmyapp/log-events/ecs$252Fmyapp$252F${TASK_ID}`
+
+/** The latest revision as ECS describes it: what this deploy would register, for `image`, with ECS's defaults. */
+function describedRevision(image: string, revision: number): TaskDefinition {
+  return {
+    family: 'myapp',
+    taskDefinitionArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/myapp:${revision}`,
+    revision,
+    status: 'ACTIVE',
+    requiresCompatibilities: ['FARGATE'],
+    compatibilities: ['EC2', 'FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: '256',
+    memory: '512',
+    executionRoleArn: EXECUTION_ROLE_ARN,
+    taskRoleArn: TASK_ROLE_ARN,
+    containerDefinitions: [
+      {
+        name: 'myapp',
+        image,
+        essential: true,
+        environment: [],
+        secrets: [],
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: {
+            'awslogs-group': '/ecs/myapp',
+            'awslogs-region': 'us-east-1',
+            'awslogs-stream-prefix': 'ecs'
+          }
+        },
+        portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp', name: 'port-8080' }]
+      }
+    ],
+    registeredAt: new Date(0)
+  }
+}
 
 const ecr = mockClient(ECRClient)
 const ecs = mockClient(ECSClient)
@@ -242,7 +280,7 @@ test('deploys: pushes, registers, runs, and sets every output', async () => {
     'public-ips': JSON.stringify(['203.0.113.10']),
     'private-ip': '10.0.1.5',
     url: 'http://203.0.113.10:8080',
-    logs: JSON.stringify([logStreamConsoleUrl('us-east-1', stream)])
+    logs: JSON.stringify([LOG_URL])
   })
   expect(result).toMatchObject({
     image: IMAGE,
@@ -260,7 +298,8 @@ test('deploys: pushes, registers, runs, and sets every output', async () => {
         publicIp: '203.0.113.10',
         privateIp: '10.0.1.5',
         url: 'http://203.0.113.10:8080',
-        logStream: stream
+        logStream: stream,
+        logUrl: LOG_URL
       }
     ]
   })
@@ -387,26 +426,11 @@ test('asks ECR for the digest when docker push did not print it', async () => {
 })
 
 test('reuses the latest revision when it already matches: nothing is registered', async () => {
-  const inputs = inputsWith()
-  const rendered = renderTaskDefinition(inputs, {
-    image: IMAGE,
-    executionRoleArn: EXECUTION_ROLE_ARN,
-    taskRoleArn: TASK_ROLE_ARN
-  })
-  const { tags, ...definition } = rendered
-  const latest = {
-    ...definition,
-    taskDefinitionArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/myapp:6`,
-    revision: 6,
-    status: 'ACTIVE',
-    // As ECS answers: defaults filled in.
-    compatibilities: ['EC2', 'FARGATE'],
-    registeredAt: new Date(0)
-  } as TaskDefinition
-  ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: latest, tags })
+  const latest = describedRevision(IMAGE, 6)
+  ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: latest, tags: [] })
 
   const deps = depsWith()
-  const result = await deploy(inputs, deps)
+  const result = await deploy(inputsWith(), deps)
   expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0)
   expect(ecs.commandCalls(DescribeTaskDefinitionCommand)[0]!.args[0].input).toEqual({
     taskDefinition: 'myapp',
@@ -418,21 +442,11 @@ test('reuses the latest revision when it already matches: nothing is registered'
 })
 
 test('registers a new revision when the latest one runs another image', async () => {
-  const inputs = inputsWith()
-  const rendered = renderTaskDefinition(inputs, {
-    image: `${REPOSITORY_URI}@sha256:${'0'.repeat(64)}`,
-    executionRoleArn: EXECUTION_ROLE_ARN,
-    taskRoleArn: TASK_ROLE_ARN
-  })
   ecs.on(DescribeTaskDefinitionCommand).resolves({
-    taskDefinition: {
-      ...rendered,
-      taskDefinitionArn: TD_ARN.replace(':7', ':6'),
-      revision: 6,
-      status: 'ACTIVE'
-    }
-  } as never)
-  const result = await deploy(inputs, depsWith())
+    taskDefinition: describedRevision(`${REPOSITORY_URI}@sha256:${'0'.repeat(64)}`, 6),
+    tags: []
+  })
+  const result = await deploy(inputsWith(), depsWith())
   expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(1)
   expect(result).toMatchObject({ taskDefinitionArn: TD_ARN, reused: false })
 })
@@ -546,7 +560,20 @@ test('a task that stops before RUNNING: task-arn is already set, and the error s
   })
   logs.on(GetLogEventsCommand).resolves({ events: [{ message: 'starting up', timestamp: 1 }] })
 
-  const error = (await deploy(inputsWith(), deps).catch((e: unknown) => e)) as ActionError
+  const failure = (await deploy(inputsWith(), deps).catch((e: unknown) => e)) as DeployFailure
+  expect(failure).toBeInstanceOf(DeployFailure)
+  expect(failure.started).toEqual({
+    clusterArn: CLUSTER_ARN,
+    tasks: [
+      {
+        taskArn: TASK_ARN,
+        lastStatus: 'PROVISIONING',
+        logStream: { logGroup: '/ecs/myapp', logStream: `ecs/myapp/${TASK_ID}` },
+        logUrl: LOG_URL
+      }
+    ]
+  })
+  const error = failure.cause as ActionError
   expect(outputsWhenWaiting).toMatchObject({ 'task-arn': TASK_ARN, 'task-arns': JSON.stringify([TASK_ARN]) })
   expect(deps.reporter.outputs['task-arn']).toBe(TASK_ARN)
   expect(error).toBeInstanceOf(ActionError)
@@ -565,7 +592,10 @@ test('a partial start fails after setting the outputs of the tasks that did star
     failures: [{ reason: 'RESOURCE:ENI', detail: 'no free addresses' }]
   })
   const deps = depsWith()
-  const error = (await deploy(inputsWith({ count: '2' }), deps).catch((e: unknown) => e)) as ActionError
+  const failure = (await deploy(inputsWith({ count: '2' }), deps).catch((e: unknown) => e)) as DeployFailure
+  expect(failure).toBeInstanceOf(DeployFailure)
+  expect(failure.started.tasks.map((task) => task.taskArn)).toEqual([TASK_ARN])
+  const error = failure.cause as ActionError
   expect(error).toBeInstanceOf(ActionError)
   expect(error.message).toBe('RunTask started 1 of 2 tasks')
   expect(error.details).toContain('RESOURCE:ENI')
