@@ -28,6 +28,7 @@ import {
   ECSClient,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
+  StopTaskCommand,
   type Task,
   type TaskDefinition
 } from '@aws-sdk/client-ecs'
@@ -45,6 +46,7 @@ import { FakeRunner } from '../../__fixtures__/runner.js'
 import { deploy, type DeployDeps } from '../../src/modes/deploy.js'
 import { ActionError } from '../../src/explain/action-error.js'
 import { DeployFailure } from '../../src/modes/types.js'
+import { CancelledError } from '../../src/modes/cancel.js'
 import { CommandError } from '../../src/docker/command-runner.js'
 import { parseInputs, type Inputs } from '../../src/inputs/inputs.js'
 
@@ -633,4 +635,84 @@ test('several tasks: every task address is reported, the first one is the url', 
     url: 'http://203.0.113.10:8080'
   })
   expect(JSON.parse(deps.reporter.outputs['logs']!)).toHaveLength(2)
+})
+
+describe('a cancelled run', () => {
+  const stopReason =
+    'Stopped by ecs-fargate-deploy: the workflow run was cancelled: https://github.com/o/r/actions/runs/7'
+
+  test('cancelled while waiting: every task started is stopped with the reason, and the failure says so', async () => {
+    const controller = new AbortController()
+    ecs.on(DescribeTasksCommand).callsFake(async () => {
+      controller.abort('SIGINT')
+      return { tasks: [{ taskArn: TASK_ARN, lastStatus: 'PENDING' }] }
+    })
+    ecs.on(StopTaskCommand).resolves({})
+    const deps = depsWith()
+    const saved: unknown[] = []
+    const failure = (await deploy(inputsWith(), {
+      ...deps,
+      cancellation: { signal: controller.signal, stopReason },
+      onStarted: (started) => saved.push(started.tasks.map((task) => task.taskArn))
+    }).catch((e: unknown) => e)) as DeployFailure
+
+    expect(saved).toEqual([[TASK_ARN]])
+    expect(ecs.commandCalls(StopTaskCommand).map((call) => call.args[0].input)).toEqual([
+      { cluster: CLUSTER_ARN, task: TASK_ARN, reason: stopReason }
+    ])
+    expect(failure).toBeInstanceOf(DeployFailure)
+    expect(failure.stopped).toEqual([TASK_ARN])
+    expect(failure.cause).toBeInstanceOf(CancelledError)
+    expect((failure.cause as Error).message).toBe(`The run was cancelled (SIGINT): stopped ${TASK_ARN}`)
+    expect(deps.reporter.warnings).toContain(`The run was cancelled (SIGINT): stopped ${TASK_ARN}`)
+    // One DescribeTasks: the wait ended with the signal, without another poll.
+    expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(1)
+  })
+
+  test('cancelled before RunTask: nothing is started, nothing to stop', async () => {
+    const controller = new AbortController()
+    const runner = pushingRunner().on(['docker', 'push'], () => {
+      controller.abort('SIGTERM')
+      return new Promise(() => undefined)
+    })
+    const error = await deploy(inputsWith(), {
+      ...depsWith(runner),
+      cancellation: { signal: controller.signal, stopReason }
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(CancelledError)
+    expect((error as Error).message).toBe('The run was cancelled (SIGTERM): before any task was started')
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0)
+    expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(0)
+  })
+
+  test('stop-on-cancel false: the tasks are left running, and the failure says how to stop them', async () => {
+    const controller = new AbortController()
+    ecs.on(DescribeTasksCommand).callsFake(async () => {
+      controller.abort('SIGINT')
+      return { tasks: [{ taskArn: TASK_ARN, lastStatus: 'PENDING' }] }
+    })
+    const failure = (await deploy(inputsWith({ 'stop-on-cancel': 'false' }), {
+      ...depsWith(),
+      cancellation: { signal: controller.signal, stopReason }
+    }).catch((e: unknown) => e)) as DeployFailure
+    expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(0)
+    expect(failure.stopped).toEqual([])
+    expect((failure.cause as CancelledError).message).toBe(
+      'The run was cancelled (SIGINT): the tasks were left running'
+    )
+    expect((failure.cause as CancelledError).hint).toContain(
+      `${TASK_ARN} could not be stopped or stop-on-cancel is false`
+    )
+  })
+
+  test('a signal after the deploy reached wait-for changes nothing', async () => {
+    const controller = new AbortController()
+    const result = await deploy(inputsWith(), {
+      ...depsWith(),
+      cancellation: { signal: controller.signal, stopReason }
+    })
+    controller.abort('SIGINT')
+    expect(result.tasks).toMatchObject([{ taskArn: TASK_ARN, lastStatus: 'RUNNING' }])
+    expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(0)
+  })
 })

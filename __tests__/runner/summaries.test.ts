@@ -206,6 +206,31 @@ describe('failureSummary', () => {
     )
   })
 
+  test('tasks the run stopped when it was cancelled: said, instead of how to stop them', () => {
+    const started = {
+      clusterArn: CLUSTER_ARN,
+      tasks: [
+        {
+          taskArn: TASK_ARN,
+          logStream: { logGroup: '/ecs/app', logStream: 'ecs/app/0123456789abcdef0123456789abcdef' },
+          logUrl: LOG_URL
+        }
+      ]
+    }
+    const cancelled = failureSummary(new ActionError('cancelled'), {
+      mode: 'deploy',
+      region: REGION,
+      started,
+      stopped: [TASK_ARN]
+    })
+    expect(cancelled).toContain(
+      '<p>Stopped: the run was cancelled before they reached <code>wait-for</code> (<code>stop-on-cancel</code>).</p>'
+    )
+    expect(cancelled).not.toContain('mode: stop')
+    const left = failureSummary(new ActionError('timed out'), { mode: 'deploy', region: REGION, started })
+    expect(left).toContain('Stop them with <code>mode: stop</code>')
+  })
+
   test('stop mode says so', () => {
     expect(failureSummary(new ActionError('denied'), { mode: 'stop', region: REGION })).toContain(
       '<h2>ECS Fargate stop failed</h2>'

@@ -63,6 +63,7 @@ export interface Inputs {
   healthPath: string
   timeoutSeconds: number
   stopOnTimeout: boolean
+  stopOnCancel: boolean
   startedBy: string
   tags: Tag[]
   taskArns: string[]
@@ -465,6 +466,7 @@ export function parseInputs(get: (name: string) => string, context: ParseContext
     healthPath,
     timeoutSeconds: r.integer('timeout', 600, 1, 86400),
     stopOnTimeout: r.boolean('stop-on-timeout', true),
+    stopOnCancel: r.boolean('stop-on-cancel', true),
     startedBy,
     tags,
     taskArns,

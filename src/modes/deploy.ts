@@ -22,6 +22,14 @@ import {
 import type { Task } from '@aws-sdk/client-ecs'
 import { waitAsAsked } from './wait.js'
 import {
+  CancelledError,
+  abortableClock,
+  signalNameOf,
+  stopEach,
+  unlessAborted,
+  type Cancellation
+} from './cancel.js'
+import {
   DeployFailure,
   type DeployResult,
   type Reporter,
@@ -36,6 +44,10 @@ export interface DeployDeps {
   dockerConfigDir: string
   /** Remembers the registry the post step logs out of. */
   onLogin: (registryHost: string) => void
+  /** Told the tasks as soon as RunTask returns, so that the post step can stop them if this step is killed. */
+  onStarted?: (started: StartedTasks) => void
+  /** The run's cancellation (SIGINT, SIGTERM); without it the deploy runs to its end. */
+  cancellation?: Cancellation
   clock?: Clock
 }
 
@@ -43,12 +55,18 @@ type Timed = <T>(name: string, fn: () => Promise<T>) => Promise<T>
 
 export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployResult> {
   const { reporter } = deps
-  const clock = deps.clock ?? systemClock
+  const signal = deps.cancellation?.signal ?? new AbortController().signal
+  // A cancelled run ends its waits at once: their sleeps end when the signal is aborted.
+  const clock = abortableClock(deps.clock ?? systemClock, signal)
   const phases: DeployResult['phases'] = []
   const timed: Timed = async (name, fn) => {
     const start = clock.now()
     try {
-      return await reporter.group(name, fn)
+      return await unlessAborted(signal, reporter.group(name, fn))
+    } catch (error) {
+      // Nothing was started yet: nothing to stop.
+      if (signal.aborted) throw new CancelledError(signalNameOf(signal), [])
+      throw error
     } finally {
       phases.push({ name, ms: clock.now() - start })
     }
@@ -69,8 +87,15 @@ export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployRe
   )
   reporter.setOutput('task-definition-arn', revision.taskDefinitionArn)
 
-  const run = await timed('Run the task', () => startTasks(inputs, { ...deps, clock }, prepared, revision))
+  // Not cut short by a cancellation: the tasks RunTask starts must be known, to be stopped.
+  const run = await reporter.group('Run the task', async () => {
+    const start = clock.now()
+    const result = await startTasks(inputs, { ...deps, clock: deps.clock ?? systemClock }, prepared, revision)
+    phases.push({ name: 'Run the task', ms: clock.now() - start })
+    return result
+  })
   const started = startedTasks(inputs, prepared.cluster.clusterArn, revision.streamPrefix, run.tasks)
+  deps.onStarted?.(started)
   const taskArns = started.tasks.map((task) => task.taskArn)
   // Set before any waiting, so a teardown job can stop the tasks whatever happens next.
   reporter.setOutput('task-arn', taskArns[0]!)
@@ -78,6 +103,7 @@ export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployRe
   reporter.setOutput('logs', JSON.stringify(started.tasks.map((task) => task.logUrl)))
 
   try {
+    if (signal.aborted) throw signal.reason
     if (run.failures.length > 0) {
       throw new ActionError(`RunTask started ${taskArns.length} of ${inputs.count} tasks`, {
         details: run.failures
@@ -111,8 +137,41 @@ export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployRe
       phases
     }
   } catch (error) {
-    throw new DeployFailure(error, started)
+    if (!signal.aborted || !deps.cancellation) throw new DeployFailure(error, started)
+    throw await cancelStarted(inputs, deps, started, deps.cancellation)
   }
+}
+
+/**
+ * The run was cancelled before the deploy reached what it waits for: stop its tasks (stop-on-cancel), and
+ * fail with what was stopped and what was left running.
+ */
+async function cancelStarted(
+  inputs: Inputs,
+  deps: Pick<DeployDeps, 'clients' | 'reporter'>,
+  started: StartedTasks,
+  cancellation: Cancellation
+): Promise<DeployFailure> {
+  const taskArns = started.tasks.map((task) => task.taskArn)
+  const signalName = signalNameOf(cancellation.signal)
+  if (!inputs.stopOnCancel) {
+    deps.reporter.warning(
+      `The run was cancelled (${signalName}); stop-on-cancel is false: ${taskArns.join(', ')} left running`
+    )
+    return new DeployFailure(new CancelledError(signalName, [], taskArns), started)
+  }
+  const { stopped, failed } = await stopEach(
+    deps.clients.ecs,
+    started.clusterArn,
+    taskArns,
+    cancellation.stopReason
+  )
+  if (stopped.length > 0)
+    deps.reporter.warning(`The run was cancelled (${signalName}): stopped ${stopped.join(', ')}`)
+  for (const { taskArn, error } of failed)
+    deps.reporter.warning(`Could not stop ${taskArn}: ${error.message}`)
+  const notStopped = failed.map((failure) => failure.taskArn)
+  return new DeployFailure(new CancelledError(signalName, stopped, notStopped), started, stopped)
 }
 
 /** The look-ups and creates, together (with the build, when there is one); what was created, said once. */

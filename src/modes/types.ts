@@ -41,7 +41,9 @@ export interface WaitOutcome {
 export class DeployFailure extends Error {
   constructor(
     override readonly cause: unknown,
-    readonly started: StartedTasks
+    readonly started: StartedTasks,
+    /** The tasks this run stopped itself (cancelled), of those started. */
+    readonly stopped: string[] = []
   ) {
     super(cause instanceof Error ? cause.message : String(cause), { cause })
     this.name = 'DeployFailure'

@@ -123,6 +123,8 @@ export interface FailureContext {
   mode: string
   region: string
   started?: StartedTasks
+  /** Of the tasks started, those the action stopped itself (the run was cancelled). */
+  stopped?: string[]
 }
 
 export function failureSummary(error: ActionError, context: FailureContext): string {
@@ -144,7 +146,9 @@ export function failureSummary(error: ActionError, context: FailureContext): str
           `${link('task', taskConsoleUrl(context.region, started.clusterArn, task.taskArn))} · ${link('logs', task.logUrl)}`
         ])
       ),
-      '<p>Stop them with <code>mode: stop</code> and <code>task-arn: ${{ steps.ID.outputs.task-arns }}</code>.</p>'
+      started.tasks.every((task) => context.stopped?.includes(task.taskArn))
+        ? '<p>Stopped: the run was cancelled before they reached <code>wait-for</code> (<code>stop-on-cancel</code>).</p>'
+        : '<p>Stop them with <code>mode: stop</code> and <code>task-arn: ${{ steps.ID.outputs.task-arns }}</code>.</p>'
     )
   }
   parts.push('')
