@@ -1,15 +1,29 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DescribeTasksCommand, ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs'
+import { mockClient } from 'aws-sdk-client-mock'
 import { FakeRunner } from '../__fixtures__/runner.js'
 import { defaultPostDeps, post, type PostDeps } from '../src/post.js'
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com'
-const STATE = ['STATE_dockerConfigDir', 'STATE_registryHost']
+const STATE = ['STATE_dockerConfigDir', 'STATE_registryHost', 'STATE_startedTasks', 'STATE_mainFinished']
+const ecs = mockClient(ECSClient)
+const ecsClient = new ECSClient({ region: 'eu-west-1' })
+const RUN_ENV = {
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_REPOSITORY: 'octo/app',
+  GITHUB_RUN_ID: '42'
+}
+const CLUSTER_ARN = 'arn:aws:ecs:eu-west-1:123456789012:cluster/web'
+const ARN_A = 'arn:aws:ecs:eu-west-1:123456789012:task/web/0123456789abcdef0123456789abcdef'
+const ARN_B = 'arn:aws:ecs:eu-west-1:123456789012:task/web/fedcba9876543210fedcba9876543210'
+const SAVED = JSON.stringify({ region: 'eu-west-1', clusterArn: CLUSTER_ARN, taskArns: [ARN_A, ARN_B] })
 
 let root: string
 let configDir: string
 beforeEach(() => {
+  ecs.reset()
   root = mkdtempSync(join(tmpdir(), 'post-test-'))
   configDir = join(root, 'ecs-fargate-deploy-docker-abc')
   mkdirSync(configDir)
@@ -29,6 +43,8 @@ function deps(
     runner,
     getState: defaultPostDeps().getState,
     log: { info: (line) => infos.push(line), warning: (line) => warnings.push(line) },
+    ecsFor: async () => ecsClient,
+    env: RUN_ENV,
     infos,
     warnings
   }
@@ -83,4 +99,65 @@ test('a folder already gone is not an error', async () => {
   process.env['STATE_dockerConfigDir'] = join(root, 'already-removed')
   const run = deps()
   await expect(post(run)).resolves.toBeUndefined()
+})
+
+describe('tasks the main step started', () => {
+  beforeEach(() => {
+    ecs.on(DescribeTasksCommand).resolves({
+      tasks: [
+        { taskArn: ARN_A, lastStatus: 'RUNNING' },
+        { taskArn: ARN_B, lastStatus: 'STOPPED' }
+      ]
+    })
+    ecs.on(StopTaskCommand).resolves({})
+  })
+
+  test('main did not finish (killed): those still running are stopped, with a reason linking the run', async () => {
+    process.env['STATE_startedTasks'] = SAVED
+    const run = deps()
+    await post(run)
+    expect(ecs.commandCalls(DescribeTasksCommand).map((call) => call.args[0].input)).toEqual([
+      { cluster: CLUSTER_ARN, tasks: [ARN_A, ARN_B] }
+    ])
+    expect(ecs.commandCalls(StopTaskCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        cluster: CLUSTER_ARN,
+        task: ARN_A,
+        reason:
+          'Stopped by ecs-fargate-deploy (post step): the main step was cancelled before it finished: ' +
+          'https://github.com/octo/app/actions/runs/42'
+      }
+    ])
+    expect(run.warnings).toEqual([`The main step did not finish: stopped ${ARN_A}`])
+  })
+
+  test('main finished: nothing is stopped, whatever it started (a deploy that succeeded keeps serving)', async () => {
+    process.env['STATE_startedTasks'] = SAVED
+    process.env['STATE_mainFinished'] = 'true'
+    const run = deps()
+    await post(run)
+    expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(0)
+    expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(0)
+    expect(run.warnings).toEqual([])
+  })
+
+  test('a StopTask refused is a warning naming the tasks, and the Docker folder is still removed', async () => {
+    ecs
+      .on(StopTaskCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }))
+    process.env['STATE_startedTasks'] = SAVED
+    process.env['STATE_dockerConfigDir'] = configDir
+    const run = deps()
+    await post(run)
+    expect(run.warnings).toEqual([
+      `The main step did not finish, and ${ARN_A}, ${ARN_B} could not be stopped: not authorized. Stop them with mode: stop.`
+    ])
+    expect(existsSync(configDir)).toBe(false)
+  })
+
+  test('saved state that is not what main saves stops nothing', async () => {
+    process.env['STATE_startedTasks'] = '["not", "the shape"]'
+    await post(deps())
+    expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(0)
+  })
 })

@@ -1,75 +1,122 @@
 // Runs the mode the inputs ask for, and turns every failure into one clear message.
 import * as core from '@actions/core'
 import { tmpdir } from 'node:os'
-import type { GitHubDeployment } from './runner/github-deployments.js'
 import { createDockerConfigDir } from './docker/docker.js'
-import { formatActionError } from './explain/action-error.js'
+import { formatActionError, type ActionError } from './explain/action-error.js'
 import { explainError } from './explain/aws-errors.js'
 import { scopeFor } from './policy/permissions.js'
 import { createCommandRunner } from './docker/command-runner.js'
 import type { Inputs } from './inputs/inputs.js'
-import { type Reporter } from './modes/types.js'
+import { DeployFailure, type Reporter, type StartedTasks } from './modes/types.js'
 import { coreReporter } from './runner/reporter.js'
-import { STATE } from './runner/state.js'
+import { STATE, type SavedTasks } from './runner/state.js'
+import { listenForCancel, type SignalSource } from './runner/signals.js'
+import { CancelledError, cancelStopReason, runUrl } from './modes/cancel.js'
 import { writeDeploySummary, writeFailureSummary, writeStopSummary } from './runner/summaries.js'
 
-export async function run(inputs: Inputs): Promise<void> {
+export interface RunDeps {
+  /** Where the runner's SIGINT and SIGTERM come from. */
+  signals: SignalSource
+  env: Record<string, string | undefined>
+  /** Ends the process once a cancelled run is handled, so a wait left behind cannot outlast the runner's 7.5 s. */
+  exit: () => void
+}
+
+const defaultRunDeps = (): RunDeps => ({ signals: process, env: process.env, exit: () => process.exit() })
+
+export async function run(inputs: Inputs, deps: RunDeps = defaultRunDeps()): Promise<void> {
   const reporter = coreReporter()
-  // Set while a GitHub deployment is in progress, so that a failure marks it failed.
-  const github: { deployment?: GitHubDeployment } = {}
+  // Deploy mode starts tasks, so it is the one to cancel: the other modes keep the default (exit at once).
+  const cancel = inputs.mode === 'deploy' ? listenForCancel(deps.signals) : undefined
   try {
-    if (inputs.mode === 'deploy') await runDeploy(inputs, reporter, github)
+    if (inputs.mode === 'deploy') await runDeploy(inputs, reporter, cancel!.signal, deps.env)
     else if (inputs.mode === 'stop') await runStop(inputs)
     else await runPermissions(inputs)
   } catch (error) {
-    const explained = explainError(error, scopeFor(inputs))
+    const { explained, started, stopped } = explainFailure(error, inputs)
     core.setFailed(formatActionError(explained))
     try {
-      await github.deployment?.fail(explained.summary)
-    } catch (statusError) {
-      core.warning(`Could not mark the GitHub deployment failed: ${formatActionError(statusError)}`)
-    }
-    try {
-      await writeFailureSummary(explained, {
-        mode: inputs.mode,
-        region: inputs.region,
-        outputs: reporter.outputs
-      })
+      await writeFailureSummary(explained, { mode: inputs.mode, region: inputs.region, started, stopped })
     } catch {
       // A summary that cannot be written must not hide the failure itself.
     }
+  } finally {
+    cancel?.dispose()
+  }
+  if (cancel?.signal.aborted) deps.exit()
+}
+
+/** The failure explained, and the record of the tasks a deploy had started (and stopped) before it failed. */
+function explainFailure(
+  error: unknown,
+  inputs: Inputs
+): { explained: ActionError; started?: StartedTasks; stopped?: string[] } {
+  const failure = error instanceof DeployFailure ? error : undefined
+  return {
+    explained: explainError(failure?.cause ?? error, scopeFor(inputs)),
+    started: failure?.started,
+    stopped: failure?.stopped
   }
 }
 
 async function runDeploy(
   inputs: Inputs,
   reporter: Reporter,
-  github: { deployment?: GitHubDeployment }
+  signal: AbortSignal,
+  env: Record<string, string | undefined>
 ): Promise<void> {
+  signal.addEventListener('abort', () =>
+    core.warning(`Received ${String(signal.reason)}: the run is cancelled; stopping what this step started`)
+  )
   const [{ createDeployClients }, { deploy }] = await Promise.all([
     import('./aws/clients.js'),
     import('./modes/deploy.js')
   ])
-  if (inputs.environmentName) {
-    // First, so a token without deployments write fails the step before anything is pushed or run.
-    const { startGitHubDeployment } = await import('./runner/github-deployments.js')
-    github.deployment = await startGitHubDeployment(inputs)
+  // First, so a token without deployments write fails the step before anything is pushed or run.
+  const deployment = inputs.environmentName
+    ? await (await import('./runner/github-deployments.js')).startGitHubDeployment(inputs)
+    : undefined
+  let url: string | undefined
+  // The post step stops the saved tasks unless this is set: left unset only when a cancelled run's stop failed.
+  let finished = true
+  try {
+    const dockerConfigDir = createDockerConfigDir(process.env['RUNNER_TEMP'] || tmpdir())
+    core.saveState(STATE.dockerConfigDir, dockerConfigDir)
+    const result = await deploy(inputs, {
+      clients: await createDeployClients(inputs.region),
+      runner: createCommandRunner(),
+      reporter,
+      dockerConfigDir,
+      onLogin: (registryHost) => core.saveState(STATE.registryHost, registryHost),
+      // At once, for the post step: a step killed before it stopped its tasks leaves them to the post step.
+      onStarted: (started) => {
+        if (!inputs.stopOnCancel || inputs.waitFor === 'none') return
+        const saved: SavedTasks = {
+          region: inputs.region,
+          clusterArn: started.clusterArn,
+          taskArns: started.tasks.map((task) => task.taskArn)
+        }
+        core.saveState(STATE.startedTasks, JSON.stringify(saved))
+      },
+      cancellation: { signal, stopReason: cancelStopReason(runUrl(env)) }
+    })
+    await writeDeploySummary(inputs.region, result)
+    url = result.tasks[0]?.url
+  } catch (error) {
+    const cause = error instanceof DeployFailure ? error.cause : error
+    if (cause instanceof CancelledError && inputs.stopOnCancel && cause.notStopped.length > 0)
+      finished = false
+    try {
+      await deployment?.fail(explainFailure(error, inputs).explained.summary)
+    } catch (statusError) {
+      core.warning(`Could not mark the GitHub deployment failed: ${formatActionError(statusError)}`)
+    }
+    throw error
+  } finally {
+    if (finished) core.saveState(STATE.mainFinished, 'true')
   }
-  const dockerConfigDir = createDockerConfigDir(process.env['RUNNER_TEMP'] || tmpdir())
-  core.saveState(STATE.dockerConfigDir, dockerConfigDir)
-  const result = await deploy(inputs, {
-    clients: await createDeployClients(inputs.region),
-    runner: createCommandRunner(),
-    reporter,
-    dockerConfigDir,
-    onLogin: (registryHost) => core.saveState(STATE.registryHost, registryHost)
-  })
-  await writeDeploySummary(inputs.region, result)
-  const url = result.tasks[0]?.url
   if (url) core.notice(`Serving at ${url}`, { title: 'ecs-fargate-deploy' })
   // The deploy succeeded: a status that cannot be recorded is worth a warning, not a failed step.
-  const deployment = github.deployment
-  github.deployment = undefined
   try {
     await deployment?.succeed(url)
   } catch (statusError) {

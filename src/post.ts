@@ -1,26 +1,35 @@
-// The post step: log out of the registry and remove the action's own Docker config folder, even when the
-// main step failed.
+// The post step: stop the tasks a main step that was killed left running, log out of the registry and remove the
+// action's own Docker config folder, even when the main step failed.
 import * as core from '@actions/core'
+import type { ECSClient } from '@aws-sdk/client-ecs'
 import { Docker, removeDockerConfigDir } from './docker/docker.js'
-import { STATE } from './runner/state.js'
+import { STATE, parseSavedTasks } from './runner/state.js'
 import { createCommandRunner, type CommandRunner } from './docker/command-runner.js'
+import { runUrl, stopReasonFor } from './modes/cancel.js'
+import { formatActionError } from './explain/action-error.js'
 
 export interface PostDeps {
   runner: CommandRunner
   /** The state the main step saved (core.getState). */
   getState: (name: string) => string
   log: { info: (message: string) => void; warning: (message: string) => void }
+  /** The ECS client for the region of the tasks to stop (loaded only when there are some). */
+  ecsFor: (region: string) => Promise<ECSClient>
+  env: Record<string, string | undefined>
 }
 
 export function defaultPostDeps(): PostDeps {
   return {
     runner: createCommandRunner(),
     getState: (name) => core.getState(name),
-    log: { info: (message) => core.info(message), warning: (message) => core.warning(message) }
+    log: { info: (message) => core.info(message), warning: (message) => core.warning(message) },
+    ecsFor: async (region) => (await (await import('./aws/clients.js')).createStopClients(region)).ecs,
+    env: process.env
   }
 }
 
 export async function post(deps: PostDeps = defaultPostDeps()): Promise<void> {
+  await stopWhatMainLeft(deps)
   const { getState, log } = deps
   const configDir = getState(STATE.dockerConfigDir)
   const registryHost = getState(STATE.registryHost)
@@ -35,4 +44,38 @@ export async function post(deps: PostDeps = defaultPostDeps()): Promise<void> {
   }
   removeDockerConfigDir(configDir)
   log.info(`Removed the Docker config folder ${configDir}`)
+}
+
+/**
+ * The main step saved the tasks it started, and records when it finished: without that record it was killed
+ * (cancelled, and not done within the runner's 10 s) before it could stop them, so stop those still running.
+ */
+async function stopWhatMainLeft(deps: PostDeps): Promise<void> {
+  const { getState, log } = deps
+  const saved = parseSavedTasks(getState(STATE.startedTasks))
+  if (!saved || getState(STATE.mainFinished) === 'true') return
+  const reason = stopReasonFor(
+    'Stopped by ecs-fargate-deploy (post step): the main step was cancelled before it finished',
+    runUrl(deps.env)
+  )
+  try {
+    const { stopTasks } = await import('./modes/stop.js')
+    const result = await stopTasks(await deps.ecsFor(saved.region), {
+      cluster: saved.clusterArn,
+      taskArns: saved.taskArns,
+      family: '',
+      startedBy: '',
+      deadline: Date.now(),
+      reason,
+      waitUntilStopped: false,
+      log: (message) => log.info(message)
+    })
+    const stopped = result.stopped.filter((arn) => !result.alreadyStopped.includes(arn))
+    if (stopped.length > 0) log.warning(`The main step did not finish: stopped ${stopped.join(', ')}`)
+  } catch (error) {
+    log.warning(
+      `The main step did not finish, and ${saved.taskArns.join(', ')} could not be stopped: ${formatActionError(error)}. ` +
+        'Stop them with mode: stop.'
+    )
+  }
 }

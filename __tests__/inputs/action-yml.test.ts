@@ -54,6 +54,7 @@ test("action.yml's defaults are these (the runner evaluates github-token's)", ()
     'health-path': '/',
     timeout: '600',
     'stop-on-timeout': 'true',
+    'stop-on-cancel': 'true',
     'started-by': 'ecs-fargate-deploy',
     'github-token': '${{ github.token }}'
   })
@@ -100,6 +101,7 @@ test('a deploy with every input empty gets the defaults', () => {
     healthPath: '/',
     timeoutSeconds: 600,
     stopOnTimeout: true,
+    stopOnCancel: true,
     startedBy: 'ecs-fargate-deploy',
     tag: 'latest',
     cpu: 256,

@@ -66,6 +66,7 @@ describe('parseInputs', () => {
       healthPath: '/',
       timeoutSeconds: 600,
       stopOnTimeout: true,
+      stopOnCancel: true,
       startedBy: 'ecs-fargate-deploy',
       subnets: [],
       securityGroups: [],

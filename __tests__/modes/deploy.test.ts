@@ -28,6 +28,7 @@ import {
   ECSClient,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
+  StopTaskCommand,
   type Task,
   type TaskDefinition
 } from '@aws-sdk/client-ecs'
@@ -44,10 +45,10 @@ import { RecordingReporter } from '../../__fixtures__/reporter.js'
 import { FakeRunner } from '../../__fixtures__/runner.js'
 import { deploy, type DeployDeps } from '../../src/modes/deploy.js'
 import { ActionError } from '../../src/explain/action-error.js'
+import { DeployFailure } from '../../src/modes/types.js'
+import { CancelledError } from '../../src/modes/cancel.js'
 import { CommandError } from '../../src/docker/command-runner.js'
 import { parseInputs, type Inputs } from '../../src/inputs/inputs.js'
-import { logStreamConsoleUrl } from '../../src/aws/log-events.js'
-import { renderTaskDefinition } from '../../src/aws/task-definition.js'
 
 const ACCOUNT = '123456789012'
 const HOST = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`
@@ -63,6 +64,45 @@ const TASK_ID = '0123456789abcdef0123456789abcdef'
 const TASK_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:task/web/${TASK_ID}`
 const TASK_ARN_2 = `arn:aws:ecs:us-east-1:${ACCOUNT}:task/web/fedcba9876543210fedcba9876543210`
 const CONFIG_DIR = '/tmp/runner/ecs-fargate-deploy-docker-test'
+const LOG_URL =
+  'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/' +
+  `$252Fecs$252Fmyapp/log-events/ecs$252Fmyapp$252F${TASK_ID}`
+
+/** The latest revision as ECS describes it: what this deploy would register, for `image`, with ECS's defaults. */
+function describedRevision(image: string, revision: number): TaskDefinition {
+  return {
+    family: 'myapp',
+    taskDefinitionArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/myapp:${revision}`,
+    revision,
+    status: 'ACTIVE',
+    requiresCompatibilities: ['FARGATE'],
+    compatibilities: ['EC2', 'FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: '256',
+    memory: '512',
+    executionRoleArn: EXECUTION_ROLE_ARN,
+    taskRoleArn: TASK_ROLE_ARN,
+    containerDefinitions: [
+      {
+        name: 'myapp',
+        image,
+        essential: true,
+        environment: [],
+        secrets: [],
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: {
+            'awslogs-group': '/ecs/myapp',
+            'awslogs-region': 'us-east-1',
+            'awslogs-stream-prefix': 'ecs'
+          }
+        },
+        portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp', name: 'port-8080' }]
+      }
+    ],
+    registeredAt: new Date(0)
+  }
+}
 
 const ecr = mockClient(ECRClient)
 const ecs = mockClient(ECSClient)
@@ -242,7 +282,7 @@ test('deploys: pushes, registers, runs, and sets every output', async () => {
     'public-ips': JSON.stringify(['203.0.113.10']),
     'private-ip': '10.0.1.5',
     url: 'http://203.0.113.10:8080',
-    logs: JSON.stringify([logStreamConsoleUrl('us-east-1', stream)])
+    logs: JSON.stringify([LOG_URL])
   })
   expect(result).toMatchObject({
     image: IMAGE,
@@ -260,7 +300,8 @@ test('deploys: pushes, registers, runs, and sets every output', async () => {
         publicIp: '203.0.113.10',
         privateIp: '10.0.1.5',
         url: 'http://203.0.113.10:8080',
-        logStream: stream
+        logStream: stream,
+        logUrl: LOG_URL
       }
     ]
   })
@@ -387,26 +428,11 @@ test('asks ECR for the digest when docker push did not print it', async () => {
 })
 
 test('reuses the latest revision when it already matches: nothing is registered', async () => {
-  const inputs = inputsWith()
-  const rendered = renderTaskDefinition(inputs, {
-    image: IMAGE,
-    executionRoleArn: EXECUTION_ROLE_ARN,
-    taskRoleArn: TASK_ROLE_ARN
-  })
-  const { tags, ...definition } = rendered
-  const latest = {
-    ...definition,
-    taskDefinitionArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/myapp:6`,
-    revision: 6,
-    status: 'ACTIVE',
-    // As ECS answers: defaults filled in.
-    compatibilities: ['EC2', 'FARGATE'],
-    registeredAt: new Date(0)
-  } as TaskDefinition
-  ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: latest, tags })
+  const latest = describedRevision(IMAGE, 6)
+  ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: latest, tags: [] })
 
   const deps = depsWith()
-  const result = await deploy(inputs, deps)
+  const result = await deploy(inputsWith(), deps)
   expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0)
   expect(ecs.commandCalls(DescribeTaskDefinitionCommand)[0]!.args[0].input).toEqual({
     taskDefinition: 'myapp',
@@ -418,21 +444,11 @@ test('reuses the latest revision when it already matches: nothing is registered'
 })
 
 test('registers a new revision when the latest one runs another image', async () => {
-  const inputs = inputsWith()
-  const rendered = renderTaskDefinition(inputs, {
-    image: `${REPOSITORY_URI}@sha256:${'0'.repeat(64)}`,
-    executionRoleArn: EXECUTION_ROLE_ARN,
-    taskRoleArn: TASK_ROLE_ARN
-  })
   ecs.on(DescribeTaskDefinitionCommand).resolves({
-    taskDefinition: {
-      ...rendered,
-      taskDefinitionArn: TD_ARN.replace(':7', ':6'),
-      revision: 6,
-      status: 'ACTIVE'
-    }
-  } as never)
-  const result = await deploy(inputs, depsWith())
+    taskDefinition: describedRevision(`${REPOSITORY_URI}@sha256:${'0'.repeat(64)}`, 6),
+    tags: []
+  })
+  const result = await deploy(inputsWith(), depsWith())
   expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(1)
   expect(result).toMatchObject({ taskDefinitionArn: TD_ARN, reused: false })
 })
@@ -546,7 +562,20 @@ test('a task that stops before RUNNING: task-arn is already set, and the error s
   })
   logs.on(GetLogEventsCommand).resolves({ events: [{ message: 'starting up', timestamp: 1 }] })
 
-  const error = (await deploy(inputsWith(), deps).catch((e: unknown) => e)) as ActionError
+  const failure = (await deploy(inputsWith(), deps).catch((e: unknown) => e)) as DeployFailure
+  expect(failure).toBeInstanceOf(DeployFailure)
+  expect(failure.started).toEqual({
+    clusterArn: CLUSTER_ARN,
+    tasks: [
+      {
+        taskArn: TASK_ARN,
+        lastStatus: 'PROVISIONING',
+        logStream: { logGroup: '/ecs/myapp', logStream: `ecs/myapp/${TASK_ID}` },
+        logUrl: LOG_URL
+      }
+    ]
+  })
+  const error = failure.cause as ActionError
   expect(outputsWhenWaiting).toMatchObject({ 'task-arn': TASK_ARN, 'task-arns': JSON.stringify([TASK_ARN]) })
   expect(deps.reporter.outputs['task-arn']).toBe(TASK_ARN)
   expect(error).toBeInstanceOf(ActionError)
@@ -565,7 +594,10 @@ test('a partial start fails after setting the outputs of the tasks that did star
     failures: [{ reason: 'RESOURCE:ENI', detail: 'no free addresses' }]
   })
   const deps = depsWith()
-  const error = (await deploy(inputsWith({ count: '2' }), deps).catch((e: unknown) => e)) as ActionError
+  const failure = (await deploy(inputsWith({ count: '2' }), deps).catch((e: unknown) => e)) as DeployFailure
+  expect(failure).toBeInstanceOf(DeployFailure)
+  expect(failure.started.tasks.map((task) => task.taskArn)).toEqual([TASK_ARN])
+  const error = failure.cause as ActionError
   expect(error).toBeInstanceOf(ActionError)
   expect(error.message).toBe('RunTask started 1 of 2 tasks')
   expect(error.details).toContain('RESOURCE:ENI')
@@ -603,4 +635,84 @@ test('several tasks: every task address is reported, the first one is the url', 
     url: 'http://203.0.113.10:8080'
   })
   expect(JSON.parse(deps.reporter.outputs['logs']!)).toHaveLength(2)
+})
+
+describe('a cancelled run', () => {
+  const stopReason =
+    'Stopped by ecs-fargate-deploy: the workflow run was cancelled: https://github.com/o/r/actions/runs/7'
+
+  test('cancelled while waiting: every task started is stopped with the reason, and the failure says so', async () => {
+    const controller = new AbortController()
+    ecs.on(DescribeTasksCommand).callsFake(async () => {
+      controller.abort('SIGINT')
+      return { tasks: [{ taskArn: TASK_ARN, lastStatus: 'PENDING' }] }
+    })
+    ecs.on(StopTaskCommand).resolves({})
+    const deps = depsWith()
+    const saved: unknown[] = []
+    const failure = (await deploy(inputsWith(), {
+      ...deps,
+      cancellation: { signal: controller.signal, stopReason },
+      onStarted: (started) => saved.push(started.tasks.map((task) => task.taskArn))
+    }).catch((e: unknown) => e)) as DeployFailure
+
+    expect(saved).toEqual([[TASK_ARN]])
+    expect(ecs.commandCalls(StopTaskCommand).map((call) => call.args[0].input)).toEqual([
+      { cluster: CLUSTER_ARN, task: TASK_ARN, reason: stopReason }
+    ])
+    expect(failure).toBeInstanceOf(DeployFailure)
+    expect(failure.stopped).toEqual([TASK_ARN])
+    expect(failure.cause).toBeInstanceOf(CancelledError)
+    expect((failure.cause as Error).message).toBe(`The run was cancelled (SIGINT): stopped ${TASK_ARN}`)
+    expect(deps.reporter.warnings).toContain(`The run was cancelled (SIGINT): stopped ${TASK_ARN}`)
+    // One DescribeTasks: the wait ended with the signal, without another poll.
+    expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(1)
+  })
+
+  test('cancelled before RunTask: nothing is started, nothing to stop', async () => {
+    const controller = new AbortController()
+    const runner = pushingRunner().on(['docker', 'push'], () => {
+      controller.abort('SIGTERM')
+      return new Promise(() => undefined)
+    })
+    const error = await deploy(inputsWith(), {
+      ...depsWith(runner),
+      cancellation: { signal: controller.signal, stopReason }
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(CancelledError)
+    expect((error as Error).message).toBe('The run was cancelled (SIGTERM): before any task was started')
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0)
+    expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(0)
+  })
+
+  test('stop-on-cancel false: the tasks are left running, and the failure says how to stop them', async () => {
+    const controller = new AbortController()
+    ecs.on(DescribeTasksCommand).callsFake(async () => {
+      controller.abort('SIGINT')
+      return { tasks: [{ taskArn: TASK_ARN, lastStatus: 'PENDING' }] }
+    })
+    const failure = (await deploy(inputsWith({ 'stop-on-cancel': 'false' }), {
+      ...depsWith(),
+      cancellation: { signal: controller.signal, stopReason }
+    }).catch((e: unknown) => e)) as DeployFailure
+    expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(0)
+    expect(failure.stopped).toEqual([])
+    expect((failure.cause as CancelledError).message).toBe(
+      'The run was cancelled (SIGINT): the tasks were left running'
+    )
+    expect((failure.cause as CancelledError).hint).toContain(
+      `${TASK_ARN} could not be stopped or stop-on-cancel is false`
+    )
+  })
+
+  test('a signal after the deploy reached wait-for changes nothing', async () => {
+    const controller = new AbortController()
+    const result = await deploy(inputsWith(), {
+      ...depsWith(),
+      cancellation: { signal: controller.signal, stopReason }
+    })
+    controller.abort('SIGINT')
+    expect(result.tasks).toMatchObject([{ taskArn: TASK_ARN, lastStatus: 'RUNNING' }])
+    expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(0)
+  })
 })

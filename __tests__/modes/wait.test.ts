@@ -13,9 +13,7 @@ import { RecordingReporter } from '../../__fixtures__/reporter.js'
 import { ActionError } from '../../src/explain/action-error.js'
 import { UnhealthyError } from '../../src/modes/health.js'
 import { parseInputs, type Inputs } from '../../src/inputs/inputs.js'
-import { logStreamConsoleUrl, logStreamFor } from '../../src/aws/log-events.js'
 import { WaitTimeoutError } from '../../src/aws/task-wait.js'
-import { taskId } from '../../src/aws/tasks.js'
 import { type TaskReport } from '../../src/modes/types.js'
 import { waitAsAsked, type WaitContext } from '../../src/modes/wait.js'
 
@@ -27,6 +25,22 @@ const ARN_A = `arn:aws:ecs:us-east-1:${ACCOUNT}:task/web/${ID_A}`
 const ARN_B = `arn:aws:ecs:us-east-1:${ACCOUNT}:task/web/${ID_B}`
 const STREAM_A = `ecs/app/${ID_A}`
 const STREAM_B = `ecs/app/${ID_B}`
+const LOGS_CONSOLE =
+  'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups'
+const STARTED: Record<string, TaskReport> = {
+  [ARN_A]: {
+    taskArn: ARN_A,
+    lastStatus: 'PROVISIONING',
+    logStream: { logGroup: '/ecs/app', logStream: STREAM_A },
+    logUrl: `${LOGS_CONSOLE}/log-group/$252Fecs$252Fapp/log-events/ecs$252Fapp$252F${ID_A}`
+  },
+  [ARN_B]: {
+    taskArn: ARN_B,
+    lastStatus: 'PROVISIONING',
+    logStream: { logGroup: '/ecs/app', logStream: STREAM_B },
+    logUrl: `${LOGS_CONSOLE}/log-group/$252Fecs$252Fapp/log-events/ecs$252Fapp$252F${ID_B}`
+  }
+}
 
 const ecs = mockClient(ECSClient)
 const ec2 = mockClient(EC2Client)
@@ -52,33 +66,16 @@ function inputsWith(given: Record<string, string> = {}): Inputs {
 
 type TestContext = WaitContext & { reporter: RecordingReporter; clock: FakeClock }
 
-/** One report per task started, as deploy.ts builds them after RunTask. */
+/** The tasks started, as RunTask returned them (their log streams named as the task definition says). */
 function contextFor(inputs: Inputs, taskArns: string[] = [ARN_A]): TestContext {
   const clock = new FakeClock()
-  const reports = new Map<string, TaskReport>(
-    taskArns.map((taskArn) => {
-      const logStream = logStreamFor({
-        logGroup: inputs.logGroup,
-        prefix: 'ecs',
-        containerName: inputs.containerName,
-        taskId: taskId(taskArn)
-      })
-      const report: TaskReport = {
-        taskArn,
-        lastStatus: 'PROVISIONING',
-        logStream,
-        logUrl: logStreamConsoleUrl(inputs.region, logStream)
-      }
-      return [taskArn, report]
-    })
-  )
   return {
     inputs,
     clients,
     reporter: new RecordingReporter(),
     clock,
     cluster: CLUSTER_ARN,
-    reports,
+    tasks: taskArns.map((taskArn) => STARTED[taskArn]!),
     deadline: clock.now() + inputs.timeoutSeconds * 1000
   }
 }
@@ -160,7 +157,7 @@ async function failureOf(wait: Promise<unknown>): Promise<ActionError> {
 describe('wait-for none', () => {
   test('does not poll the tasks, and leaves the address outputs empty', async () => {
     const context = contextFor(inputsWith({ 'wait-for': 'none' }))
-    await expect(waitAsAsked(context)).resolves.toBeUndefined()
+    await expect(waitAsAsked(context)).resolves.toEqual({ tasks: [STARTED[ARN_A]] })
     expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(0)
     expect(ec2.commandCalls(DescribeNetworkInterfacesCommand)).toHaveLength(0)
     expect(context.reporter.outputs).toEqual({
@@ -182,7 +179,7 @@ describe('wait-for running', () => {
     ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [eni(ARN_A, '203.0.113.7')] })
     const context = contextFor(inputsWith())
 
-    await expect(waitAsAsked(context)).resolves.toBeUndefined()
+    const outcome = await waitAsAsked(context)
 
     expect(ecs.commandCalls(DescribeTasksCommand).map((call) => call.args[0].input)).toEqual([
       { cluster: CLUSTER_ARN, tasks: [ARN_A] },
@@ -199,11 +196,18 @@ describe('wait-for running', () => {
       'private-ip': '10.0.1.1',
       url: 'http://203.0.113.7:8080'
     })
-    expect(context.reports.get(ARN_A)).toMatchObject({
-      lastStatus: 'RUNNING',
-      publicIp: '203.0.113.7',
-      privateIp: '10.0.1.1',
-      url: 'http://203.0.113.7:8080'
+    expect(outcome).toEqual({
+      tasks: [
+        {
+          taskArn: ARN_A,
+          lastStatus: 'RUNNING',
+          publicIp: '203.0.113.7',
+          privateIp: '10.0.1.1',
+          url: 'http://203.0.113.7:8080',
+          logStream: { logGroup: '/ecs/app', logStream: STREAM_A },
+          logUrl: STARTED[ARN_A]!.logUrl
+        }
+      ]
     })
   })
 
@@ -379,7 +383,9 @@ describe('wait-for healthy', () => {
       inputsWith({ 'wait-for': 'healthy', port: String(port), 'health-path': '/health' })
     )
 
-    await expect(waitAsAsked(context)).resolves.toBeUndefined()
+    await expect(waitAsAsked(context)).resolves.toMatchObject({
+      tasks: [{ url: `http://127.0.0.1:${port}` }]
+    })
 
     expect(requests).toEqual(['/health'])
     expect(context.reporter.lines).toContain(
@@ -461,7 +467,7 @@ describe('wait-for stopped (a job)', () => {
     })
     const context = contextFor(inputsWith({ 'wait-for': 'stopped', count: '2' }), [ARN_A, ARN_B])
 
-    await expect(waitAsAsked(context)).resolves.toBe(0)
+    const outcome = await waitAsAsked(context)
 
     expect(context.reporter.lines).toEqual([
       '[01234567] a1',
@@ -484,7 +490,13 @@ describe('wait-for stopped (a job)', () => {
     ])
     expect(context.reporter.warnings).toEqual([])
     expect(context.reporter.outputs['exit-code']).toBe('0')
-    expect(context.reports.get(ARN_B)).toMatchObject({ lastStatus: 'STOPPED', exitCode: 0 })
+    expect(outcome).toEqual({
+      exitCode: 0,
+      tasks: [
+        { ...STARTED[ARN_A], lastStatus: 'STOPPED', exitCode: 0 },
+        { ...STARTED[ARN_B], lastStatus: 'STOPPED', exitCode: 0 }
+      ]
+    })
   })
 
   test.each([
@@ -504,7 +516,7 @@ describe('wait-for stopped (a job)', () => {
     const wait = waitAsAsked(context)
 
     if (expected === 0) {
-      await expect(wait).resolves.toBe(0)
+      await expect(wait).resolves.toMatchObject({ exitCode: 0 })
     } else {
       const error = await failureOf(wait)
       expect(error).toBeInstanceOf(ActionError)
@@ -620,7 +632,7 @@ describe('wait-for stopped (a job)', () => {
     logs.on(GetLogEventsCommand).rejects(awsError('AccessDeniedException'))
     const context = contextFor(inputsWith({ 'wait-for': 'stopped' }))
 
-    await expect(waitAsAsked(context)).resolves.toBe(0)
+    await expect(waitAsAsked(context)).resolves.toMatchObject({ exitCode: 0 })
 
     expect(context.reporter.warnings).toEqual([
       `Cannot read the log stream /ecs/app/${STREAM_A}: AccessDeniedException message`
@@ -644,7 +656,7 @@ describe('wait-for stopped (a job)', () => {
       .resolves({ events: [], nextForwardToken: 'f/2' })
     const context = contextFor(inputsWith({ 'wait-for': 'stopped' }))
 
-    await expect(waitAsAsked(context)).resolves.toBe(0)
+    await expect(waitAsAsked(context)).resolves.toMatchObject({ exitCode: 0 })
 
     expect(context.reporter.warnings).toEqual([])
     expect(context.reporter.lines).toEqual(['one', 'two', `${ARN_A} exited with code 0`])

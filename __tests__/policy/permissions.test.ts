@@ -125,9 +125,11 @@ describe('policyFor scoping rules', () => {
         'ec2:CreateSecurityGroup',
         'logs:CreateLogGroup',
         'iam:PassRole',
-        'logs:GetLogEvents'
+        'logs:GetLogEvents',
+        // stop-on-cancel: a cancelled run stops the tasks it started.
+        'ecs:StopTask'
       ],
-      ['ecs:ListTasks', 'ecs:StopTask', 'sts:GetCallerIdentity']
+      ['ecs:ListTasks', 'sts:GetCallerIdentity']
     ],
     [
       'create-repository false drops ecr:CreateRepository but keeps the push',
@@ -204,8 +206,20 @@ describe('policyFor scoping rules', () => {
       ['ec2:DescribeNetworkInterfaces']
     ],
     [
-      'wait-for stopped without stop-on-timeout never stops a task',
-      { 'wait-for': 'stopped', 'stop-on-timeout': 'false' },
+      'wait-for stopped without stop-on-timeout or stop-on-cancel never stops a task',
+      { 'wait-for': 'stopped', 'stop-on-timeout': 'false', 'stop-on-cancel': 'false' },
+      ['ecs:DescribeTasks'],
+      ['ecs:StopTask']
+    ],
+    [
+      'wait-for running may stop the tasks when the run is cancelled',
+      { 'wait-for': 'running' },
+      ['ecs:StopTask', 'ecs:DescribeTasks'],
+      []
+    ],
+    [
+      'wait-for running without stop-on-cancel never stops a task',
+      { 'wait-for': 'running', 'stop-on-cancel': 'false' },
       ['ecs:DescribeTasks'],
       ['ecs:StopTask']
     ],

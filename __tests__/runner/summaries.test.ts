@@ -174,7 +174,7 @@ describe('failureSummary', () => {
   })
 
   test('the error, its details and hint, escaped', () => {
-    const html = failureSummary(error, { mode: 'deploy', region: REGION, outputs: {} })
+    const html = failureSummary(error, { mode: 'deploy', region: REGION })
     expect(html).toContain('<h2>ECS Fargate deploy failed</h2>')
     expect(html).toContain('<pre>Task x stopped before it was RUNNING</pre>')
     expect(html).toContain(
@@ -188,10 +188,16 @@ describe('failureSummary', () => {
     const html = failureSummary(new ActionError('timed out'), {
       mode: 'deploy',
       region: REGION,
-      outputs: {
-        'task-arns': JSON.stringify([TASK_ARN]),
-        'cluster-arn': CLUSTER_ARN,
-        logs: JSON.stringify([LOG_URL])
+      started: {
+        clusterArn: CLUSTER_ARN,
+        tasks: [
+          {
+            taskArn: TASK_ARN,
+            lastStatus: 'RUNNING',
+            logStream: { logGroup: '/ecs/app', logStream: 'ecs/app/0123456789abcdef0123456789abcdef' },
+            logUrl: LOG_URL
+          }
+        ]
       }
     })
     expect(html).not.toContain('Details')
@@ -200,9 +206,34 @@ describe('failureSummary', () => {
     )
   })
 
+  test('tasks the run stopped when it was cancelled: said, instead of how to stop them', () => {
+    const started = {
+      clusterArn: CLUSTER_ARN,
+      tasks: [
+        {
+          taskArn: TASK_ARN,
+          logStream: { logGroup: '/ecs/app', logStream: 'ecs/app/0123456789abcdef0123456789abcdef' },
+          logUrl: LOG_URL
+        }
+      ]
+    }
+    const cancelled = failureSummary(new ActionError('cancelled'), {
+      mode: 'deploy',
+      region: REGION,
+      started,
+      stopped: [TASK_ARN]
+    })
+    expect(cancelled).toContain(
+      '<p>Stopped: the run was cancelled before they reached <code>wait-for</code> (<code>stop-on-cancel</code>).</p>'
+    )
+    expect(cancelled).not.toContain('mode: stop')
+    const left = failureSummary(new ActionError('timed out'), { mode: 'deploy', region: REGION, started })
+    expect(left).toContain('Stop them with <code>mode: stop</code>')
+  })
+
   test('stop mode says so', () => {
-    expect(
-      failureSummary(new ActionError('denied'), { mode: 'stop', region: REGION, outputs: {} })
-    ).toContain('<h2>ECS Fargate stop failed</h2>')
+    expect(failureSummary(new ActionError('denied'), { mode: 'stop', region: REGION })).toContain(
+      '<h2>ECS Fargate stop failed</h2>'
+    )
   })
 })

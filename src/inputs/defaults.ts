@@ -16,6 +16,7 @@ export const DEFAULTS: {
   readonly 'health-path': string
   readonly timeout: number
   readonly 'stop-on-timeout': boolean
+  readonly 'stop-on-cancel': boolean
   readonly 'started-by': string
 } = {
   mode: 'deploy',
@@ -30,6 +31,7 @@ export const DEFAULTS: {
   'health-path': '/',
   timeout: 600,
   'stop-on-timeout': true,
+  'stop-on-cancel': true,
   'started-by': 'ecs-fargate-deploy'
 }
 

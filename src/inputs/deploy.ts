@@ -297,7 +297,7 @@ function isValidCidr(cidr: string): boolean {
   return octets.every((octet) => octet <= 255) && Number(match[5]) <= 32
 }
 
-type RunInputs = Pick<DeployInputs, 'waitFor' | 'healthPath' | 'stopOnTimeout' | 'count'>
+type RunInputs = Pick<DeployInputs, 'waitFor' | 'healthPath' | 'stopOnTimeout' | 'stopOnCancel' | 'count'>
 
 /** What the action waits for, and how many tasks it runs. */
 function readRun(r: Reader, portGiven: boolean): RunInputs {
@@ -311,6 +311,7 @@ function readRun(r: Reader, portGiven: boolean): RunInputs {
     waitFor,
     healthPath,
     stopOnTimeout: r.boolean('stop-on-timeout', DEFAULTS['stop-on-timeout']),
+    stopOnCancel: r.boolean('stop-on-cancel', DEFAULTS['stop-on-cancel']),
     count: r.integer('count', DEFAULTS.count, 1, 10)
   }
 }

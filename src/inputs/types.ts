@@ -90,6 +90,7 @@ export interface DeployInputs {
   waitFor: WaitFor
   healthPath: string
   stopOnTimeout: boolean
+  stopOnCancel: boolean
 }
 
 /** What stop mode reads (stop.ts) beyond the common inputs and the family. */

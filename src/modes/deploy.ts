@@ -1,4 +1,5 @@
-// Deploy mode, step by step: look-ups (together), push, task definition, RunTask, wait.
+// Deploy mode, phase by phase: each phase a function that takes what it needs and returns what it made:
+// prepareResources (the look-ups, together) → pushImage → registerRevision → startTasks → waitAsAsked.
 import type { DeployClients } from '../aws/clients.js'
 import { ensureCluster } from '../aws/cluster.js'
 import { Docker } from '../docker/docker.js'
@@ -18,8 +19,23 @@ import {
   renderTaskDefinition,
   streamPrefix
 } from '../aws/task-definition.js'
+import type { Task } from '@aws-sdk/client-ecs'
 import { waitAsAsked } from './wait.js'
-import type { DeployResult, Reporter, TaskReport } from './types.js'
+import {
+  CancelledError,
+  abortableClock,
+  signalNameOf,
+  stopEach,
+  unlessAborted,
+  type Cancellation
+} from './cancel.js'
+import {
+  DeployFailure,
+  type DeployResult,
+  type Reporter,
+  type StartedTasks,
+  type TaskReport
+} from './types.js'
 
 export interface DeployDeps {
   clients: DeployClients
@@ -28,182 +44,280 @@ export interface DeployDeps {
   dockerConfigDir: string
   /** Remembers the registry the post step logs out of. */
   onLogin: (registryHost: string) => void
+  /** Told the tasks as soon as RunTask returns, so that the post step can stop them if this step is killed. */
+  onStarted?: (started: StartedTasks) => void
+  /** The run's cancellation (SIGINT, SIGTERM); without it the deploy runs to its end. */
+  cancellation?: Cancellation
   clock?: Clock
 }
 
+type Timed = <T>(name: string, fn: () => Promise<T>) => Promise<T>
+
 export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployResult> {
-  const { clients, reporter } = deps
-  const clock = deps.clock ?? systemClock
+  const { reporter } = deps
+  const signal = deps.cancellation?.signal ?? new AbortController().signal
+  // A cancelled run ends its waits at once: their sleeps end when the signal is aborted.
+  const clock = abortableClock(deps.clock ?? systemClock, signal)
   const phases: DeployResult['phases'] = []
-  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+  const timed: Timed = async (name, fn) => {
     const start = clock.now()
     try {
-      return await reporter.group(name, fn)
+      return await unlessAborted(signal, reporter.group(name, fn))
+    } catch (error) {
+      // Nothing was started yet: nothing to stop.
+      if (signal.aborted) throw new CancelledError(signalNameOf(signal), [])
+      throw error
     } finally {
       phases.push({ name, ms: clock.now() - start })
     }
   }
   const docker = new Docker(deps.runner, deps.dockerConfigDir)
-  const localImage = inputs.context ? undefined : inputs.image
-  const created: string[] = []
 
   // A build needs no AWS: it runs alongside the look-ups, in the same log group.
   const firstPhase = inputs.context
     ? 'Build the image; look up and create AWS resources'
     : 'Look up and create AWS resources'
-  const prepared = await timed(firstPhase, async () => {
-    const build = inputs.context
-      ? docker.build(inputs.context, inputs.dockerfile, `${inputs.repository}:${inputs.tag}`)
-      : Promise.resolve()
-    const [login, repository, cluster, network, executionRole, taskRoleArn, logGroup, latest] =
-      await Promise.all([
-        getRegistryLogin(clients.ecr),
-        ensureRepository(clients.ecr, {
-          name: inputs.repository,
-          create: inputs.createRepository,
-          tags: inputs.tags
-        }),
-        ensureCluster(clients.ecs, {
-          cluster: inputs.cluster,
-          create: inputs.createCluster,
-          tags: inputs.tags
-        }),
-        resolveNetwork(clients.ec2, inputs),
-        ensureExecutionRole(clients.iam, {
-          role: inputs.executionRole,
-          create: inputs.createExecutionRole,
-          tags: inputs.tags
-        }).then(async (role) => {
-          // The managed policy lets a role pull images and write logs, not read secrets.
-          if (inputs.secrets.length > 0 && managesExecutionRole(inputs)) {
-            const { family, secrets, region } = inputs
-            await grantSecrets(clients.iam, { roleArn: role.roleArn, family, secrets, region })
-          }
-          return role
-        }),
-        resolveTaskRole(clients.iam, inputs.taskRole),
-        ensureLogGroup(clients.logs, { name: inputs.logGroup, tags: inputs.tags }),
-        describeLatestRevision(clients.ecs, inputs.family),
-        build
-      ])
-    reporter.setSecret(login.password)
-    if (repository.created) created.push(`ECR repository ${inputs.repository}`)
-    if (cluster.created) created.push(`ECS cluster ${cluster.clusterName}`)
-    if (network.securityGroupChange === 'created') created.push(`security group ${network.securityGroups[0]}`)
-    if (executionRole.created) created.push(`IAM role ${inputs.executionRole}`)
-    if (logGroup.created) created.push(`log group ${inputs.logGroup}`)
-    for (const thing of created) reporter.info(`Created ${thing}`)
-    if (
-      inputs.port !== undefined &&
-      inputs.securityGroups.length === 0 &&
-      inputs.ingressCidr === '0.0.0.0/0'
-    ) {
-      reporter.warning(
-        `Port ${inputs.port} is open to the whole internet (ingress-cidr 0.0.0.0/0); narrow it with ingress-cidr.`
-      )
-    }
-    return { login, repository, cluster, network, executionRole, taskRoleArn, latest }
-  })
-
-  const { repositoryUri } = prepared.repository
-  const pushedRef = `${repositoryUri}:${inputs.tag}`
-  const digest = await timed('Push the image', async () => {
-    await docker.login(prepared.login)
-    deps.onLogin(prepared.login.registryHost)
-    await docker.tag(localImage ?? `${inputs.repository}:${inputs.tag}`, pushedRef)
-    const pushed =
-      (await docker.push(pushedRef)) ?? (await findImageDigest(clients.ecr, inputs.repository, inputs.tag))
-    reporter.info(`Pushed ${pushedRef} (${pushed})`)
-    return pushed
-  })
-  const image = `${repositoryUri}@${digest}`
-  reporter.setOutput('image', image)
+  const prepared = await timed(firstPhase, () => prepareResources(inputs, deps, docker))
+  const pushed = await timed('Push the image', () => pushImage(inputs, deps, docker, prepared))
+  reporter.setOutput('image', pushed.image)
   reporter.setOutput('cluster-arn', prepared.cluster.clusterArn)
 
+  const revision = await timed('Register the task definition', () =>
+    registerRevision(inputs, deps, prepared, pushed.image)
+  )
+  reporter.setOutput('task-definition-arn', revision.taskDefinitionArn)
+
+  // Not cut short by a cancellation: the tasks RunTask starts must be known, to be stopped.
+  const run = await reporter.group('Run the task', async () => {
+    const start = clock.now()
+    const result = await startTasks(inputs, { ...deps, clock: deps.clock ?? systemClock }, prepared, revision)
+    phases.push({ name: 'Run the task', ms: clock.now() - start })
+    return result
+  })
+  const started = startedTasks(inputs, prepared.cluster.clusterArn, revision.streamPrefix, run.tasks)
+  deps.onStarted?.(started)
+  const taskArns = started.tasks.map((task) => task.taskArn)
+  // Set before any waiting, so a teardown job can stop the tasks whatever happens next.
+  reporter.setOutput('task-arn', taskArns[0]!)
+  reporter.setOutput('task-arns', JSON.stringify(taskArns))
+  reporter.setOutput('logs', JSON.stringify(started.tasks.map((task) => task.logUrl)))
+
+  try {
+    if (signal.aborted) throw signal.reason
+    if (run.failures.length > 0) {
+      throw new ActionError(`RunTask started ${taskArns.length} of ${inputs.count} tasks`, {
+        details: run.failures
+          .map((f) => `${f.arn ?? ''} ${f.reason ?? ''} ${f.detail ?? ''}`.trim())
+          .join('\n')
+      })
+    }
+    const waited = await timed(`Wait for ${inputs.waitFor}`, () =>
+      waitAsAsked({
+        inputs,
+        clients: deps.clients,
+        reporter,
+        clock,
+        cluster: started.clusterArn,
+        tasks: started.tasks,
+        deadline: clock.now() + inputs.timeoutSeconds * 1000
+      })
+    )
+    return {
+      image: pushed.image,
+      tag: inputs.tag,
+      digest: pushed.digest,
+      repositoryUri: prepared.repository.repositoryUri,
+      clusterArn: started.clusterArn,
+      taskDefinitionArn: revision.taskDefinitionArn,
+      revision: revision.revision,
+      reused: revision.reused,
+      tasks: waited.tasks,
+      exitCode: waited.exitCode,
+      created: prepared.created,
+      phases
+    }
+  } catch (error) {
+    if (!signal.aborted || !deps.cancellation) throw new DeployFailure(error, started)
+    throw await cancelStarted(inputs, deps, started, deps.cancellation)
+  }
+}
+
+/**
+ * The run was cancelled before the deploy reached what it waits for: stop its tasks (stop-on-cancel), and
+ * fail with what was stopped and what was left running.
+ */
+async function cancelStarted(
+  inputs: Inputs,
+  deps: Pick<DeployDeps, 'clients' | 'reporter'>,
+  started: StartedTasks,
+  cancellation: Cancellation
+): Promise<DeployFailure> {
+  const taskArns = started.tasks.map((task) => task.taskArn)
+  const signalName = signalNameOf(cancellation.signal)
+  if (!inputs.stopOnCancel) {
+    deps.reporter.warning(
+      `The run was cancelled (${signalName}); stop-on-cancel is false: ${taskArns.join(', ')} left running`
+    )
+    return new DeployFailure(new CancelledError(signalName, [], taskArns), started)
+  }
+  const { stopped, failed } = await stopEach(
+    deps.clients.ecs,
+    started.clusterArn,
+    taskArns,
+    cancellation.stopReason
+  )
+  if (stopped.length > 0)
+    deps.reporter.warning(`The run was cancelled (${signalName}): stopped ${stopped.join(', ')}`)
+  for (const { taskArn, error } of failed)
+    deps.reporter.warning(`Could not stop ${taskArn}: ${error.message}`)
+  const notStopped = failed.map((failure) => failure.taskArn)
+  return new DeployFailure(new CancelledError(signalName, stopped, notStopped), started, stopped)
+}
+
+/** The look-ups and creates, together (with the build, when there is one); what was created, said once. */
+export async function prepareResources(
+  inputs: Inputs,
+  deps: Pick<DeployDeps, 'clients' | 'reporter'>,
+  docker: Docker
+) {
+  const { clients, reporter } = deps
+  const build = inputs.context
+    ? docker.build(inputs.context, inputs.dockerfile, `${inputs.repository}:${inputs.tag}`)
+    : Promise.resolve()
+  const [login, repository, cluster, network, executionRole, taskRoleArn, logGroup, latest] =
+    await Promise.all([
+      getRegistryLogin(clients.ecr),
+      ensureRepository(clients.ecr, {
+        name: inputs.repository,
+        create: inputs.createRepository,
+        tags: inputs.tags
+      }),
+      ensureCluster(clients.ecs, {
+        cluster: inputs.cluster,
+        create: inputs.createCluster,
+        tags: inputs.tags
+      }),
+      resolveNetwork(clients.ec2, inputs),
+      ensureExecutionRole(clients.iam, {
+        role: inputs.executionRole,
+        create: inputs.createExecutionRole,
+        tags: inputs.tags
+      }).then(async (role) => {
+        // The managed policy lets a role pull images and write logs, not read secrets.
+        if (inputs.secrets.length > 0 && managesExecutionRole(inputs)) {
+          const { family, secrets, region } = inputs
+          await grantSecrets(clients.iam, { roleArn: role.roleArn, family, secrets, region })
+        }
+        return role
+      }),
+      resolveTaskRole(clients.iam, inputs.taskRole),
+      ensureLogGroup(clients.logs, { name: inputs.logGroup, tags: inputs.tags }),
+      describeLatestRevision(clients.ecs, inputs.family),
+      build
+    ])
+  reporter.setSecret(login.password)
+  const created = [
+    repository.created ? `ECR repository ${inputs.repository}` : undefined,
+    cluster.created ? `ECS cluster ${cluster.clusterName}` : undefined,
+    network.securityGroupChange === 'created' ? `security group ${network.securityGroups[0]}` : undefined,
+    executionRole.created ? `IAM role ${inputs.executionRole}` : undefined,
+    logGroup.created ? `log group ${inputs.logGroup}` : undefined
+  ].filter((thing): thing is string => thing !== undefined)
+  for (const thing of created) reporter.info(`Created ${thing}`)
+  if (inputs.port !== undefined && inputs.securityGroups.length === 0 && inputs.ingressCidr === '0.0.0.0/0') {
+    reporter.warning(
+      `Port ${inputs.port} is open to the whole internet (ingress-cidr 0.0.0.0/0); narrow it with ingress-cidr.`
+    )
+  }
+  return { login, repository, cluster, network, executionRole, taskRoleArn, latest, created }
+}
+
+type Prepared = Awaited<ReturnType<typeof prepareResources>>
+
+/** Logs in, tags and pushes; returns the image by digest (from the push, or ECR when docker did not print it). */
+export async function pushImage(
+  inputs: Inputs,
+  deps: Pick<DeployDeps, 'clients' | 'reporter' | 'onLogin'>,
+  docker: Docker,
+  prepared: Pick<Prepared, 'login' | 'repository'>
+): Promise<{ image: string; digest: string }> {
+  const { repositoryUri } = prepared.repository
+  const pushedRef = `${repositoryUri}:${inputs.tag}`
+  await docker.login(prepared.login)
+  deps.onLogin(prepared.login.registryHost)
+  const localImage = inputs.context ? `${inputs.repository}:${inputs.tag}` : inputs.image
+  await docker.tag(localImage, pushedRef)
+  const digest =
+    (await docker.push(pushedRef)) ?? (await findImageDigest(deps.clients.ecr, inputs.repository, inputs.tag))
+  deps.reporter.info(`Pushed ${pushedRef} (${digest})`)
+  return { image: `${repositoryUri}@${digest}`, digest }
+}
+
+/** Registers the task definition for the image, or reuses the latest revision when it already matches. */
+export async function registerRevision(
+  inputs: Inputs,
+  deps: Pick<DeployDeps, 'clients' | 'reporter'>,
+  prepared: Pick<Prepared, 'executionRole' | 'taskRoleArn' | 'latest'>,
+  image: string
+) {
   const rendered = renderTaskDefinition(inputs, {
     image,
     executionRoleArn: prepared.executionRole.roleArn,
     taskRoleArn: prepared.taskRoleArn
   })
-  const revision = await timed('Register the task definition', async () => {
-    const registered = await registerOrReuse(clients.ecs, rendered, prepared.latest)
-    reporter.info(
-      registered.reused
-        ? `Reusing ${registered.taskDefinitionArn}: it already matches`
-        : `Registered ${registered.taskDefinitionArn}`
-    )
-    return registered
-  })
-  reporter.setOutput('task-definition-arn', revision.taskDefinitionArn)
-
+  const registered = await registerOrReuse(deps.clients.ecs, rendered, prepared.latest)
+  deps.reporter.info(
+    registered.reused
+      ? `Reusing ${registered.taskDefinitionArn}: it already matches`
+      : `Registered ${registered.taskDefinitionArn}`
+  )
   const container = rendered.containerDefinitions!.find((c) => c.name === inputs.containerName)!
-  const prefix = streamPrefix(container)
-  const started = await timed('Run the task', async () => {
-    const input = buildRunTaskInput(inputs, {
-      cluster: prepared.cluster.clusterArn,
-      taskDefinitionArn: revision.taskDefinitionArn,
-      subnets: prepared.network.subnets,
-      securityGroups: prepared.network.securityGroups
-    })
-    const result = await runTasks(clients.ecs, input, { newRole: prepared.executionRole.isNew, clock })
-    for (const task of result.tasks) reporter.info(`Started ${task.taskArn}`)
-    return result
-  })
-  const taskArns = started.tasks.map((task) => task.taskArn!)
-  // Set before any waiting, so a teardown job can stop the tasks whatever happens next.
-  reporter.setOutput('task-arn', taskArns[0])
-  reporter.setOutput('task-arns', JSON.stringify(taskArns))
+  return { ...registered, streamPrefix: streamPrefix(container) }
+}
 
-  const reports = new Map<string, TaskReport>(
-    started.tasks.map((task) => {
+/** RunTask in the cluster and network prepared; fails only when no task started. */
+export async function startTasks(
+  inputs: Inputs,
+  deps: Pick<DeployDeps, 'clients' | 'reporter'> & { clock: Clock },
+  prepared: Pick<Prepared, 'cluster' | 'network' | 'executionRole'>,
+  revision: { taskDefinitionArn: string }
+) {
+  const input = buildRunTaskInput(inputs, {
+    cluster: prepared.cluster.clusterArn,
+    taskDefinitionArn: revision.taskDefinitionArn,
+    subnets: prepared.network.subnets,
+    securityGroups: prepared.network.securityGroups
+  })
+  const result = await runTasks(deps.clients.ecs, input, {
+    newRole: prepared.executionRole.isNew,
+    clock: deps.clock
+  })
+  for (const task of result.tasks) deps.reporter.info(`Started ${task.taskArn}`)
+  return result
+}
+
+/** The record of the tasks RunTask started, each with its log stream and the stream's console page. */
+export function startedTasks(
+  inputs: Pick<Inputs, 'logGroup' | 'containerName' | 'region'>,
+  clusterArn: string,
+  prefix: string,
+  tasks: Task[]
+): StartedTasks {
+  return {
+    clusterArn,
+    tasks: tasks.map((task): TaskReport => {
       const logStream = logStreamFor({
         logGroup: inputs.logGroup,
         prefix,
         containerName: inputs.containerName,
         taskId: taskId(task.taskArn!)
       })
-      const report: TaskReport = {
+      return {
         taskArn: task.taskArn!,
         lastStatus: task.lastStatus,
         logStream,
         logUrl: logStreamConsoleUrl(inputs.region, logStream)
       }
-      return [task.taskArn!, report]
     })
-  )
-  reporter.setOutput('logs', JSON.stringify([...reports.values()].map((report) => report.logUrl)))
-  if (started.failures.length > 0) {
-    throw new ActionError(`RunTask started ${taskArns.length} of ${inputs.count} tasks`, {
-      details: started.failures
-        .map((f) => `${f.arn ?? ''} ${f.reason ?? ''} ${f.detail ?? ''}`.trim())
-        .join('\n')
-    })
-  }
-
-  const exitCode = await timed(`Wait for ${inputs.waitFor}`, () =>
-    waitAsAsked({
-      inputs,
-      clients,
-      reporter,
-      clock,
-      cluster: prepared.cluster.clusterArn,
-      reports,
-      deadline: clock.now() + inputs.timeoutSeconds * 1000
-    })
-  )
-
-  return {
-    image,
-    tag: inputs.tag,
-    digest,
-    repositoryUri,
-    clusterArn: prepared.cluster.clusterArn,
-    taskDefinitionArn: revision.taskDefinitionArn,
-    revision: revision.revision,
-    reused: revision.reused,
-    tasks: [...reports.values()],
-    exitCode,
-    created,
-    phases
   }
 }

@@ -20,6 +20,10 @@ export interface StopOptions {
   deadline: number
   clock?: Clock
   log?: (message: string) => void
+  /** The StopTask reason; STOP_REASON (mode: stop) unless given. */
+  reason?: string
+  /** Wait until the tasks are STOPPED (true unless given); the post step only asks them to stop. */
+  waitUntilStopped?: boolean
 }
 
 export const STOP_REASON = 'Stopped by ecs-fargate-deploy (mode: stop)'
@@ -42,13 +46,15 @@ export async function stopTasks(ecs: ECSClient, options: StopOptions): Promise<S
     const toStop = tasks.filter((task) => task.lastStatus !== 'STOPPED').map((task) => task.taskArn!)
     await Promise.all(
       toStop.map((task) =>
-        ecs.send(new StopTaskCommand({ cluster: options.cluster, task, reason: STOP_REASON }))
+        ecs.send(
+          new StopTaskCommand({ cluster: options.cluster, task, reason: options.reason ?? STOP_REASON })
+        )
       )
     )
     for (const arn of toStop) log(`Stopping ${arn}`)
     for (const arn of alreadyStopped) log(`${arn} was already stopped`)
     for (const arn of missing) log(`${arn} is not known to ECS in ${options.cluster} (already gone)`)
-    if (toStop.length > 0) {
+    if (toStop.length > 0 && options.waitUntilStopped !== false) {
       await waitForTasks(ecs, options.cluster, toStop, {
         until: 'STOPPED',
         deadline: options.deadline,

@@ -27,6 +27,34 @@ export interface TaskReport {
   logUrl: string
 }
 
+/** What RunTask started: the tasks (with their log streams) and the cluster they run in. */
+export interface StartedTasks {
+  clusterArn: string
+  tasks: TaskReport[]
+}
+
+/** What a wait learnt about the tasks: their state and addresses, and a job's exit code. */
+export interface WaitOutcome {
+  tasks: TaskReport[]
+  exitCode?: number
+}
+
+/**
+ * A deploy that failed after its tasks were started: the cause, and the record of what had started (tasks that
+ * run, and bill, until stopped), for the failure summary.
+ */
+export class DeployFailure extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly started: StartedTasks,
+    /** The tasks this run stopped itself (cancelled), of those started. */
+    readonly stopped: string[] = []
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause })
+    this.name = 'DeployFailure'
+  }
+}
+
 export interface DeployResult {
   image: string
   tag: string

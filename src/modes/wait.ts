@@ -12,7 +12,7 @@ import { readInterfaceAddresses } from '../aws/network.js'
 import { TaskStoppedError, WaitTimeoutError, waitForTasks } from '../aws/task-wait.js'
 import { networkInterfaceId, privateIp, taskId } from '../aws/tasks.js'
 import { type Clock } from '../shared/clock.js'
-import type { Reporter, TaskReport } from './types.js'
+import type { Reporter, TaskReport, WaitOutcome } from './types.js'
 
 export interface WaitContext {
   inputs: Inputs
@@ -20,40 +20,46 @@ export interface WaitContext {
   reporter: Reporter
   clock: Clock
   cluster: string
-  /** One report per task started, filled in as the wait learns about the tasks. */
-  reports: Map<string, TaskReport>
+  /** The tasks started, in the order RunTask returned them (the outputs follow it). */
+  tasks: TaskReport[]
   deadline: number
 }
 
 /**
- * Waits as wait-for says and sets the address outputs (and exit-code) whatever happens. Returns the job's exit
- * code for wait-for stopped.
+ * Waits as wait-for says and sets the address outputs (and exit-code) whatever happens. Returns what it learnt
+ * about the tasks, and the job's exit code for wait-for stopped.
  */
-export async function waitAsAsked(context: WaitContext): Promise<number | undefined> {
-  const { inputs, clients, reporter, clock, cluster, reports, deadline } = context
-  const taskArns = [...reports.keys()]
-  let exitCode: number | undefined
+export async function waitAsAsked(context: WaitContext): Promise<WaitOutcome> {
+  const { inputs, clients, reporter, clock, cluster, deadline } = context
+  const taskArns = context.tasks.map((task) => task.taskArn)
+  // What the outputs show, whatever happens: the tasks as last learnt.
+  let learnt: WaitOutcome = { tasks: context.tasks }
   try {
     if (inputs.waitFor === 'none') {
       reporter.info('wait-for is none: the public IP is not known yet, so public-ip and url are empty')
-      return undefined
+      return learnt
     }
     if (inputs.waitFor === 'stopped') {
-      exitCode = await waitForJob(context, taskArns)
-      return exitCode
+      const job = await waitForJob(context, taskArns)
+      learnt = { tasks: job.tasks, exitCode: job.exitCode }
+      if (job.failure) throw job.failure
+      return learnt
     }
-    const tasks = await waitForTasks(clients.ecs, cluster, taskArns, { until: 'RUNNING', deadline, clock })
-    await readAddresses(context, tasks)
-    if (inputs.waitFor === 'healthy') await waitForHealthy(context)
-    return undefined
+    const running = await waitForTasks(clients.ecs, cluster, taskArns, { until: 'RUNNING', deadline, clock })
+    const addressed = await readAddresses(context, running)
+    learnt = { tasks: addressed.tasks }
+    if (addressed.missing.length > 0) throw noPublicIpError(addressed.missing)
+    if (inputs.waitFor === 'healthy') await waitForHealthy(context, learnt.tasks)
+    return learnt
   } catch (error) {
     throw await explainWaitFailure(error, context)
   } finally {
-    setTaskOutputs(reporter, [...reports.values()], exitCode)
+    setTaskOutputs(reporter, learnt)
   }
 }
 
-function setTaskOutputs(reporter: Reporter, reports: TaskReport[], exitCode: number | undefined): void {
+/** The one place the address outputs and exit-code are set. */
+function setTaskOutputs(reporter: Reporter, { tasks: reports, exitCode }: WaitOutcome): void {
   const publicIps = reports.map((report) => report.publicIp ?? '')
   reporter.setOutput('public-ip', publicIps[0] ?? '')
   reporter.setOutput('public-ips', JSON.stringify(publicIps.filter((ip) => ip !== '')))
@@ -62,43 +68,55 @@ function setTaskOutputs(reporter: Reporter, reports: TaskReport[], exitCode: num
   if (exitCode !== undefined) reporter.setOutput('exit-code', String(exitCode))
 }
 
-/** Reads each task's addresses; a public IP can appear a little after RUNNING, so it is polled for. */
-async function readAddresses(context: WaitContext, tasks: Task[]): Promise<void> {
-  const { inputs, clients, clock, reports, deadline } = context
+/**
+ * Reads each task's addresses; a public IP can appear a little after RUNNING, so it is polled for until the
+ * deadline. Returns the tasks with their addresses, and those still without the public IP asked for.
+ */
+async function readAddresses(
+  context: WaitContext,
+  running: Task[]
+): Promise<{ tasks: TaskReport[]; missing: Task[] }> {
+  const { inputs, clients, clock, deadline } = context
   for (let delay = 500; ; delay = Math.min(delay * 2, 2000)) {
-    const eniIds = tasks.map(networkInterfaceId).filter((id): id is string => id !== undefined)
+    const eniIds = running.map(networkInterfaceId).filter((id): id is string => id !== undefined)
     const addresses = await readInterfaceAddresses(clients.ec2, eniIds)
-    for (const task of tasks) {
-      const report = reports.get(task.taskArn!)!
+    const tasks = context.tasks.map((report): TaskReport => {
+      const task = running.find((seen) => seen.taskArn === report.taskArn)!
       const eni = addresses.get(networkInterfaceId(task) ?? '')
-      report.lastStatus = task.lastStatus
-      report.privateIp = eni?.privateIp ?? privateIp(task)
-      report.publicIp = eni?.publicIp
-      const host = report.publicIp ?? (inputs.assignPublicIp ? undefined : report.privateIp)
-      if (host && inputs.port !== undefined) report.url = `http://${host}:${inputs.port}`
-    }
-    const waiting = inputs.assignPublicIp && [...reports.values()].some((report) => !report.publicIp)
-    if (!waiting) return
-    if (clock.now() + delay > deadline) {
-      const missing = tasks.filter((task) => !reports.get(task.taskArn!)!.publicIp)
-      throw new ActionError('The task is RUNNING but its network interface has no public IP yet', {
-        details: missing
-          .map((task) => `${task.taskArn}: network interface ${networkInterfaceId(task) ?? 'unknown'}`)
-          .join('\n'),
-        hint: 'Check that the subnets are public (a route to an internet gateway) and assign-public-ip is true.'
-      })
-    }
+      const addressed = {
+        ...report,
+        lastStatus: task.lastStatus,
+        privateIp: eni?.privateIp ?? privateIp(task),
+        publicIp: eni?.publicIp
+      }
+      const host = addressed.publicIp ?? (inputs.assignPublicIp ? undefined : addressed.privateIp)
+      return host && inputs.port !== undefined
+        ? { ...addressed, url: `http://${host}:${inputs.port}` }
+        : addressed
+    })
+    const missing = inputs.assignPublicIp
+      ? running.filter((task) => !tasks.find((report) => report.taskArn === task.taskArn)?.publicIp)
+      : []
+    if (missing.length === 0 || clock.now() + delay > deadline) return { tasks, missing }
     await clock.sleep(delay)
   }
+}
+
+function noPublicIpError(missing: Task[]): ActionError {
+  return new ActionError('The task is RUNNING but its network interface has no public IP yet', {
+    details: missing
+      .map((task) => `${task.taskArn}: network interface ${networkInterfaceId(task) ?? 'unknown'}`)
+      .join('\n'),
+    hint: 'Check that the subnets are public (a route to an internet gateway) and assign-public-ip is true.'
+  })
 }
 
 /**
  * wait-for healthy: request every task's url + health-path until each answers 2xx or 3xx. On timeout the error
  * says what each task is doing, since a task that stopped or never served explains the failure.
  */
-async function waitForHealthy(context: WaitContext): Promise<void> {
+async function waitForHealthy(context: WaitContext, reports: TaskReport[]): Promise<void> {
   const { inputs, clients, reporter, clock, cluster, deadline } = context
-  const reports = [...context.reports.values()]
   try {
     await Promise.all(
       reports.map(async (report) => {
@@ -127,11 +145,14 @@ async function waitForHealthy(context: WaitContext): Promise<void> {
  * wait-for stopped: follow every task's log until all have stopped, then read the exit codes. The log lines
  * go to the step log as they arrive, labelled with the task when there are several.
  */
-async function waitForJob(context: WaitContext, taskArns: string[]): Promise<number> {
-  const { inputs, clients, reporter, clock, cluster, reports, deadline } = context
+async function waitForJob(
+  context: WaitContext,
+  taskArns: string[]
+): Promise<WaitOutcome & { failure?: ActionError }> {
+  const { inputs, clients, reporter, clock, cluster, deadline } = context
   const labelOf = (taskArn: string): string =>
     taskArns.length > 1 ? `[${taskId(taskArn).slice(0, 8)}] ` : ''
-  const followers = taskArns.map((arn) => new LogFollower(clients.logs, reports.get(arn)!.logStream))
+  const followers = context.tasks.map((report) => new LogFollower(clients.logs, report.logStream))
   const unreadable = new Set<LogFollower>()
   const follow = async (): Promise<void> => {
     for (const [index, follower] of followers.entries()) {
@@ -160,10 +181,7 @@ async function waitForJob(context: WaitContext, taskArns: string[]): Promise<num
       until: 'STOPPED',
       deadline,
       clock,
-      onPoll: async (seen) => {
-        for (const task of seen) reports.get(task.taskArn!)!.lastStatus = task.lastStatus
-        await follow()
-      }
+      onPoll: follow
     })
   } catch (error) {
     if (error instanceof WaitTimeoutError && inputs.stopOnTimeout) {
@@ -201,11 +219,13 @@ async function waitForJob(context: WaitContext, taskArns: string[]): Promise<num
   const problems: string[] = []
   let exitCode: number | undefined
   let missingExitCode = false
+  const reports = context.tasks.map((report, index): TaskReport => {
+    const task = stopped[index]!
+    const container = task.containers?.find((c) => c.name === inputs.containerName) ?? task.containers?.[0]
+    return { ...report, lastStatus: task.lastStatus, exitCode: container?.exitCode }
+  })
   for (const task of stopped) {
     const container = task.containers?.find((c) => c.name === inputs.containerName) ?? task.containers?.[0]
-    const report = reports.get(task.taskArn!)!
-    report.lastStatus = task.lastStatus
-    report.exitCode = container?.exitCode
     if (container?.exitCode === undefined) {
       missingExitCode = true
       problems.push(describeStoppedTask(task))
@@ -219,21 +239,21 @@ async function waitForJob(context: WaitContext, taskArns: string[]): Promise<num
       exitCode ??= container.exitCode
     }
   }
-  if (exitCode === undefined && !missingExitCode) return 0
-  if (exitCode !== undefined) reporter.setOutput('exit-code', String(exitCode))
-  throw new ActionError(
+  if (exitCode === undefined && !missingExitCode) return { tasks: reports, exitCode: 0 }
+  const failure = new ActionError(
     exitCode === undefined
       ? 'The job stopped without an exit code'
       : `The job failed with exit code ${exitCode}`,
     { details: problems.join('\n') }
   )
+  return { tasks: reports, exitCode, failure }
 }
 
 /** Turns a wait that failed into an error that says why: the task's stop reason, hints and its last log lines. */
 async function explainWaitFailure(error: unknown, context: WaitContext): Promise<unknown> {
-  const { inputs, clients, reports } = context
+  const { inputs, clients } = context
   if (error instanceof TaskStoppedError) {
-    const report = reports.get(error.task.taskArn!)
+    const report = context.tasks.find((task) => task.taskArn === error.task.taskArn)
     const lines = report ? await lastLogLines(clients.logs, report.logStream) : []
     return new ActionError(`Task ${error.task.taskArn} stopped before it was RUNNING`, {
       details: [describeStoppedTask(error.task), ...logSection(lines)].join('\n'),
@@ -246,7 +266,7 @@ async function explainWaitFailure(error: unknown, context: WaitContext): Promise
   }
   // A job's lines were streamed into the log already; other waits show the last lines here.
   if ((error instanceof WaitTimeoutError || error instanceof ActionError) && inputs.waitFor !== 'stopped') {
-    const first = [...reports.values()][0]
+    const first = context.tasks[0]
     const lines = first ? await lastLogLines(clients.logs, first.logStream) : []
     if (lines.length > 0) error.details = [error.details, ...logSection(lines)].filter(Boolean).join('\n')
   }

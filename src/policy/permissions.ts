@@ -497,9 +497,11 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     operation: 'StopTask',
     actions: ['ecs:StopTask'],
     resource: (s) => arnsFor(s).tasks,
-    step: 'stop the tasks when wait-for stopped runs out of time (stop-on-timeout)',
+    step: 'stop the tasks when wait-for stopped runs out of time (stop-on-timeout) or the run is cancelled (stop-on-cancel)',
     modes: DEPLOY,
-    when: (inputs) => inputs.waitFor === 'stopped' && inputs.stopOnTimeout,
+    when: (inputs) =>
+      inputs.waitFor !== 'none' &&
+      (inputs.stopOnCancel || (inputs.waitFor === 'stopped' && inputs.stopOnTimeout)),
     sid: 'EcsTasks'
   },
   {

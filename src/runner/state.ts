@@ -7,8 +7,37 @@ export const STATE = {
   /** The action's own Docker config folder, removed by the post step. */
   dockerConfigDir: 'dockerConfigDir',
   /** The registry the main step logged in to, logged out of by the post step. */
-  registryHost: 'registryHost'
+  registryHost: 'registryHost',
+  /** The tasks RunTask started (region, cluster, ARNs), saved at once: the post step stops them if main was killed. */
+  startedTasks: 'startedTasks',
+  /** Set when the main step finished (or stopped what it started): the post step then stops nothing. */
+  mainFinished: 'mainFinished'
 } as const
+
+/** What the main step saves under STATE.startedTasks. */
+export interface SavedTasks {
+  region: string
+  clusterArn: string
+  taskArns: string[]
+}
+
+/** Reads STATE.startedTasks back; undefined when it is missing or not what main saves. */
+export function parseSavedTasks(text: string): SavedTasks | undefined {
+  try {
+    const saved = JSON.parse(text) as Partial<SavedTasks> | null
+    if (
+      typeof saved?.region === 'string' &&
+      typeof saved.clusterArn === 'string' &&
+      Array.isArray(saved.taskArns) &&
+      saved.taskArns.every((arn) => typeof arn === 'string')
+    ) {
+      return { region: saved.region, clusterArn: saved.clusterArn, taskArns: saved.taskArns }
+    }
+  } catch {
+    // Not JSON: nothing to stop.
+  }
+  return undefined
+}
 
 export type StateKey = (typeof STATE)[keyof typeof STATE]
 

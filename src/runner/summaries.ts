@@ -2,9 +2,8 @@
 // pure functions (data in, HTML out) so they can be tested from tables; the writers only hand them to core.
 import * as core from '@actions/core'
 import { lastSegment } from '../shared/arn.js'
-import type { DeployResult, TaskReport } from '../modes/types.js'
+import type { DeployResult, StartedTasks, StopResult, TaskReport } from '../modes/types.js'
 import type { ActionError } from '../explain/action-error.js'
-import type { StopResult } from '../modes/types.js'
 
 const consoleBase = (region: string): string => `https://${region}.console.aws.amazon.com`
 
@@ -119,21 +118,13 @@ export function stopSummary(region: string, cluster: string, result: StopResult)
   ].join('\n')
 }
 
-/** What was known when the action failed: the mode and the outputs set so far (tasks may have started). */
+/** What was known when the action failed: the mode, and the tasks started before the failure, if any. */
 export interface FailureContext {
   mode: string
   region: string
-  outputs: Readonly<Record<string, string>>
-}
-
-function parseStringArray(json: string | undefined): string[] {
-  if (!json) return []
-  try {
-    const parsed: unknown = JSON.parse(json)
-    return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : []
-  } catch {
-    return []
-  }
+  started?: StartedTasks
+  /** Of the tasks started, those the action stopped itself (the run was cancelled). */
+  stopped?: string[]
 }
 
 export function failureSummary(error: ActionError, context: FailureContext): string {
@@ -143,22 +134,21 @@ export function failureSummary(error: ActionError, context: FailureContext): str
   ]
   if (error.details) parts.push('<h3>Details</h3>', `<pre>${escapeHtml(error.details)}</pre>`)
   if (error.hint) parts.push(`<p><strong>What to do:</strong> ${escapeHtml(error.hint)}</p>`)
-  const taskArns = parseStringArray(context.outputs['task-arns'])
-  if (taskArns.length > 0) {
+  const started = context.started
+  if (started && started.tasks.length > 0) {
     // Tasks started before the failure keep running (and costing) until stopped: say which.
-    const cluster = context.outputs['cluster-arn'] ?? ''
-    const logUrls = parseStringArray(context.outputs['logs'])
     parts.push(
       '<h3>Tasks started</h3>',
       htmlTable(
         ['Task', 'AWS console'],
-        taskArns.map((arn, index) => {
-          const logs = logUrls[index]
-          const console = link('task', taskConsoleUrl(context.region, cluster, arn))
-          return [code(arn), logs ? `${console} · ${link('logs', logs)}` : console]
-        })
+        started.tasks.map((task) => [
+          code(task.taskArn),
+          `${link('task', taskConsoleUrl(context.region, started.clusterArn, task.taskArn))} · ${link('logs', task.logUrl)}`
+        ])
       ),
-      '<p>Stop them with <code>mode: stop</code> and <code>task-arn: ${{ steps.ID.outputs.task-arns }}</code>.</p>'
+      started.tasks.every((task) => context.stopped?.includes(task.taskArn))
+        ? '<p>Stopped: the run was cancelled before they reached <code>wait-for</code> (<code>stop-on-cancel</code>).</p>'
+        : '<p>Stop them with <code>mode: stop</code> and <code>task-arn: ${{ steps.ID.outputs.task-arns }}</code>.</p>'
     )
   }
   parts.push('')

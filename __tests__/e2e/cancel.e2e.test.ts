@@ -1,0 +1,169 @@
+// A cancelled run, as the runner cancels it (SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that, then the
+// post step): the bundled action against the local AWS stops the tasks it started, with a reason that links the
+// run; and when the main step is killed outright, the post step stops them.
+import { DescribeTasksCommand, ECSClient, type Task } from '@aws-sdk/client-ecs'
+import { cancelAsTheRunnerDoes, startAction } from './harness.js'
+import { startGitHubStandIn, type GitHubStandIn } from './github-stand-in.js'
+import { JOB_IMAGE, REGION, WEB_IMAGE, startStack, type Stack } from './stack.js'
+
+const CLUSTER = 'cancel-cluster'
+// Tasks run with --network host: this port is reserved for this file.
+const WEB_PORT = 5401
+const RUN_URL = 'https://github.example/octo/app/actions/runs/4343'
+const STARTED = /^Started (arn:aws:ecs:\S+)$/m
+
+let stack: Stack
+let github: GitHubStandIn
+let ecs: ECSClient
+
+beforeAll(async () => {
+  ;[stack, github] = await Promise.all([startStack(), startGitHubStandIn()])
+  ecs = new ECSClient({
+    region: REGION,
+    endpoint: stack.aws.endpoint,
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' }
+  })
+})
+afterAll(async () => {
+  await Promise.all([stack?.aws.stop(), github?.stop()])
+})
+
+function env(): Record<string, string> {
+  return {
+    ...stack.env,
+    GITHUB_API_URL: github.apiUrl,
+    GITHUB_SERVER_URL: 'https://github.example',
+    GITHUB_RUN_ID: '4343'
+  }
+}
+
+const foreverJob = {
+  repository: 'cancel-job',
+  image: JOB_IMAGE,
+  cluster: CLUSTER,
+  'wait-for': 'stopped',
+  timeout: '600',
+  environment: 'LINES=2\nSLEEP=forever'
+}
+
+/** Polls the local AWS until the task is STOPPED (StopTask returns before the container is gone). */
+async function stoppedTask(taskArn: string, withinMs = 30_000): Promise<Task> {
+  const until = Date.now() + withinMs
+  for (;;) {
+    const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [taskArn] }))
+    const task = tasks![0]!
+    if (task.lastStatus === 'STOPPED' || Date.now() > until) return task
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
+test('a job cancelled while it runs: the task is stopped with the reason, within the runner’s 7.5 s', async () => {
+  const action = startAction(foreverJob, { env: env() })
+  try {
+    await action.waitForStdout(/^line 2$/m)
+    const taskArn = STARTED.exec(action.stdout())![1]!
+
+    const { main, sent, msToExit } = await cancelAsTheRunnerDoes(action)
+
+    expect(sent).toEqual(['SIGINT'])
+    expect(msToExit).toBeLessThan(7500)
+    expect(main.exitCode).toBe(1)
+    expect(main.errors).toEqual([`The run was cancelled (SIGINT): stopped ${taskArn}`])
+    expect(main.summary).toContain('<h2>ECS Fargate deploy failed</h2>')
+    expect(main.summary).toContain(`<code>${taskArn}</code>`)
+    expect(main.summary).toContain('Stopped: the run was cancelled before they reached')
+    expect(main.state['mainFinished']).toBe('true')
+    const task = await stoppedTask(taskArn)
+    expect(task.lastStatus).toBe('STOPPED')
+    expect(task.stopCode).toBe('UserInitiated')
+    expect(task.stoppedReason).toBe(
+      `Stopped by ecs-fargate-deploy: the workflow run was cancelled: ${RUN_URL}`
+    )
+
+    // The post step finds main finished: it stops nothing and only cleans up.
+    const post = await action.post()
+    expect(post.exitCode).toBe(0)
+    expect(post.stdout).not.toContain('did not finish')
+  } finally {
+    action.cleanUp()
+  }
+})
+
+test('a deploy cancelled while it waits to be healthy: stopped, and its GitHub deployment marked failed', async () => {
+  github.clear()
+  const action = startAction(
+    {
+      repository: 'cancel-web',
+      image: WEB_IMAGE,
+      cluster: CLUSTER,
+      port: String(WEB_PORT),
+      environment: `PORT=${WEB_PORT}`,
+      'wait-for': 'healthy',
+      'health-path': '/never',
+      timeout: '600',
+      'environment-name': 'preview'
+    },
+    { env: env() }
+  )
+  try {
+    await action.waitForStdout(/\/never: HTTP 404/)
+    const taskArn = STARTED.exec(action.stdout())![1]!
+
+    const { main, sent, msToExit } = await cancelAsTheRunnerDoes(action)
+
+    expect(sent).toEqual(['SIGINT'])
+    expect(msToExit).toBeLessThan(7500)
+    expect(main.exitCode).toBe(1)
+    expect(main.errors).toEqual([`The run was cancelled (SIGINT): stopped ${taskArn}`])
+    const task = await stoppedTask(taskArn)
+    expect(task.stoppedReason).toBe(
+      `Stopped by ecs-fargate-deploy: the workflow run was cancelled: ${RUN_URL}`
+    )
+    const statuses = github
+      .requests()
+      .filter((request) => request.method === 'POST' && request.path.endsWith('/statuses'))
+      .map((request) => [request.body?.['state'], request.body?.['description']])
+    expect(statuses).toEqual([
+      ['in_progress', 'Deploying to ECS Fargate'],
+      ['failure', `The run was cancelled (SIGINT): stopped ${taskArn}`]
+    ])
+  } finally {
+    action.cleanUp()
+  }
+})
+
+test('a main step killed outright: the post step stops the task it started, and only that one', async () => {
+  const action = startAction(foreverJob, { env: env() })
+  try {
+    await action.waitForStdout(/^line 2$/m)
+    const taskArn = STARTED.exec(action.stdout())![1]!
+
+    action.signal('SIGKILL')
+    const main = await action.main
+    expect(main.state['startedTasks']).toBe(
+      JSON.stringify({
+        region: REGION,
+        clusterArn: `arn:aws:ecs:${REGION}:${accountOf(taskArn)}:cluster/${CLUSTER}`,
+        taskArns: [taskArn]
+      })
+    )
+    expect(main.state['mainFinished']).toBeUndefined()
+    expect((await stoppedTask(taskArn, 0)).lastStatus).toBe('RUNNING')
+
+    const post = await action.post()
+
+    expect(post.exitCode).toBe(0)
+    expect(post.stdout).toContain(`The main step did not finish: stopped ${taskArn}`)
+    const task = await stoppedTask(taskArn)
+    expect(task.lastStatus).toBe('STOPPED')
+    expect(task.stoppedReason).toBe(
+      `Stopped by ecs-fargate-deploy (post step): the main step was cancelled before it finished: ${RUN_URL}`
+    )
+  } finally {
+    action.cleanUp()
+  }
+})
+
+function accountOf(arn: string): string {
+  return arn.split(':')[4]!
+}
