@@ -1,5 +1,7 @@
 // Entry point for both the main and the post step. Inputs are read and validated before anything heavy is
-// loaded, so a bad input fails in milliseconds and without a single AWS call.
+// loaded, so a bad input fails in milliseconds and without a single AWS call. scripts/package.mjs bundles this
+// file alone as CommonJS (dist/index.cjs): the rest of the action (./steps.js, ES modules) is imported only
+// after the inputs validate, so a bad input never pays for the ES module loader.
 import { appendFileSync, readFileSync } from 'node:fs'
 import { EOL } from 'node:os'
 import { InputError, inputFromEnv, parseInputs } from './inputs/inputs.js'
@@ -20,7 +22,7 @@ function fail(message: string): void {
 
 async function start(): Promise<void> {
   if (process.env[stateEnvName(STATE.isPost)] === 'true') {
-    const { post } = await import('./post.js')
+    const { post } = await (await import('./steps.js')).loadPost()
     await post()
     return
   }
@@ -35,7 +37,7 @@ async function start(): Promise<void> {
     if (error instanceof InputError) return fail(error.message)
     throw error
   }
-  const { run } = await import('./main.js')
+  const { run } = await (await import('./steps.js')).loadMain()
   await run(inputs)
 }
 
