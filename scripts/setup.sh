@@ -43,7 +43,7 @@ efd_missing_packages() {
   fi
   [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
   { command -v busybox >/dev/null 2>&1 && ! ldd "$(command -v busybox)" >/dev/null 2>&1; } || missing+=(busybox-static)
-  printf '%s\n' "${missing[@]}"
+  [ ${#missing[@]} -eq 0 ] || printf '%s\n' "${missing[@]}"
 }
 
 efd_packages() {
