@@ -2,7 +2,7 @@
 // call and set task timings. It prints what the action itself adds to a deploy and writes the figures to
 // bench/results/last.json, comparing them with the previous run.
 //
-//   npx tsx bench/bench.ts [--dist dist/index.js] [--runs 15] [--deploys 4] [--no-aws]   (EFD_DIST also names the bundle)
+//   npx tsx bench/bench.ts [--dist dist/index.cjs] [--runs 41] [--deploys 4] [--no-aws]   (EFD_DIST also names the bundle)
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -14,14 +14,14 @@ import { ROOT, inputEnvironment, parseFileCommands } from '../__tests__/e2e/harn
 
 const { values: args } = parseArgs({
   options: {
-    dist: { type: 'string', default: process.env['EFD_DIST'] ?? join(ROOT, 'dist/index.js') },
-    runs: { type: 'string', default: '15' },
+    dist: { type: 'string', default: process.env['EFD_DIST'] ?? join(ROOT, 'dist/index.cjs') },
+    runs: { type: 'string', default: '41' },
     deploys: { type: 'string', default: '4' },
     'no-aws': { type: 'boolean', default: false }
   }
 })
 const DIST = resolve(args.dist!)
-const RUNS = Math.max(10, Number(args.runs))
+const RUNS = Math.max(11, Number(args.runs))
 const DEPLOYS = Math.max(2, Number(args.deploys))
 const LATENCY_MS = 50
 const TASK_TIMINGS = { provisioningMs: 300, pendingMs: 300, stopGraceSeconds: 1 }
@@ -70,7 +70,7 @@ interface ChunkInfo {
 function bundle(): { totalBytes: number; chunks: ChunkInfo[] } {
   const dir = dirname(DIST)
   const chunks = readdirSync(dir)
-    .filter((file) => file.endsWith('.js'))
+    .filter((file) => /\.c?js$/.test(file))
     .map((file) => {
       const text = readFileSync(join(dir, file), 'utf8')
       // scripts/package.mjs heads each chunk with what it holds; an ncc CLI build has no such line.
@@ -107,29 +107,50 @@ function stepFiles(dir: string, label: string): Record<string, string> {
   return files
 }
 
+/**
+ * The cold start to an input error (the entry's fast path), as a ratio to a bare `node -e 0` measured in the same
+ * run: the three commands interleaved, in turns, so that other work on the machine hits each alike; medians.
+ * An empty ES module file shows what the ES module loader alone costs.
+ */
 async function coldStart(dir: string): Promise<Record<string, number>> {
   const env = { ...BASE_ENV, ...inputEnvironment({ cpu: '300' }), ...stepFiles(dir, 'cold') }
-  const bare: number[] = []
-  const action: number[] = []
-  // Interleaved, so that noise from other work on the machine hits both alike.
+  const emptyModule = join(dir, 'empty.mjs')
+  writeFileSync(emptyModule, '')
+  const commands = [
+    { name: 'bare', argv: ['-e', '0'] },
+    { name: 'esm', argv: [emptyModule] },
+    { name: 'action', argv: [DIST] }
+  ]
+  const times: Record<string, number[]> = { bare: [], esm: [], action: [] }
+  const ratios: number[] = []
   for (let i = 0; i < RUNS + 1; i++) {
-    const node = await run(process.execPath, ['-e', '0'], env)
-    const step = await run(process.execPath, [DIST], env)
-    if (step.code === 0 || !step.stdout.includes('::error'))
-      throw new Error(`expected an input error: ${step.stdout}`)
+    const turn: Record<string, number> = {}
+    // A different command goes first in each turn.
+    for (let k = 0; k < commands.length; k++) {
+      const { name, argv } = commands[(i + k) % commands.length]!
+      const spawned = await run(process.execPath, argv, env)
+      if (name === 'action' && (spawned.code === 0 || !spawned.stdout.includes('::error')))
+        throw new Error(`expected an input error: ${spawned.stdout}`)
+      turn[name] = spawned.exitedAt - spawned.startedAt
+    }
     if (i === 0) continue // warm the file cache
-    bare.push(node.exitedAt - node.startedAt)
-    action.push(step.exitedAt - step.startedAt)
+    for (const name of Object.keys(times)) times[name]!.push(turn[name]!)
+    ratios.push(turn['action']! / turn['bare']!)
   }
   const probeFile = join(dir, 'cold-probe.json')
   await run(process.execPath, ['--import', PROBE, DIST], { ...env, EFD_BENCH_PROBE: probeFile })
   const probe = JSON.parse(readFileSync(probeFile, 'utf8')) as { maxRssMiB: number }
-  const bareMs = median(bare)
-  const actionMs = median(action)
+  const bareMs = median(times['bare']!)
+  const sortedRatios = [...ratios].sort((a, b) => a - b)
+  const quartile = (q: number): number => sortedRatios[Math.round(q * (sortedRatios.length - 1))]!
   return {
     bareNodeMs: round(bareMs, 1),
-    actionMs: round(actionMs, 1),
-    ratio: round(actionMs / bareMs, 2),
+    emptyModuleMs: round(median(times['esm']!), 1),
+    emptyModuleRatio: round(median(times['esm']!) / bareMs, 2),
+    actionMs: round(median(times['action']!), 1),
+    ratio: round(median(times['action']!) / bareMs, 2),
+    ratioQ1: round(quartile(0.25), 2),
+    ratioQ3: round(quartile(0.75), 2),
     peakMemoryMiB: round(probe.maxRssMiB, 1),
     runs: RUNS
   }
@@ -374,8 +395,12 @@ function print(figures: Figures): void {
   for (const chunk of bundleFigures.chunks)
     console.log(`  ${chunk.file.padEnd(14)} ${kib(chunk.bytes).padStart(9)}  ${chunk.holds}`)
   console.log(
-    `Cold start to an input error: ${cold['actionMs']} ms vs node -e 0 ${cold['bareNodeMs']} ms: ` +
-      `${cold['ratio']}× (target ≤ 1.3×; median of ${cold['runs']}), peak memory ${cold['peakMemoryMiB']} MiB`
+    `Cold start to an input error: ${cold['actionMs']} ms vs node -e 0 ${cold['bareNodeMs']} ms in the same run: ` +
+      `ratio ${cold['ratio']}× (target ≤ 1.3×; medians of ${cold['runs']} interleaved runs, ` +
+      `per-run ratios ${cold['ratioQ1']}–${cold['ratioQ3']}× between the quartiles), peak memory ${cold['peakMemoryMiB']} MiB`
+  )
+  console.log(
+    `  an empty ES module file for comparison: ${cold['emptyModuleMs']} ms, ${cold['emptyModuleRatio']}×`
   )
   const aws = figures['localAws'] as Record<string, unknown> | undefined
   if (!aws) return

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # The benchmark (npm run bench): the bundled action against the local AWS. Not a test; see bench/bench.ts.
-#   npm run bench -- [--dist PATH/index.js] [--runs N] [--deploys N] [--no-aws]   (EFD_DIST also names the bundle)
-# Starts a Docker engine when none answers (and stops only one it started).
+#   npm run bench -- [--dist PATH/index.cjs] [--runs N] [--deploys N] [--no-aws]   (EFD_DIST also names the bundle)
+# Installs what a fresh clone is missing and starts a Docker engine when none answers (scripts/setup.sh; it
+# stops only one it started). With --no-aws (the bundle and the cold start only) no engine is needed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+EFD_SETUP_NAME=bench
+# shellcheck source=scripts/setup.sh
+source scripts/setup.sh
+efd_npm_deps
+efd_node24
+case " $* " in
+  *" --no-aws "*) ;;
+  *) efd_packages && efd_docker ;;
+esac
 
-unset EFD_DOCKER_STARTED
-cleanup() {
-  if [ "${EFD_DOCKER_STARTED:-0}" = 1 ]; then bash scripts/docker.sh stop || true; fi
-}
-trap cleanup EXIT
-eval "$(bash scripts/docker.sh ensure)"
-
-npx tsx bench/bench.ts "$@"
+tsx bench/bench.ts "$@"

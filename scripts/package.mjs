@@ -1,20 +1,52 @@
-// Builds the action's bundle: ncc, then every chunk minified.
+// Builds the action's bundle: the CommonJS entry dist/index.cjs (esbuild), the ES modules behind it (ncc), then
+// every chunk minified.
 //
 //   node scripts/package.mjs [OUT_DIR]   (default dist)
+//
+// Why a CommonJS entry: a bad input is the common fast path, and starting Node's ES module loader alone costs
+// about a fifth of a bare `node -e 0`. dist/index.cjs holds src/index.ts and the input validation only (the
+// build fails if anything else gets in); it imports dist/steps.js, ncc's ES module build of src/steps.ts, after
+// the inputs validate. action.yml's main and post run dist/index.cjs.
 //
 // Why not `ncc build --minify`: ncc minifies only the entry file, and without compression, so the lazy
 // chunks (the AWS clients, @actions/core) shipped as written. Here ncc resolves packages by their ES module
 // build first ("module" before "main"), so webpack can drop the commands and schemas a client never uses,
 // and esbuild then minifies every file. Each chunk starts with a comment that says what it holds.
 import ncc from '@vercel/ncc'
-import { transform } from 'esbuild'
+import { build, transform } from 'esbuild'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..')
 const out = resolve(process.argv[2] ?? join(root, 'dist'))
 
-const { code, assets, stats } = await ncc(join(root, 'src/index.ts'), {
+const ENTRY = 'index.cjs'
+const STEPS = 'steps.js'
+
+/** src/index.ts as one CommonJS file: our own code only, ./steps.js left as an import() of the ES module build. */
+async function entry() {
+  const result = await build({
+    entryPoints: [join(root, 'src/index.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node24',
+    external: [`./${STEPS}`],
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    metafile: true,
+    write: false,
+    logLevel: 'silent'
+  })
+  if (result.warnings.length > 0) throw new Error(`esbuild warned: ${JSON.stringify(result.warnings)}`)
+  const outside = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('src/'))
+  if (outside.length > 0)
+    throw new Error(`${ENTRY} must hold only the input validation, but bundles ${outside.join(', ')}`)
+  return `/* ecs-fargate-deploy entry: the inputs' validation; imports ./${STEPS} after it */\n${result.outputFiles[0].text}`
+}
+
+const { code, assets, stats } = await ncc(join(root, 'src/steps.ts'), {
   minify: false,
   quiet: true,
   // No cache: a build served from ncc's cache comes without module stats, and the chunk labels were lost.
@@ -57,7 +89,7 @@ function chunkContents() {
 }
 
 const contents = chunkContents()
-const files = { 'index.js': { source: code, permissions: 0o644 }, ...assets }
+const files = { [STEPS]: { source: code, permissions: 0o644 }, ...assets }
 rmSync(out, { recursive: true, force: true })
 for (const [name, asset] of Object.entries(files)) {
   const path = join(out, name)
@@ -70,12 +102,13 @@ for (const [name, asset] of Object.entries(files)) {
       // Error and class names stay readable (and anything that reads a constructor's name keeps working).
       keepNames: true,
       format: 'esm',
-      target: 'node20',
+      target: 'node24',
       legalComments: 'none'
     })
-    const header = name === 'index.js' ? 'entry' : `chunk: ${held.join(', ')}`
+    const header = name === STEPS ? 'steps: loads the main or the post step' : `chunk: ${held.join(', ')}`
     source = `/* ecs-fargate-deploy ${header} */\n${minified.code}`
   }
   writeFileSync(path, source, { mode: asset.permissions ?? 0o644 })
 }
-console.log(`Built ${relative(process.cwd(), out) || '.'}: ${Object.keys(files).length} files`)
+writeFileSync(join(out, ENTRY), await entry(), { mode: 0o644 })
+console.log(`Built ${relative(process.cwd(), out) || '.'}: ${Object.keys(files).length + 1} files`)

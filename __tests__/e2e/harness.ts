@@ -10,7 +10,7 @@ import { parse } from 'yaml'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 /** The bundle under test: dist/ unless EFD_DIST names another build (parallel work on one machine). */
-export const DIST = process.env['EFD_DIST'] ?? join(ROOT, 'dist/index.js')
+export const DIST = process.env['EFD_DIST'] ?? join(ROOT, 'dist/index.cjs')
 
 interface ActionYaml {
   inputs: Record<string, { default?: string }>
