@@ -1,4 +1,9 @@
-import { CommandError, type CommandResult, type CommandRunner, type RunOptions } from '../src/docker/command-runner.js'
+import {
+  CommandError,
+  type CommandResult,
+  type CommandRunner,
+  type RunOptions
+} from '../src/docker/command-runner.js'
 
 /** One command as the code under test ran it. */
 export interface RecordedCommand {

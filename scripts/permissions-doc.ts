@@ -6,7 +6,12 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { format, resolveConfig } from 'prettier'
 import { parseInputs, type Inputs } from '../src/inputs/inputs.js'
-import { permissionRequestText, permissionsTableMarkdown, policyFor, type Scope } from '../src/policy/permissions.js'
+import {
+  permissionRequestText,
+  permissionsTableMarkdown,
+  policyFor,
+  type Scope
+} from '../src/policy/permissions.js'
 
 export const START_MARKER = '<!-- permissions:start -->'
 export const END_MARKER = '<!-- permissions:end -->'

@@ -179,7 +179,7 @@ describe('AccessDenied, explained from the permissions table', () => {
     expect(callsTo('RunTask')).toEqual([])
   })
 
-  test('iam:PassRole for the execution role, checked by RunTask: the role ARN and the PassedToService condition', async () => {
+  test('iam:PassRole for the execution role, checked by RegisterTaskDefinition as in AWS: the role ARN and the PassedToService condition', async () => {
     const key = 'AKIDNOPASSROLE'
     stack.aws.setPolicy(key, allowAllBut('iam:PassRole'))
     const result = await run(webApp('denied-pass-role', 5108), { AWS_ACCESS_KEY_ID: key })
@@ -188,7 +188,7 @@ describe('AccessDenied, explained from the permissions table', () => {
     const message = result.errors[0]!
     const roleArn = `arn:aws:iam::${stack.aws.accountId}:role/ecsTaskExecutionRole`
     expect(message).toContain(
-      `Not authorized to pass the task definition's roles to ECS when running the task: the AWS identity (arn:aws:iam::${stack.aws.accountId}:user/${key}) may not perform iam:PassRole on ${roleArn} (ECS RunTask).`
+      `Not authorized to pass the execution role to ECS in the task definition: the AWS identity (arn:aws:iam::${stack.aws.accountId}:user/${key}) may not perform iam:PassRole on ${roleArn} (ECS RegisterTaskDefinition).`
     )
     expect(statementIn(message)).toEqual({
       Sid: 'IamPassRoles',
@@ -198,6 +198,7 @@ describe('AccessDenied, explained from the permissions table', () => {
       Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }
     })
     expect(message).not.toContain('Or skip this step')
+    expect(callsTo('RunTask').filter((call) => call.accessKeyId === key)).toEqual([])
   })
 })
 
