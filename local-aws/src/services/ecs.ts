@@ -543,6 +543,8 @@ function findTaggable(ctx: Context, arn: string): { tags: Tag[] } {
   if (t) return t
   const td = [...ctx.ecs.taskDefinitions.values()].flat().find((x) => x.taskDefinitionArn === arn)
   if (td) return td
+  const service = ctx.express.services.get(arn)
+  if (service && service.status !== 'INACTIVE') return service
   throw new AwsError('InvalidParameterException', 'The specified resource could not be found.')
 }
 
