@@ -247,6 +247,72 @@ describe('an Express service on the local AWS', () => {
     expect(described.service!.activeConfigurations!.map((x) => x.primaryContainer!.image)).toEqual([v2])
   }, 120000)
 
+  it('rolls back tasks that fail their health checks', async () => {
+    await c.ecs.send(
+      new UpdateExpressGatewayServiceCommand({
+        serviceArn,
+        primaryContainer: container(v1),
+        healthCheckPath: '/nope'
+      })
+    )
+    const d = await settled()
+    expect(d).toMatchObject({
+      status: 'ROLLBACK_SUCCESSFUL',
+      deploymentCircuitBreaker: { status: 'TRIGGERED' }
+    })
+    expect(await version()).toBe('v2')
+    const svc = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'default', services: ['web'] })))
+      .services![0]!
+    expect(svc.events!.map((e) => e.message!)).toContainEqual(
+      expect.stringMatching(
+        /^\(service web\) \(port \d+\) is unhealthy in \(target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup\/ecs-gateway-tg-[0-9a-f]+\/[0-9a-f]+\) due to \(reason Health checks failed\)\.$/
+      )
+    )
+    const stopped = await c.ecs.send(new ListTasksCommand({ cluster: 'default', desiredStatus: 'STOPPED' }))
+    const tasks = (
+      await c.ecs.send(new DescribeTasksCommand({ cluster: 'default', tasks: stopped.taskArns }))
+    ).tasks!
+    expect(
+      tasks.filter((t) => t.stoppedReason?.startsWith('Task failed ELB health checks in (target-group arn:'))
+        .length
+    ).toBeGreaterThanOrEqual(3)
+    expect(svc).toMatchObject({ runningCount: 2, desiredCount: 2 })
+  }, 120000)
+
+  it('a first deployment that fails stops, and the service stays ACTIVE with no task', async () => {
+    const created = await c.ecs.send(
+      new CreateExpressGatewayServiceCommand({
+        serviceName: 'broken',
+        executionRoleArn: execRole,
+        infrastructureRoleArn: infraRole,
+        primaryContainer: { ...container(v1), command: ['sh', '-c', 'exit 1'] },
+        healthCheckPath: '/health'
+      })
+    )
+    const arn = created.service!.serviceArn!
+    const listed = await c.ecs.send(new ListServiceDeploymentsCommand({ service: 'broken' }))
+    const d = await until(
+      async () => {
+        const x = await deploymentOf(listed.serviceDeployments![0]!.serviceDeploymentArn!)
+        return FINAL.includes(x.status!) ? x : undefined
+      },
+      60000,
+      'the broken deployment'
+    )
+    expect(d).toMatchObject({
+      status: 'STOPPED',
+      statusReason: 'ECS deployment circuit breaker: 3 tasks failed to become healthy.'
+    })
+    const svc = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'default', services: ['broken'] })))
+      .services![0]!
+    expect(svc).toMatchObject({ status: 'ACTIVE', runningCount: 0 })
+    expect(svc.events![0]!.message).toMatch(
+      /^\(service broken\) \(deployment ecs-svc\/\d{19}\) deployment failed: tasks failed to start\.$/
+    )
+    const gone = await c.ecs.send(new DeleteExpressGatewayServiceCommand({ serviceArn: arn }))
+    expect(gone.service!.status).toEqual({ statusCode: 'DRAINING' })
+  }, 90000)
+
   it('refuses bad requests with the API errors', async () => {
     const bad = {
       executionRoleArn: execRole,
