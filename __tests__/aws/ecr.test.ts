@@ -7,7 +7,13 @@ import {
 } from '@aws-sdk/client-ecr'
 import { mockClient } from 'aws-sdk-client-mock'
 import { ActionError } from '../../src/explain/action-error.js'
-import { ensureRepository, findImageDigest, getRegistryLogin } from '../../src/aws/ecr.js'
+import {
+  ensureRepository,
+  findImageDigest,
+  getRegistryLogin,
+  indexPlatforms,
+  platformMatches
+} from '../../src/aws/ecr.js'
 
 const ecr = mockClient(ECRClient)
 const client = new ECRClient({ region: 'us-east-1' })
@@ -148,5 +154,39 @@ describe('findImageDigest', () => {
     await expect(findImageDigest(client, 'myapp', 'v1')).rejects.toThrow(
       'ECR has no image myapp:v1 after the push'
     )
+  })
+})
+
+describe('the platforms of a pushed image', () => {
+  test.each([
+    [
+      'an OCI index: each image platform, attestations left out',
+      {
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [
+          { platform: { os: 'linux', architecture: 'amd64' } },
+          { platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+          { platform: { os: 'unknown', architecture: 'unknown' } }
+        ]
+      },
+      ['linux/amd64', 'linux/arm64/v8']
+    ],
+    ["a single image's manifest: not in it", { schemaVersion: 2, config: { digest: 'sha256:c' } }, undefined]
+  ])('%s', (_name, manifest, expected) => {
+    expect(indexPlatforms(JSON.stringify(manifest))).toEqual(expected)
+  })
+
+  test('a manifest that is not JSON has no platforms to read', () => {
+    expect(indexPlatforms('not json')).toBeUndefined()
+  })
+
+  test.each([
+    ['linux/arm64', 'linux/arm64', true],
+    ['linux/arm64', 'linux/arm64/v8', true],
+    ['linux/arm64', 'linux/amd64', false],
+    ['linux/amd64', 'linux/amd64/v2', true],
+    ['linux/amd64', 'windows/amd64', false]
+  ])('%s is served by %s: %s', (wanted, offered, expected) => {
+    expect(platformMatches(wanted, offered)).toBe(expected)
   })
 })

@@ -24,6 +24,32 @@ function inputs(given: Record<string, string>, template?: object): Inputs {
 }
 
 describe('renderTaskDefinition', () => {
+  test.each([
+    ['no platform and no template: linux/amd64', {}, undefined, 'X86_64'],
+    ['platform linux/arm64', { platform: 'linux/arm64' }, undefined, 'ARM64'],
+    [
+      "the template's ARM64 when platform is not given",
+      {},
+      { runtimePlatform: { cpuArchitecture: 'ARM64' } },
+      'ARM64'
+    ],
+    [
+      "platform given over the template's",
+      { platform: 'linux/amd64' },
+      { runtimePlatform: { cpuArchitecture: 'ARM64' } },
+      'X86_64'
+    ]
+  ])('runtimePlatform: %s', (_name, given, template, cpuArchitecture) => {
+    const rendered = renderTaskDefinition(
+      inputs(
+        { repository: 'myapp', ...(template ? { 'task-definition': 'td.json' } : {}), ...given },
+        template
+      ),
+      { image: IMAGE, executionRoleArn: EXEC_ROLE }
+    )
+    expect(rendered.runtimePlatform).toEqual({ cpuArchitecture, operatingSystemFamily: 'LINUX' })
+  })
+
   test('renders a Fargate definition that pins the image digest', () => {
     const rendered = renderTaskDefinition(
       inputs({ repository: 'myapp', port: '5000', cpu: '512', memory: '1024' }),
@@ -40,6 +66,7 @@ describe('renderTaskDefinition', () => {
       memory: '1024',
       executionRoleArn: EXEC_ROLE,
       taskRoleArn: undefined,
+      runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
       tags: undefined,
       containerDefinitions: [
         {

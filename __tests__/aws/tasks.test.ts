@@ -25,14 +25,24 @@ describe('buildRunTaskInput', () => {
     [true, 'ENABLED'],
     [false, 'DISABLED']
   ])('assign-public-ip %s becomes %s', (assignPublicIp, expected) => {
-    const input = buildRunTaskInput({ count: 1, assignPublicIp, startedBy: 'me', tags: [] }, target, 'token')
+    const input = buildRunTaskInput(
+      { count: 1, assignPublicIp, startedBy: 'me', tags: [], capacity: 'on-demand' as const },
+      target,
+      'token'
+    )
     expect(input.networkConfiguration?.awsvpcConfiguration?.assignPublicIp).toBe(expected)
   })
 
   test('renders the whole request', () => {
     expect(
       buildRunTaskInput(
-        { count: 2, assignPublicIp: true, startedBy: 'me', tags: [{ key: 'k', value: 'v' }] },
+        {
+          count: 2,
+          assignPublicIp: true,
+          startedBy: 'me',
+          tags: [{ key: 'k', value: 'v' }],
+          capacity: 'on-demand'
+        },
         target,
         'tok'
       )
@@ -51,9 +61,25 @@ describe('buildRunTaskInput', () => {
     })
   })
 
+  test('capacity spot runs on FARGATE_SPOT through a capacity provider strategy, with no launch type', () => {
+    const input = buildRunTaskInput(
+      { count: 1, assignPublicIp: true, startedBy: 'me', tags: [], capacity: 'spot' },
+      target,
+      'tok'
+    )
+    expect(input.capacityProviderStrategy).toEqual([{ capacityProvider: 'FARGATE_SPOT', weight: 1 }])
+    expect(input).not.toHaveProperty('launchType')
+  })
+
   test('gives every call its own idempotency token and no empty tag list', () => {
-    const a = buildRunTaskInput({ count: 1, assignPublicIp: true, startedBy: 'me', tags: [] }, target)
-    const b = buildRunTaskInput({ count: 1, assignPublicIp: true, startedBy: 'me', tags: [] }, target)
+    const a = buildRunTaskInput(
+      { count: 1, assignPublicIp: true, startedBy: 'me', tags: [], capacity: 'on-demand' as const },
+      target
+    )
+    const b = buildRunTaskInput(
+      { count: 1, assignPublicIp: true, startedBy: 'me', tags: [], capacity: 'on-demand' as const },
+      target
+    )
     expect(a.clientToken).not.toBe(b.clientToken)
     expect(a.tags).toBeUndefined()
   })

@@ -114,6 +114,7 @@ function authorizationsOf(call: CallRecord, known: Known): Array<{ action: strin
       return on(...(params['repositoryNames'] as string[]).map(repository))
     case 'ecr:CreateRepository':
     case 'ecr:DescribeImages':
+    case 'ecr:BatchGetImage':
       return on(repository(params['repositoryName']))
     case 'ecs:DescribeClusters':
       return on(...(params['clusters'] as string[]).map(cluster))

@@ -55,6 +55,7 @@ test("action.yml's defaults are these (the runner evaluates github-token's)", ()
     timeout: '600',
     'stop-on-timeout': 'true',
     'stop-on-cancel': 'true',
+    capacity: 'on-demand',
     'started-by': 'ecs-fargate-deploy',
     'github-token': '${{ github.token }}'
   })
@@ -79,7 +80,8 @@ test('the defaults that come after another source are named in their description
     tag: 'latest',
     cpu: 256,
     memory: 512,
-    'execution-role': 'ecsTaskExecutionRole'
+    'execution-role': 'ecsTaskExecutionRole',
+    platform: 'linux/amd64'
   })
   for (const [name, value] of Object.entries(FALLBACKS)) {
     expect(actionInputs[name]?.default).toBeUndefined()
@@ -106,7 +108,9 @@ test('a deploy with every input empty gets the defaults', () => {
     tag: 'latest',
     cpu: 256,
     memory: 512,
-    executionRole: 'ecsTaskExecutionRole'
+    executionRole: 'ecsTaskExecutionRole',
+    capacity: 'on-demand',
+    platform: 'linux/amd64'
   })
 })
 

@@ -281,6 +281,36 @@ describe('parseInputs', () => {
   })
 })
 
+describe('capacity and platform', () => {
+  test.each([
+    [{}, {}, { capacity: 'on-demand', platform: 'linux/amd64' }],
+    [{ capacity: 'spot' }, {}, { capacity: 'spot', platform: 'linux/amd64' }],
+    [{ platform: 'linux/arm64' }, {}, { capacity: 'on-demand', platform: 'linux/arm64' }],
+    [
+      { 'task-definition': 'td.json' },
+      { 'td.json': JSON.stringify({ runtimePlatform: { cpuArchitecture: 'ARM64' } }) },
+      { capacity: 'on-demand', platform: 'linux/arm64' }
+    ]
+  ])('%j (files %j) reads as %j', (given, files, expected) => {
+    expect(parse({ repository: 'myapp', ...given }, files)).toMatchObject(expected)
+  })
+
+  test.each([
+    [{ capacity: 'SPOT' }, "capacity: 'SPOT' is not allowed; use one of on-demand, spot"],
+    [{ platform: 'arm64' }, "platform: 'arm64' is not allowed; use one of linux/amd64, linux/arm64"],
+    [
+      { platform: 'windows/amd64' },
+      "platform: 'windows/amd64' is not allowed; use one of linux/amd64, linux/arm64"
+    ],
+    [
+      { capacity: 'spot', platform: 'linux/arm64' },
+      'capacity: spot runs only linux/amd64 tasks (Fargate Spot has no ARM64 capacity); use capacity: on-demand with platform linux/arm64, or platform linux/amd64 with spot'
+    ]
+  ])('%j is rejected: %s', (given, problem) => {
+    expect(problems({ repository: 'myapp', ...given })).toEqual([problem])
+  })
+})
+
 describe('input helpers', () => {
   test('inputFromEnv reads INPUT_ variables upper-cased, hyphens kept, trimmed', () => {
     const get = inputFromEnv({ 'INPUT_CREATE-REPOSITORY': ' false ', INPUT_MY_INPUT: 'x' })

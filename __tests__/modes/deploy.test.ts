@@ -14,6 +14,7 @@ import {
   EC2Client
 } from '@aws-sdk/client-ec2'
 import {
+  BatchGetImageCommand,
   CreateRepositoryCommand,
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
@@ -100,6 +101,7 @@ function describedRevision(image: string, revision: number): TaskDefinition {
         portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp', name: 'port-8080' }]
       }
     ],
+    runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
     registeredAt: new Date(0)
   }
 }
@@ -183,6 +185,12 @@ function existingStack(hold: (name: string) => Promise<void> = async () => {}): 
       ]
     })
   )
+  // A single image's manifest: its platform is in the local image's configuration (docker image inspect).
+  ecr.on(BatchGetImageCommand).callsFake(
+    reply('BatchGetImage', {
+      images: [{ imageManifest: JSON.stringify({ schemaVersion: 2, config: { digest: 'sha256:c' } }) }]
+    })
+  )
   ecs.on(DescribeClustersCommand).callsFake(
     reply('DescribeClusters', {
       clusters: [{ clusterArn: CLUSTER_ARN, clusterName: 'web', status: 'ACTIVE' }]
@@ -256,10 +264,12 @@ function depsWith(runner = pushingRunner()): DeployDeps & {
   }
 }
 
-function pushingRunner(): FakeRunner {
-  return new FakeRunner().on(['docker', 'push'], {
-    stdout: `The push refers to repository [${REPOSITORY_URI}]\nv1: digest: ${DIGEST} size: 528\n`
-  })
+function pushingRunner(platform = 'linux/amd64'): FakeRunner {
+  return new FakeRunner()
+    .on(['docker', 'push'], {
+      stdout: `The push refers to repository [${REPOSITORY_URI}]\nv1: digest: ${DIGEST} size: 528\n`
+    })
+    .on(['docker', 'image', 'inspect'], { stdout: `${platform}\n` })
 }
 
 beforeEach(() => {
@@ -282,7 +292,9 @@ test('deploys: pushes, registers, runs, and sets every output', async () => {
     'public-ips': JSON.stringify(['203.0.113.10']),
     'private-ip': '10.0.1.5',
     url: 'http://203.0.113.10:8080',
-    logs: JSON.stringify([LOG_URL])
+    logs: JSON.stringify([LOG_URL]),
+    // us-east-1: 0.25 vCPU × $0.04048 + 0.5 GB × $0.004445 + one public IPv4 address × $0.005.
+    'hourly-cost': '0.017343'
   })
   expect(result).toMatchObject({
     image: IMAGE,
@@ -314,7 +326,8 @@ test('masks the registry password and gives it to docker on stdin only, in the a
   expect(deps.runner.lines).toEqual([
     `docker login --username AWS --password-stdin ${HOST}`,
     `docker tag myapp ${REPOSITORY_URI}:v1`,
-    `docker push ${REPOSITORY_URI}:v1`
+    `docker push ${REPOSITORY_URI}:v1`,
+    'docker image inspect --format {{.Os}}/{{.Architecture}}{{if .Variant}}/{{.Variant}}{{end}} myapp'
   ])
   expect(deps.runner.calls[0]!.input).toBe(PASSWORD)
   for (const call of deps.runner.calls) {
@@ -407,18 +420,103 @@ test('builds the image alongside the look-ups when a context is given, and pushe
   const deps = depsWith()
   await deploy(inputsWith({ context: './web', dockerfile: 'web/Dockerfile' }), deps)
   expect(deps.runner.lines).toEqual([
-    'docker build --file web/Dockerfile --tag myapp:v1 ./web',
+    'docker build --file web/Dockerfile --platform linux/amd64 --tag myapp:v1 ./web',
     `docker login --username AWS --password-stdin ${HOST}`,
     `docker tag myapp:v1 ${REPOSITORY_URI}:v1`,
-    `docker push ${REPOSITORY_URI}:v1`
+    `docker push ${REPOSITORY_URI}:v1`,
+    'docker image inspect --format {{.Os}}/{{.Architecture}}{{if .Variant}}/{{.Variant}}{{end}} myapp:v1'
   ])
   expect(deps.reporter.groups[0]).toBe('Build the image; look up and create AWS resources')
+})
+
+describe('capacity and platform', () => {
+  test('platform linux/arm64: built for it, registered with runtimePlatform ARM64, priced at the ARM rates', async () => {
+    const deps = depsWith(pushingRunner('linux/arm64'))
+    await deploy(inputsWith({ context: './web', platform: 'linux/arm64' }), deps)
+    expect(deps.runner.lines[0]).toBe('docker build --platform linux/arm64 --tag myapp:v1 ./web')
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input.runtimePlatform).toEqual({
+      cpuArchitecture: 'ARM64',
+      operatingSystemFamily: 'LINUX'
+    })
+    // 0.25 × $0.03238 + 0.5 × $0.00356 + $0.005 (public IPv4).
+    expect(deps.reporter.outputs['hourly-cost']).toBe('0.014875')
+  })
+
+  test('an image built for another platform fails before RunTask, saying what it is and what to do', async () => {
+    const deps = depsWith(pushingRunner('linux/amd64'))
+    const failure = deploy(inputsWith({ platform: 'linux/arm64' }), deps)
+    await expect(failure).rejects.toThrow(
+      `The image ${REPOSITORY_URI}:v1 is for linux/amd64, not linux/arm64 (the platform input): Fargate could not run it`
+    )
+    await expect(failure).rejects.toMatchObject({
+      hint: expect.stringContaining('docker build --platform linux/arm64')
+    })
+    expect(ecr.commandCalls(BatchGetImageCommand)[0]!.args[0].input).toMatchObject({
+      repositoryName: 'myapp',
+      imageIds: [{ imageDigest: DIGEST }]
+    })
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0)
+  })
+
+  test("a pushed index's platforms are read from the manifest, not from the local image", async () => {
+    ecr.on(BatchGetImageCommand).resolves({
+      images: [
+        {
+          imageManifest: JSON.stringify({
+            manifests: [
+              { platform: { os: 'linux', architecture: 'amd64' } },
+              { platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+              { platform: { os: 'unknown', architecture: 'unknown' } }
+            ]
+          })
+        }
+      ]
+    })
+    const deps = depsWith(pushingRunner('linux/amd64'))
+    await deploy(inputsWith({ platform: 'linux/arm64' }), deps)
+    expect(deps.runner.lines.some((line) => line.startsWith('docker image inspect'))).toBe(false)
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(1)
+  })
+
+  test('capacity spot: RunTask uses the FARGATE_SPOT strategy', async () => {
+    ecs.on(DescribeClustersCommand).resolves({
+      clusters: [
+        {
+          clusterArn: CLUSTER_ARN,
+          clusterName: 'web',
+          status: 'ACTIVE',
+          capacityProviders: ['FARGATE', 'FARGATE_SPOT']
+        }
+      ]
+    })
+    await deploy(inputsWith({ capacity: 'spot' }), depsWith())
+    const input = ecs.commandCalls(RunTaskCommand)[0]!.args[0].input
+    expect(input.capacityProviderStrategy).toEqual([{ capacityProvider: 'FARGATE_SPOT', weight: 1 }])
+    expect(input.launchType).toBeUndefined()
+  })
+
+  test('capacity spot with a cluster that lacks FARGATE_SPOT fails before the push, saying how to add it', async () => {
+    ecs.on(DescribeClustersCommand).resolves({
+      clusters: [
+        { clusterArn: CLUSTER_ARN, clusterName: 'web', status: 'ACTIVE', capacityProviders: ['FARGATE'] }
+      ]
+    })
+    const deps = depsWith()
+    const failure = deploy(inputsWith({ capacity: 'spot' }), deps)
+    await expect(failure).rejects.toThrow(
+      "ECS cluster 'web' has no FARGATE_SPOT capacity provider, which capacity: spot needs"
+    )
+    await expect(failure).rejects.toMatchObject({
+      hint: expect.stringContaining('aws ecs put-cluster-capacity-providers --cluster web')
+    })
+    expect(deps.runner.lines.some((line) => line.startsWith('docker push'))).toBe(false)
+  })
 })
 
 test('asks ECR for the digest when docker push did not print it', async () => {
   const other = `sha256:${'e'.repeat(64)}`
   ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: other }] })
-  const deps = depsWith(new FakeRunner().on(['docker', 'push'], { stdout: 'Pushed\n' }))
+  const deps = depsWith(pushingRunner().on(['docker', 'push'], { stdout: 'Pushed\n' }))
   await deploy(inputsWith(), deps)
   expect(ecr.commandCalls(DescribeImagesCommand)[0]!.args[0].input).toEqual({
     repositoryName: 'myapp',

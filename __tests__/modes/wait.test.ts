@@ -526,6 +526,43 @@ describe('wait-for stopped (a job)', () => {
     expect(context.reporter.outputs['exit-code']).toBe(String(expected))
   })
 
+  test('a Spot interruption fails the job as an interruption, not with the exit code of the SIGTERM', async () => {
+    const interrupted = stoppedTask(ARN_B, 143, {
+      stopCode: 'SpotInterruption',
+      stoppedReason: 'Your Spot Task was interrupted.'
+    })
+    ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(ARN_A, 0), interrupted] })
+    fakeLogStreams({})
+    const context = contextFor(inputsWith({ 'wait-for': 'stopped', 'container-name': 'app' }), [ARN_A, ARN_B])
+
+    const error = await failureOf(waitAsAsked(context))
+
+    expect(error.message).toBe(
+      'The job was interrupted by Fargate Spot: AWS took back the capacity of 1 of 2 task(s)'
+    )
+    expect(error.details).toContain('stopped: SpotInterruption: Your Spot Task was interrupted.')
+    expect(error.hint).toContain("this is not a failure of the task's code")
+    expect(error.hint).toContain('capacity: on-demand')
+    expect(context.reporter.outputs['exit-code']).toBeUndefined()
+    expect(context.reporter.warnings).toContainEqual(
+      expect.stringContaining(`${ARN_B} was interrupted by Fargate Spot`)
+    )
+  })
+
+  test("a job's task reports carry the times it is billed for", async () => {
+    const times = {
+      pullStartedAt: new Date('2026-06-01T12:00:00Z'),
+      startedAt: new Date('2026-06-01T12:00:05Z'),
+      stoppedAt: new Date('2026-06-01T12:01:30Z')
+    }
+    ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(ARN_A, 0, times)] })
+    fakeLogStreams({})
+    const outcome = await waitAsAsked(
+      contextFor(inputsWith({ 'wait-for': 'stopped', 'container-name': 'app' }))
+    )
+    expect(outcome.tasks[0]).toMatchObject(times)
+  })
+
   test('a task that stopped without an exit code fails the job with its stop reason', async () => {
     const neverRan = stoppedTask(ARN_A, undefined, {
       stopCode: 'TaskFailedToStart',

@@ -2,6 +2,7 @@
 import type { DeployResult, TaskReport } from '../../src/modes/types.js'
 import { ActionError } from '../../src/explain/action-error.js'
 import {
+  costSummary,
   deploySummary,
   describeRevision,
   escapeHtml,
@@ -235,5 +236,66 @@ describe('failureSummary', () => {
     expect(failureSummary(new ActionError('denied'), { mode: 'stop', region: REGION })).toContain(
       '<h2>ECS Fargate stop failed</h2>'
     )
+  })
+})
+
+describe('costSummary', () => {
+  const job = {
+    region: 'us-east-1',
+    dollars: 0.00135925,
+    lines: [
+      { item: '1 task × (1 vCPU, 2 GB), Linux/x86, 90 s billed', dollars: 0.00123425 },
+      { item: 'public IPv4 address, 90 s', dollars: 0.000125 }
+    ],
+    pricesDate: '2026-06'
+  }
+  const nothing = { region: 'us-east-1', dollars: 0, lines: [], pricesDate: '2026-06' }
+
+  test('a job: what it cost, line by line with the total, and that nothing is left running', () => {
+    expect(costSummary({ region: 'us-east-1', job, hourly: nothing })).toBe(
+      [
+        '<h3>Cost</h3>',
+        '<p>What the job cost (billed per second, at least a minute per task):</p>',
+        '<table>',
+        '<tr><th>What</th><th>Cost</th></tr>',
+        '<tr><td>1 task × (1 vCPU, 2 GB), Linux/x86, 90 s billed</td><td>$0.001234</td></tr>',
+        '<tr><td>public IPv4 address, 90 s</td><td>$0.000125</td></tr>',
+        '<tr><td><strong>Total</strong></td><td><strong>$0.001359</strong></td></tr>',
+        '</table>',
+        '<p>Left running: nothing ($0 per hour).</p>',
+        '<p>Estimated at on-demand prices in us-east-1 as of 2026-06; data transfer, logs and storage are not counted.</p>'
+      ].join('\n')
+    )
+  })
+
+  test('tasks left running on Spot: per hour, with the note that it is an upper bound', () => {
+    const html = costSummary({
+      region: 'us-east-1',
+      hourly: {
+        ...nothing,
+        dollars: 0.0173425,
+        lines: [
+          { item: '1 task × (0.25 vCPU, 0.5 GB), Linux/x86', dollars: 0.0123425 },
+          { item: '1 public IPv4 address', dollars: 0.005 }
+        ],
+        note: 'Fargate Spot has a variable price'
+      }
+    })
+    expect(html).toContain('<p>Left running, per hour:</p>')
+    expect(html).toContain('<tr><td><strong>Total</strong></td><td><strong>$0.0173</strong></td></tr>')
+    expect(html).toContain('<p>Fargate Spot has a variable price.</p>')
+  })
+
+  test('a region without prices says so', () => {
+    expect(costSummary({ region: 'eu-west-3' })).toBe(
+      "<h3>Cost</h3>\n<p>No estimate: the action's price table has no prices for eu-west-3.</p>"
+    )
+  })
+
+  test('the deploy summary ends with the cost section when the result has one', () => {
+    expect(deploySummary(REGION, { ...result, cost: { region: 'eu-west-3' } })).toContain(
+      "<p>No estimate: the action's price table has no prices for eu-west-3.</p>\n"
+    )
+    expect(deploySummary(REGION, result)).not.toContain('<h3>Cost</h3>')
   })
 })

@@ -18,12 +18,15 @@ export interface Behaviour {
   publicIpDelayDescribes: number
   /** RunTask answers these failures and starts no task. Empty: normal. */
   runTaskFailures: Array<{ reason: string; detail?: string; arn?: string }>
+  /** A task on FARGATE_SPOT is interrupted (stopCode SpotInterruption) this long after it is RUNNING. Null: never. */
+  spotInterruptionAfterMs: number | null
 }
 
 export const defaultBehaviour = (): Behaviour => ({
   describeTasksMissingTimes: 0,
   publicIpDelayDescribes: 0,
-  runTaskFailures: []
+  runTaskFailures: [],
+  spotInterruptionAfterMs: null
 })
 
 export interface TaskTimings {
@@ -42,8 +45,8 @@ export interface TaskTimings {
 export interface TaskLauncher {
   /** Starts running a task that RunTask has just recorded in PROVISIONING. */
   start(task: Task): void
-  /** StopTask: records the stop and tears the containers down in the background. */
-  stop(task: Task, reason: string | undefined): void
+  /** StopTask: records the stop and tears the containers down in the background (stopCode UserInitiated unless given). */
+  stop(task: Task, reason: string | undefined, stopCode?: string): void
 }
 
 /** What the Express handlers ask of the service controllers (service-controller.ts implements it). */

@@ -24,6 +24,8 @@ export interface Registry {
   /** DOCKER_CONFIG directory logged in to this registry, used to pull task images. */
   dockerConfigDir: string
   images(repository: string): ImageInfo[]
+  /** The manifest of an image (as pushed, JSON text), for BatchGetImage. */
+  manifest?(repository: string, digest: string): string | undefined
   deleteRepository(repository: string): Promise<void>
   stop(): Promise<void>
 }
@@ -104,6 +106,10 @@ export async function startRegistry({
     password,
     dockerConfigDir,
     images: (repository) => readImages(path.join(repoRoot, repository), blobPath),
+    manifest: (repository, digest) =>
+      readImages(path.join(repoRoot, repository), blobPath).some((image) => image.digest === digest)
+        ? tryOr(() => readFileSync(blobPath(digest), 'utf8'), undefined)
+        : undefined,
     async deleteRepository(repository) {
       await rm(path.join(repoRoot, repository), { recursive: true, force: true })
     },

@@ -56,11 +56,11 @@ export class TaskRunner {
   }
 
   /** StopTask: records the user's intent now; the run loop notices the abort and tears the containers down. */
-  stop(task: Task, reason: string | undefined): void {
+  stop(task: Task, reason: string | undefined, stopCode = 'UserInitiated'): void {
     if (task.desiredStatus === 'STOPPED' || task.lastStatus === 'STOPPED') return
     task.desiredStatus = 'STOPPED'
     task.stoppingAt = new Date()
-    task.stopCode = 'UserInitiated'
+    task.stopCode = stopCode
     task.stoppedReason = reason ?? 'Task stopped by user'
     task.version++
     this.runs.get(task.taskId)?.abort.abort()
@@ -120,7 +120,14 @@ export class TaskRunner {
       if (run.abort.signal.aborted) resolve('stop')
       run.abort.signal.addEventListener('abort', () => resolve('stop'), { once: true })
     })
+    // Fargate Spot takes the capacity back (behaviour spotInterruptionAfterMs): SIGTERM, then the stop.
+    const spotAfter = this.ctx.behaviour.spotInterruptionAfterMs
+    const spotTimer =
+      task.capacityProviderName === 'FARGATE_SPOT' && spotAfter !== null
+        ? setTimeout(() => this.stop(task, 'Your Spot Task was interrupted.', 'SpotInterruption'), spotAfter)
+        : undefined
     const why = await Promise.race([essentialExit, userStop])
+    clearTimeout(spotTimer)
     if (why === 'exit' && task.desiredStatus !== 'STOPPED') {
       task.desiredStatus = 'STOPPED'
       task.stoppingAt = new Date()
@@ -360,7 +367,7 @@ export class TaskRunner {
     task.desiredStatus = 'STOPPED'
     task.stoppingAt ??= new Date()
     // A user stop that raced the failure keeps its own code and reason.
-    if (task.stopCode !== 'UserInitiated') {
+    if (task.stopCode !== 'UserInitiated' && task.stopCode !== 'SpotInterruption') {
       task.stopCode = stopCode
       task.stoppedReason = reason
     }

@@ -12,11 +12,25 @@ export interface ClusterResult {
 
 export async function ensureCluster(
   ecs: ECSClient,
-  options: { cluster: string; create: boolean; tags: Tag[] }
+  options: { cluster: string; create: boolean; tags: Tag[]; spot?: boolean }
 ): Promise<ClusterResult> {
   const { clusters } = await ecs.send(new DescribeClustersCommand({ clusters: [options.cluster] }))
   const active = clusters?.find((cluster) => cluster.status === 'ACTIVE')
-  if (active) return { clusterArn: active.clusterArn!, clusterName: active.clusterName!, created: false }
+  if (active) {
+    // RunTask would refuse a strategy naming a provider the cluster lacks; say so before pushing anything.
+    if (options.spot && !(active.capacityProviders ?? []).includes('FARGATE_SPOT')) {
+      throw new ActionError(
+        `ECS cluster '${active.clusterName}' has no FARGATE_SPOT capacity provider, which capacity: spot needs`,
+        {
+          hint:
+            `Add it (aws ecs put-cluster-capacity-providers --cluster ${active.clusterName} --capacity-providers ` +
+            'FARGATE FARGATE_SPOT --default-capacity-provider-strategy capacityProvider=FARGATE,weight=1, keeping any ' +
+            'providers the cluster already has), or use capacity: on-demand.'
+        }
+      )
+    }
+    return { clusterArn: active.clusterArn!, clusterName: active.clusterName!, created: false }
+  }
 
   const name = clusterName(options.cluster)
   if (!options.create) {

@@ -1,5 +1,6 @@
 // The ECR side of a push: the registry login and the repository.
 import {
+  BatchGetImageCommand,
   CreateRepositoryCommand,
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
@@ -78,4 +79,70 @@ export async function findImageDigest(ecr: ECRClient, repository: string, tag: s
   const digest = imageDetails?.[0]?.imageDigest
   if (!digest) throw new ActionError(`ECR has no image ${repository}:${tag} after the push`)
   return digest
+}
+
+/** The manifest types BatchGetImage may answer with: an image, or an index of images, Docker's or OCI's. */
+const MANIFEST_MEDIA_TYPES = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json'
+]
+
+interface ManifestJson {
+  manifests?: Array<{ platform?: { os?: string; architecture?: string; variant?: string } }>
+}
+
+/**
+ * The platforms (os/architecture[/variant]) an image index or manifest list offers; undefined for a single
+ * image's manifest, whose platform is in its configuration rather than in the manifest.
+ */
+export function indexPlatforms(manifest: string): string[] | undefined {
+  let parsed: ManifestJson
+  try {
+    parsed = JSON.parse(manifest) as ManifestJson
+  } catch {
+    return undefined
+  }
+  if (!Array.isArray(parsed.manifests)) return undefined
+  return parsed.manifests
+    .map((entry) => entry.platform)
+    .filter((platform) => platform?.os && platform.architecture && platform.os !== 'unknown')
+    .map((platform) => [platform!.os, platform!.architecture, platform!.variant].filter(Boolean).join('/'))
+}
+
+/** Whether an image platform serves the platform asked for: linux/arm64 takes linux/arm64/v8 too. */
+export function platformMatches(wanted: string, offered: string): boolean {
+  return offered === wanted || offered.startsWith(`${wanted}/`)
+}
+
+/**
+ * Fails before RunTask when the pushed image has no build for the platform the task definition asks for:
+ * Fargate would pull it and stop the task with "exec format error" (or CannotPullContainerError for an index
+ * without it). The platforms come from the pushed manifest when it is an index (BatchGetImage), otherwise
+ * from the configuration of the local image that was pushed.
+ */
+export async function checkPushedPlatform(
+  ecr: ECRClient,
+  localPlatform: () => Promise<string>,
+  pushed: { repository: string; digest: string; image: string; platform: string }
+): Promise<void> {
+  const { images } = await ecr.send(
+    new BatchGetImageCommand({
+      repositoryName: pushed.repository,
+      imageIds: [{ imageDigest: pushed.digest }],
+      acceptedMediaTypes: MANIFEST_MEDIA_TYPES
+    })
+  )
+  const manifest = images?.[0]?.imageManifest
+  const offered = (manifest ? indexPlatforms(manifest) : undefined) ?? [await localPlatform()]
+  if (offered.some((platform) => platformMatches(pushed.platform, platform))) return
+  throw new ActionError(
+    `The image ${pushed.image} is for ${offered.join(', ') || 'no platform'}, not ${pushed.platform} (the platform input): Fargate could not run it`,
+    {
+      hint:
+        `Build the image for ${pushed.platform} (docker build --platform ${pushed.platform}, or give context and ` +
+        `let the action build it), or set platform to the image's (${offered[0] ?? 'linux/amd64'}).`
+    }
+  )
 }

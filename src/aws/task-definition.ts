@@ -9,7 +9,7 @@ import {
   type Tag as EcsTag,
   type TaskDefinition
 } from '@aws-sdk/client-ecs'
-import type { Inputs } from '../inputs/inputs.js'
+import { CPU_ARCHITECTURES, type Inputs } from '../inputs/inputs.js'
 import { ecsTags } from '../shared/tags.js'
 
 export interface RenderContext {
@@ -82,6 +82,8 @@ export function renderTaskDefinition(
     executionRoleArn: context.executionRoleArn,
     taskRoleArn: context.taskRoleArn ?? (template['taskRoleArn'] as string | undefined),
     containerDefinitions: containers,
+    // The platform input (or the template's) decides: Fargate runs the task on that architecture.
+    runtimePlatform: { cpuArchitecture: CPU_ARCHITECTURES[inputs.platform], operatingSystemFamily: 'LINUX' },
     tags: ecsTags(inputs.tags)
   }
 }

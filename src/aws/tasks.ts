@@ -22,8 +22,11 @@ export interface RunTarget {
   securityGroups: string[]
 }
 
+/** Fargate Spot is a capacity provider: RunTask takes it as a strategy, instead of a launch type. */
+export const SPOT_STRATEGY = [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }]
+
 export function buildRunTaskInput(
-  inputs: Pick<Inputs, 'count' | 'assignPublicIp' | 'startedBy' | 'tags'>,
+  inputs: Pick<Inputs, 'count' | 'assignPublicIp' | 'startedBy' | 'tags' | 'capacity'>,
   target: RunTarget,
   clientToken: string = randomUUID()
 ): RunTaskCommandInput {
@@ -31,7 +34,7 @@ export function buildRunTaskInput(
     cluster: target.cluster,
     taskDefinition: target.taskDefinitionArn,
     count: inputs.count,
-    launchType: 'FARGATE',
+    ...(inputs.capacity === 'spot' ? { capacityProviderStrategy: SPOT_STRATEGY } : { launchType: 'FARGATE' }),
     platformVersion: 'LATEST',
     networkConfiguration: {
       awsvpcConfiguration: {

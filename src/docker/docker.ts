@@ -73,9 +73,34 @@ export class Docker {
     await this.runner.run('docker', ['logout', registryHost], { env: this.env, silent: true })
   }
 
-  async build(context: string, dockerfile: string | undefined, imageRef: string): Promise<void> {
+  /** Builds for the platform given (docker build --platform), the one the task definition runs on. */
+  async build(
+    context: string,
+    dockerfile: string | undefined,
+    imageRef: string,
+    platform?: string
+  ): Promise<void> {
     const fileArgs = dockerfile ? ['--file', dockerfile] : []
-    await this.runner.run('docker', ['build', ...fileArgs, '--tag', imageRef, context], { env: this.env })
+    const platformArgs = platform ? ['--platform', platform] : []
+    await this.runner.run('docker', ['build', ...fileArgs, ...platformArgs, '--tag', imageRef, context], {
+      env: this.env
+    })
+  }
+
+  /** The os/architecture[/variant] of a local image, from its configuration. */
+  async imagePlatform(imageRef: string): Promise<string> {
+    const { stdout } = await this.runner.run(
+      'docker',
+      [
+        'image',
+        'inspect',
+        '--format',
+        '{{.Os}}/{{.Architecture}}{{if .Variant}}/{{.Variant}}{{end}}',
+        imageRef
+      ],
+      { env: this.env, silent: true }
+    )
+    return stdout.trim()
   }
 
   async tag(source: string, target: string): Promise<void> {

@@ -25,6 +25,18 @@ export function describeStoppedTask(task: Task): string {
   return lines.join('\n')
 }
 
+/** The stop code of a task Fargate Spot took its capacity back from (after a SIGTERM and two minutes). */
+export const SPOT_INTERRUPTION = 'SpotInterruption'
+
+export function isSpotInterruption(task: Task): boolean {
+  return task.stopCode === SPOT_INTERRUPTION
+}
+
+export const SPOT_INTERRUPTION_HINT =
+  'Fargate Spot took the capacity back (it sends SIGTERM, then stops the task two minutes later): this is not a ' +
+  "failure of the task's code. Run it again, make the job resumable (handle SIGTERM), or use capacity: on-demand " +
+  'for work that must not be interrupted.'
+
 export interface StoppedTaskContext {
   assignPublicIp: boolean
   hasExecutionRole: boolean
@@ -48,6 +60,7 @@ export function hintForStoppedTask(task: Task, context: StoppedTaskContext): str
   ]
   const all = texts.join('\n')
   const hints: string[] = []
+  if (isSpotInterruption(task)) return SPOT_INTERRUPTION_HINT
   const pullOrInit = PULL_OR_INIT.test(all)
   const timedOut = pullOrInit && NETWORK_TIMEOUT.test(all)
   const denied = NOT_AUTHORIZED.test(all)

@@ -1,6 +1,6 @@
 // Every default value of the inputs, in one place. action.yml declares the same defaults (a unit test checks),
 // so a local run without the runner's defaults behaves as a workflow run does.
-import type { Mode, WaitFor } from './types.js'
+import type { Capacity, Mode, Platform, WaitFor } from './types.js'
 
 /** The defaults action.yml declares with `default:`, by input name. */
 export const DEFAULTS: {
@@ -18,6 +18,7 @@ export const DEFAULTS: {
   readonly 'stop-on-timeout': boolean
   readonly 'stop-on-cancel': boolean
   readonly 'started-by': string
+  readonly capacity: Capacity
 } = {
   mode: 'deploy',
   'create-repository': true,
@@ -32,7 +33,8 @@ export const DEFAULTS: {
   timeout: 600,
   'stop-on-timeout': true,
   'stop-on-cancel': true,
-  'started-by': 'ecs-fargate-deploy'
+  'started-by': 'ecs-fargate-deploy',
+  capacity: 'on-demand'
 }
 
 /**
@@ -46,11 +48,14 @@ export const FALLBACKS: {
   readonly cpu: number
   readonly memory: number
   readonly 'execution-role': string
+  /** After the template's runtimePlatform. */
+  readonly platform: Platform
 } = {
   tag: 'latest',
   cpu: 256,
   memory: 512,
-  'execution-role': 'ecsTaskExecutionRole'
+  'execution-role': 'ecsTaskExecutionRole',
+  platform: 'linux/amd64'
 }
 
 /** Where the region comes from when the region input is empty, in order (as the AWS SDK and CLI read them). */

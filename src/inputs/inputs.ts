@@ -1,7 +1,8 @@
 // Reads every input once into a typed object, validating all of them and reporting every problem together.
 // This module must stay free of heavy imports: it runs before anything else is loaded (see index.ts).
-// Each concern reads its own inputs (common.ts, deploy.ts, stop.ts, permissions.ts); a new mode adds its
+// Each concern reads its own inputs (common.ts, deploy.ts, capacity.ts, stop.ts, permissions.ts); a new mode adds its
 // rules to MODE_RULES and, when it has inputs of its own, a file that reads them.
+import { readCapacityInputs } from './capacity.js'
 import { readCommonInputs } from './common.js'
 import { DEFAULTS } from './defaults.js'
 import { DEPLOY_MODE, readDeployInputs } from './deploy.js'
@@ -10,12 +11,15 @@ import { Reader } from './reader.js'
 import { STOP_MODE, readStopInputs } from './stop.js'
 import { MODES, type Inputs, type Mode, type ModeRules, type ParseContext } from './types.js'
 
+export { CPU_ARCHITECTURES } from './capacity.js'
 export { DEFAULTS, FALLBACKS, familyFromRepository } from './defaults.js'
 export { managesExecutionRole } from './deploy.js'
 export { InputError, inputFromEnv, parseCommand, parseKeyValueLines, parseList } from './reader.js'
 export { parseTaskArns, taskReferenceProblem } from './stop.js'
-export { MODES, WAIT_FOR } from './types.js'
+export { CAPACITIES, MODES, PLATFORMS, WAIT_FOR } from './types.js'
 export type {
+  Capacity,
+  CapacityInputs,
   CommonInputs,
   DeployInputs,
   Inputs,
@@ -23,6 +27,7 @@ export type {
   Mode,
   ModeRules,
   ParseContext,
+  Platform,
   Secret,
   StopInputs,
   Tag,
@@ -42,7 +47,8 @@ export function parseInputs(get: (name: string) => string, context: ParseContext
   const rules = MODE_RULES[r.oneOf('mode', MODES, DEFAULTS.mode)]
   const common = readCommonInputs(r, rules, context.env)
   const deploy = readDeployInputs(r, rules, context)
+  const capacity = readCapacityInputs(r, deploy.taskDefinitionTemplate)
   const stop = readStopInputs(r, rules, deploy.family)
   r.throwProblems()
-  return { ...common, ...deploy, ...stop }
+  return { ...common, ...deploy, ...capacity, ...stop }
 }

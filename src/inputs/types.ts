@@ -4,7 +4,12 @@
 export type Mode = 'deploy' | 'stop' | 'permissions'
 export type WaitFor = 'none' | 'running' | 'healthy' | 'stopped'
 
+export type Capacity = 'on-demand' | 'spot'
+export type Platform = 'linux/amd64' | 'linux/arm64'
+
 export const MODES: readonly Mode[] = ['deploy', 'stop', 'permissions']
+export const CAPACITIES: readonly Capacity[] = ['on-demand', 'spot']
+export const PLATFORMS: readonly Platform[] = ['linux/amd64', 'linux/arm64']
 export const WAIT_FOR: readonly WaitFor[] = ['none', 'running', 'healthy', 'stopped']
 
 export interface KeyValue {
@@ -93,9 +98,15 @@ export interface DeployInputs {
   stopOnCancel: boolean
 }
 
+/** What the tasks run on (capacity.ts): Fargate or Fargate Spot, and the CPU architecture. */
+export interface CapacityInputs {
+  capacity: Capacity
+  platform: Platform
+}
+
 /** What stop mode reads (stop.ts) beyond the common inputs and the family. */
 export interface StopInputs {
   taskArns: string[]
 }
 
-export interface Inputs extends CommonInputs, DeployInputs, StopInputs {}
+export interface Inputs extends CommonInputs, DeployInputs, CapacityInputs, StopInputs {}

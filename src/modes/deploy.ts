@@ -3,7 +3,7 @@
 import type { DeployClients } from '../aws/clients.js'
 import { ensureCluster } from '../aws/cluster.js'
 import { Docker } from '../docker/docker.js'
-import { ensureRepository, findImageDigest, getRegistryLogin } from '../aws/ecr.js'
+import { checkPushedPlatform, ensureRepository, findImageDigest, getRegistryLogin } from '../aws/ecr.js'
 import { ActionError } from '../explain/action-error.js'
 import type { CommandRunner } from '../docker/command-runner.js'
 import { ensureExecutionRole, grantSecrets, resolveTaskRole } from '../aws/iam.js'
@@ -21,6 +21,8 @@ import {
 } from '../aws/task-definition.js'
 import type { Task } from '@aws-sdk/client-ecs'
 import { waitAsAsked } from './wait.js'
+import { deployCost } from './cost.js'
+import { dollarsOutput } from '../shared/cost.js'
 import {
   CancelledError,
   abortableClock,
@@ -122,6 +124,8 @@ export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployRe
         deadline: clock.now() + inputs.timeoutSeconds * 1000
       })
     )
+    const cost = deployCost(inputs, waited.tasks)
+    reporter.setOutput('hourly-cost', cost.hourly ? dollarsOutput(cost.hourly.dollars) : '')
     return {
       image: pushed.image,
       tag: inputs.tag,
@@ -134,7 +138,8 @@ export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployRe
       tasks: waited.tasks,
       exitCode: waited.exitCode,
       created: prepared.created,
-      phases
+      phases,
+      cost
     }
   } catch (error) {
     if (!signal.aborted || !deps.cancellation) throw new DeployFailure(error, started)
@@ -182,7 +187,7 @@ export async function prepareResources(
 ) {
   const { clients, reporter } = deps
   const build = inputs.context
-    ? docker.build(inputs.context, inputs.dockerfile, `${inputs.repository}:${inputs.tag}`)
+    ? docker.build(inputs.context, inputs.dockerfile, `${inputs.repository}:${inputs.tag}`, inputs.platform)
     : Promise.resolve()
   const [login, repository, cluster, network, executionRole, taskRoleArn, logGroup, latest] =
     await Promise.all([
@@ -195,7 +200,8 @@ export async function prepareResources(
       ensureCluster(clients.ecs, {
         cluster: inputs.cluster,
         create: inputs.createCluster,
-        tags: inputs.tags
+        tags: inputs.tags,
+        spot: inputs.capacity === 'spot'
       }),
       resolveNetwork(clients.ec2, inputs),
       ensureExecutionRole(clients.iam, {
@@ -250,6 +256,12 @@ export async function pushImage(
   const digest =
     (await docker.push(pushedRef)) ?? (await findImageDigest(deps.clients.ecr, inputs.repository, inputs.tag))
   deps.reporter.info(`Pushed ${pushedRef} (${digest})`)
+  await checkPushedPlatform(deps.clients.ecr, () => docker.imagePlatform(localImage), {
+    repository: inputs.repository,
+    digest,
+    image: pushedRef,
+    platform: inputs.platform
+  })
   return { image: `${repositoryUri}@${digest}`, digest }
 }
 

@@ -1,5 +1,6 @@
 // What the modes hand back and what they report through: the runner interface they are given, and their results.
 import type { LogStream } from '../aws/log-events.js'
+import type { CostEstimate } from '../shared/cost.js'
 
 /** The runner as the modes see it; runner/reporter.ts implements it on @actions/core, tests with a fake. */
 export interface Reporter {
@@ -23,6 +24,12 @@ export interface TaskReport {
   privateIp?: string
   url?: string
   exitCode?: number
+  /** A stopped task's times, as DescribeTasks gives them: what a job is billed for. */
+  pullStartedAt?: Date
+  startedAt?: Date
+  stoppedAt?: Date
+  /** The task stopped because Fargate Spot took its capacity back. */
+  spotInterrupted?: boolean
   logStream: LogStream
   logUrl: string
 }
@@ -68,6 +75,16 @@ export interface DeployResult {
   exitCode?: number
   created: string[]
   phases: Array<{ name: string; ms: number }>
+  /** Absent when the deploy was not priced. */
+  cost?: DeployCost
+}
+
+/** What the deploy costs: per hour for what it leaves running, and what a job that ran to its end cost. */
+export interface DeployCost {
+  /** Undefined when the price table has no prices for the region. */
+  hourly?: CostEstimate
+  job?: CostEstimate
+  region: string
 }
 
 export interface StopResult {

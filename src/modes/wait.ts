@@ -3,7 +3,12 @@
 import { DescribeTasksCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs'
 import type { DeployClients } from '../aws/clients.js'
 import { ActionError } from '../explain/action-error.js'
-import { describeStoppedTask, hintForStoppedTask } from '../explain/task-failures.js'
+import {
+  SPOT_INTERRUPTION_HINT,
+  describeStoppedTask,
+  hintForStoppedTask,
+  isSpotInterruption
+} from '../explain/task-failures.js'
 import { UnhealthyError, healthCheckUrl, waitHealthy } from './health.js'
 import { isThrottling } from '../shared/throttling.js'
 import type { Inputs } from '../inputs/inputs.js'
@@ -222,8 +227,28 @@ async function waitForJob(
   const reports = context.tasks.map((report, index): TaskReport => {
     const task = stopped[index]!
     const container = task.containers?.find((c) => c.name === inputs.containerName) ?? task.containers?.[0]
-    return { ...report, lastStatus: task.lastStatus, exitCode: container?.exitCode }
+    return {
+      ...report,
+      lastStatus: task.lastStatus,
+      exitCode: container?.exitCode,
+      pullStartedAt: task.pullStartedAt,
+      startedAt: task.startedAt,
+      stoppedAt: task.stoppedAt,
+      ...(isSpotInterruption(task) ? { spotInterrupted: true } : {})
+    }
   })
+  // A task Fargate Spot interrupted exits on the SIGTERM it was sent: its exit code says nothing of the job.
+  const interrupted = stopped.filter(isSpotInterruption)
+  for (const task of interrupted) {
+    reporter.warning(`${labelOf(task.taskArn!)}${task.taskArn} was interrupted by Fargate Spot`)
+  }
+  if (interrupted.length > 0) {
+    const failure = new ActionError(
+      `The job was interrupted by Fargate Spot: AWS took back the capacity of ${interrupted.length} of ${stopped.length} task(s)`,
+      { details: interrupted.map(describeStoppedTask).join('\n'), hint: SPOT_INTERRUPTION_HINT }
+    )
+    return { tasks: reports, failure }
+  }
   for (const task of stopped) {
     const container = task.containers?.find((c) => c.name === inputs.containerName) ?? task.containers?.[0]
     if (container?.exitCode === undefined) {

@@ -196,6 +196,15 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     sid: 'EcrRepository'
   },
   {
+    service: 'ecr',
+    operation: 'BatchGetImage',
+    actions: ['ecr:BatchGetImage'],
+    resource: (s) => arnsFor(s).repository,
+    step: "check the pushed image's platform (its manifest) before running it",
+    modes: DEPLOY,
+    sid: 'EcrRepository'
+  },
+  {
     service: 'ecs',
     operation: 'DescribeClusters',
     actions: ['ecs:DescribeClusters'],

@@ -2,7 +2,8 @@
 // pure functions (data in, HTML out) so they can be tested from tables; the writers only hand them to core.
 import * as core from '@actions/core'
 import { lastSegment } from '../shared/arn.js'
-import type { DeployResult, StartedTasks, StopResult, TaskReport } from '../modes/types.js'
+import type { DeployCost, DeployResult, StartedTasks, StopResult, TaskReport } from '../modes/types.js'
+import { formatDollars, type CostEstimate } from '../shared/cost.js'
 import type { ActionError } from '../explain/action-error.js'
 
 const consoleBase = (region: string): string => `https://${region}.console.aws.amazon.com`
@@ -91,8 +92,46 @@ export function deploySummary(region: string, result: DeployResult): string {
     '<h3>Timings</h3>',
     timings,
     created,
+    ...(result.cost ? [costSummary(result.cost)] : []),
     ''
   ].join('\n')
+}
+
+function costTable(estimate: CostEstimate, unit: string): string {
+  return htmlTable(
+    ['What', unit],
+    [
+      ...estimate.lines.map((line) => [escapeHtml(line.item), formatDollars(line.dollars)]),
+      ['<strong>Total</strong>', `<strong>${formatDollars(estimate.dollars)}</strong>`]
+    ]
+  )
+}
+
+/**
+ * The cost section: what a job's run cost and what the deploy leaves running per hour, at the price table's
+ * on-demand prices (dated), or why there is no figure.
+ */
+export function costSummary(cost: DeployCost): string {
+  const estimate = cost.job ?? cost.hourly
+  if (!estimate) {
+    return `<h3>Cost</h3>\n<p>No estimate: the action's price table has no prices for ${escapeHtml(cost.region)}.</p>`
+  }
+  const parts = ['<h3>Cost</h3>']
+  if (cost.job)
+    parts.push(
+      '<p>What the job cost (billed per second, at least a minute per task):</p>',
+      costTable(cost.job, 'Cost')
+    )
+  if (cost.hourly && cost.hourly.lines.length > 0) {
+    parts.push('<p>Left running, per hour:</p>', costTable(cost.hourly, 'Per hour'))
+  } else if (cost.hourly) {
+    parts.push('<p>Left running: nothing ($0 per hour).</p>')
+  }
+  if (estimate.note) parts.push(`<p>${escapeHtml(estimate.note)}.</p>`)
+  parts.push(
+    `<p>Estimated at on-demand prices in ${escapeHtml(cost.region)} as of ${escapeHtml(estimate.pricesDate)}; data transfer, logs and storage are not counted.</p>`
+  )
+  return parts.join('\n')
 }
 
 export function stopSummary(region: string, cluster: string, result: StopResult): string {

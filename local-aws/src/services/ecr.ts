@@ -144,7 +144,9 @@ const BatchGetImage: Handler = (ctx, p) => {
       result.images.push({
         registryId: ctx.accountId,
         repositoryName: repo.repositoryName,
-        imageId: { imageDigest: image.digest, imageTag: id.imageTag }
+        imageId: { imageDigest: image.digest, imageTag: id.imageTag },
+        imageManifest: ctx.registry.manifest?.(repo.repositoryName, image.digest),
+        imageManifestMediaType: image.mediaType
       })
     else
       result.failures.push({

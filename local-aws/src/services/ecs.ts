@@ -244,7 +244,7 @@ export function taskView(ctx: Context, t: Task, includeTags: boolean): Record<st
     ephemeralStorage: { sizeInGiB: 20 },
     overrides: { containerOverrides: t.overrides.containerOverrides, inferenceAcceleratorOverrides: [] },
     tags: includeTags ? t.tags : [],
-    attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
+    attributes: [{ name: 'ecs.cpu-architecture', value: cpuArchitecture(t.taskDefinition) }],
     attachments: [
       {
         id: t.attachmentId,
@@ -275,6 +275,12 @@ export function taskView(ctx: Context, t: Task, includeTags: boolean): Record<st
       cpu: '0'
     }))
   }
+}
+
+/** The task's architecture as ECS reports it in its attributes: the task definition's runtimePlatform. */
+function cpuArchitecture(td: TaskDefinition): string {
+  const runtime = td.runtimePlatform as { cpuArchitecture?: string } | undefined
+  return runtime?.cpuArchitecture === 'ARM64' ? 'arm64' : 'x86_64'
 }
 
 function findTask(ctx: Context, cluster: Cluster, ref: string): Task | undefined {
