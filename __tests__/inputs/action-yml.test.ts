@@ -56,6 +56,8 @@ test("action.yml's defaults are these (the runner evaluates github-token's)", ()
     'stop-on-timeout': 'true',
     'stop-on-cancel': 'true',
     'started-by': 'ecs-fargate-deploy',
+    preview: 'false',
+    'timer-image': 'public.ecr.aws/docker/library/busybox:stable',
     'github-token': '${{ github.token }}'
   })
 })
@@ -106,7 +108,9 @@ test('a deploy with every input empty gets the defaults', () => {
     tag: 'latest',
     cpu: 256,
     memory: 512,
-    executionRole: 'ecsTaskExecutionRole'
+    executionRole: 'ecsTaskExecutionRole',
+    preview: false,
+    timerImage: 'public.ecr.aws/docker/library/busybox:stable'
   })
 })
 

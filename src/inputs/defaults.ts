@@ -18,6 +18,8 @@ export const DEFAULTS: {
   readonly 'stop-on-timeout': boolean
   readonly 'stop-on-cancel': boolean
   readonly 'started-by': string
+  readonly preview: boolean
+  readonly 'timer-image': string
 } = {
   mode: 'deploy',
   'create-repository': true,
@@ -32,7 +34,10 @@ export const DEFAULTS: {
   timeout: 600,
   'stop-on-timeout': true,
   'stop-on-cancel': true,
-  'started-by': 'ecs-fargate-deploy'
+  'started-by': 'ecs-fargate-deploy',
+  preview: false,
+  // Amazon ECR Public's copy of the Docker official image: no Docker Hub pull limits, pulled without credentials.
+  'timer-image': 'public.ecr.aws/docker/library/busybox:stable'
 }
 
 /**
