@@ -41,8 +41,8 @@ export async function run(inputs: Inputs, deps: RunDeps = defaultRunDeps()): Pro
   let current = inputs
   try {
     const pullRequest = inputs.preview && inputs.mode !== 'permissions' ? readPreview(deps.env) : undefined
-    if (pullRequest) current = await previewOf(inputs, pullRequest)
-    if (pullRequest && (pullRequest.action === 'closed' || inputs.mode === 'stop'))
+    if (pullRequest) current = previewOf(inputs, pullRequest)
+    if (pullRequest && (pullRequest.action === previewModule.CLOSED || inputs.mode === 'stop'))
       await runPreviewClose(current, pullRequest)
     else if (inputs.mode === 'deploy')
       await runDeploy(current, reporter, cancel!.signal, deps.env, pullRequest)
@@ -83,7 +83,7 @@ function readPreview(env: Record<string, string | undefined>): PullRequest {
   return pullRequest
 }
 
-async function previewOf(inputs: Inputs, pullRequest: PullRequest): Promise<Inputs> {
+function previewOf(inputs: Inputs, pullRequest: PullRequest): Inputs {
   const preview = previewModule.previewInputs(inputs, pullRequest)
   core.info(
     `Preview of pull request #${pullRequest.number} (${pullRequest.action}): family ${preview.family}, ` +
