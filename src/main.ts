@@ -1,18 +1,27 @@
 // Runs the mode the inputs ask for, and turns every failure into one clear message.
 import * as core from '@actions/core'
+import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createDockerConfigDir } from './docker/docker.js'
 import { formatActionError, type ActionError } from './explain/action-error.js'
 import { explainError } from './explain/aws-errors.js'
 import { scopeFor } from './policy/permissions.js'
 import { createCommandRunner } from './docker/command-runner.js'
-import type { Inputs } from './inputs/inputs.js'
-import { DeployFailure, type Reporter, type StartedTasks } from './modes/types.js'
+import { formatTtl, type Inputs } from './inputs/inputs.js'
+import { DeployFailure, type DeployResult, type Reporter, type StartedTasks } from './modes/types.js'
 import { coreReporter } from './runner/reporter.js'
 import { STATE, type SavedTasks } from './runner/state.js'
 import { listenForCancel, type SignalSource } from './runner/signals.js'
 import { CancelledError, cancelStopReason, runUrl } from './modes/cancel.js'
-import { writeDeploySummary, writeFailureSummary, writeStopSummary } from './runner/summaries.js'
+import * as previewModule from './runner/pull-request.js'
+import {
+  formatStopTime,
+  writeDeploySummary,
+  writeFailureSummary,
+  writeStopSummary
+} from './runner/summaries.js'
+import type { PullRequest } from './runner/pull-request.js'
+import type { DeployClients } from './aws/clients.js'
 
 export interface RunDeps {
   /** Where the runner's SIGINT and SIGTERM come from. */
@@ -28,12 +37,19 @@ export async function run(inputs: Inputs, deps: RunDeps = defaultRunDeps()): Pro
   const reporter = coreReporter()
   // Deploy mode starts tasks, so it is the one to cancel: the other modes keep the default (exit at once).
   const cancel = inputs.mode === 'deploy' ? listenForCancel(deps.signals) : undefined
+  // A preview's inputs carry the names derived from the pull request, for the failure explained too.
+  let current = inputs
   try {
-    if (inputs.mode === 'deploy') await runDeploy(inputs, reporter, cancel!.signal, deps.env)
+    const pullRequest = inputs.preview && inputs.mode !== 'permissions' ? readPreview(deps.env) : undefined
+    if (pullRequest) current = previewOf(inputs, pullRequest)
+    if (pullRequest && (pullRequest.action === previewModule.CLOSED || inputs.mode === 'stop'))
+      await runPreviewClose(current, pullRequest)
+    else if (inputs.mode === 'deploy')
+      await runDeploy(current, reporter, cancel!.signal, deps.env, pullRequest)
     else if (inputs.mode === 'stop') await runStop(inputs)
     else await runPermissions(inputs)
   } catch (error) {
-    const { explained, started, stopped } = explainFailure(error, inputs)
+    const { explained, started, stopped } = explainFailure(error, current)
     core.setFailed(formatActionError(explained))
     try {
       await writeFailureSummary(explained, { mode: inputs.mode, region: inputs.region, started, stopped })
@@ -59,11 +75,41 @@ function explainFailure(
   }
 }
 
+/** The pull request of a preview run, its event read (and the fork without credentials refused) up front. */
+function readPreview(env: Record<string, string | undefined>): PullRequest {
+  const pullRequest = previewModule.readPullRequestEvent(env, (path) => readFileSync(path, 'utf8'))
+  const fork = previewModule.forkWithoutCredentials(pullRequest, env)
+  if (fork) throw fork
+  return pullRequest
+}
+
+function previewOf(inputs: Inputs, pullRequest: PullRequest): Inputs {
+  const preview = previewModule.previewInputs(inputs, pullRequest)
+  core.info(
+    `Preview of pull request #${pullRequest.number} (${pullRequest.action}): family ${preview.family}, ` +
+      `GitHub environment ${preview.environmentName!}`
+  )
+  return preview
+}
+
+/** A preview's GitHub deployment is implied, not asked for: a token that cannot record it warns. */
+async function startDeployment(inputs: Inputs, pullRequest: PullRequest | undefined) {
+  const { startGitHubDeployment } = await import('./runner/github-deployments.js')
+  if (!pullRequest) return startGitHubDeployment(inputs)
+  try {
+    return await startGitHubDeployment(inputs, { transient: true })
+  } catch (error) {
+    core.warning(`${formatActionError(error)}\nThe preview goes on without a GitHub deployment.`)
+    return undefined
+  }
+}
+
 async function runDeploy(
   inputs: Inputs,
   reporter: Reporter,
   signal: AbortSignal,
-  env: Record<string, string | undefined>
+  env: Record<string, string | undefined>,
+  pullRequest?: PullRequest
 ): Promise<void> {
   signal.addEventListener('abort', () =>
     core.warning(`Received ${String(signal.reason)}: the run is cancelled; stopping what this step started`)
@@ -73,17 +119,16 @@ async function runDeploy(
     import('./modes/deploy.js')
   ])
   // First, so a token without deployments write fails the step before anything is pushed or run.
-  const deployment = inputs.environmentName
-    ? await (await import('./runner/github-deployments.js')).startGitHubDeployment(inputs)
-    : undefined
+  const deployment = inputs.environmentName ? await startDeployment(inputs, pullRequest) : undefined
   let url: string | undefined
   // The post step stops the saved tasks unless this is set: left unset only when a cancelled run's stop failed.
   let finished = true
   try {
     const dockerConfigDir = createDockerConfigDir(process.env['RUNNER_TEMP'] || tmpdir())
     core.saveState(STATE.dockerConfigDir, dockerConfigDir)
+    const clients = await createDeployClients(inputs.region)
     const result = await deploy(inputs, {
-      clients: await createDeployClients(inputs.region),
+      clients,
       runner: createCommandRunner(),
       reporter,
       dockerConfigDir,
@@ -100,7 +145,23 @@ async function runDeploy(
       },
       cancellation: { signal, stopReason: cancelStopReason(runUrl(env)) }
     })
-    await writeDeploySummary(inputs.region, result)
+    // The timer started before the deploy ended: the ttl runs out by then at the latest.
+    const stopsAt =
+      inputs.ttlSeconds === undefined ? undefined : new Date(Date.now() + inputs.ttlSeconds * 1000)
+    if (stopsAt)
+      core.info(`Stops by itself by ${formatStopTime(stopsAt)} (ttl ${formatTtl(inputs.ttlSeconds!)})`)
+    const comment = pullRequest
+      ? await finishPreview(inputs, pullRequest, { clients, result, stopsAt, env })
+      : undefined
+    await writeDeploySummary(inputs.region, result, {
+      ttlSeconds: inputs.ttlSeconds,
+      stopsAt,
+      pullRequest: pullRequest && {
+        number: pullRequest.number,
+        environment: inputs.environmentName!,
+        comment: comment === 'none' ? undefined : comment
+      }
+    })
     url = result.tasks[0]?.url
   } catch (error) {
     const cause = error instanceof DeployFailure ? error.cause : error
@@ -110,6 +171,20 @@ async function runDeploy(
       await deployment?.fail(explainFailure(error, inputs).explained.summary)
     } catch (statusError) {
       core.warning(`Could not mark the GitHub deployment failed: ${formatActionError(statusError)}`)
+    }
+    if (pullRequest) {
+      await previewModule.writePreviewComment(
+        inputs.githubToken,
+        pullRequest.number,
+        {
+          name: inputs.family,
+          commit: pullRequest.headSha,
+          runUrl: runUrl(env),
+          howToStop: [],
+          state: { kind: 'failed', reason: formatActionError(explainFailure(error, inputs).explained) }
+        },
+        (message) => core.warning(message)
+      )
     }
     throw error
   } finally {
@@ -122,6 +197,107 @@ async function runDeploy(
   } catch (statusError) {
     core.warning(`Could not mark the GitHub deployment successful: ${formatActionError(statusError)}`)
   }
+}
+
+/**
+ * After a preview deployed: the preview of the previous commit stopped (the new one answers already), and the
+ * pull request's comment updated. Neither fails the deploy: each warns instead. Returns what the comment got.
+ */
+async function finishPreview(
+  inputs: Inputs,
+  pullRequest: PullRequest,
+  done: {
+    clients: DeployClients
+    result: DeployResult
+    stopsAt?: Date
+    env: Record<string, string | undefined>
+  }
+): Promise<'created' | 'updated' | 'none' | undefined> {
+  const { stopEarlierTasks, replacedReason } = await import('./modes/preview.js')
+  const taskArns = done.result.tasks.map((task) => task.taskArn)
+  try {
+    const stopped = await stopEarlierTasks(done.clients.ecs, {
+      cluster: done.result.clusterArn,
+      family: inputs.family,
+      startedBy: inputs.startedBy,
+      keep: taskArns,
+      reason: replacedReason(pullRequest.number, pullRequest.headSha),
+      deadline: Date.now() + inputs.timeoutSeconds * 1000,
+      log: (message) => core.info(message)
+    })
+    if (stopped.length > 0) core.info(`Replaced the earlier preview: stopping ${stopped.join(', ')}`)
+  } catch (error) {
+    const explained = explainError(error, scopeFor(inputs))
+    core.warning(`Could not stop the earlier preview of ${inputs.family}: ${formatActionError(explained)}`)
+  }
+  const written = await previewModule.writePreviewComment(
+    inputs.githubToken,
+    pullRequest.number,
+    {
+      name: inputs.family,
+      commit: pullRequest.headSha,
+      image: done.result.image,
+      runUrl: runUrl(done.env),
+      howToStop: previewModule.taskStopInstructions(inputs.region, inputs.cluster, taskArns),
+      state: {
+        kind: 'running',
+        url: done.result.tasks[0]?.url,
+        stopsAt: done.stopsAt,
+        ttlSeconds: inputs.ttlSeconds
+      }
+    },
+    (message) => core.warning(message)
+  )
+  if (written) core.info(`Preview comment ${written.change} on pull request #${pullRequest.number}`)
+  return written?.change
+}
+
+/** The pull request closed (or mode stop on it): every task of its preview stopped, then GitHub told. */
+async function runPreviewClose(inputs: Inputs, pullRequest: PullRequest): Promise<void> {
+  const [{ createStopClients }, { stopPreview }, { deactivateGitHubEnvironment }] = await Promise.all([
+    import('./aws/clients.js'),
+    import('./modes/preview.js'),
+    import('./runner/github-deployments.js')
+  ])
+  const { ecs } = await createStopClients(inputs.region)
+  const result = await stopPreview(ecs, {
+    cluster: inputs.cluster,
+    family: inputs.family,
+    startedBy: inputs.startedBy,
+    pullRequest: pullRequest.number,
+    deadline: Date.now() + inputs.timeoutSeconds * 1000,
+    log: (message) => core.info(message)
+  })
+  core.setOutput('stopped-task-arns', JSON.stringify(result.stopped))
+  await writeStopSummary(inputs.region, inputs.cluster, result)
+  try {
+    const deactivated = await deactivateGitHubEnvironment(
+      inputs,
+      `Pull request #${pullRequest.number} closed: preview stopped`
+    )
+    core.info(
+      `GitHub environment ${inputs.environmentName!}: ${deactivated.length} deployment(s) marked inactive`
+    )
+  } catch (error) {
+    core.warning(`Could not mark the preview's GitHub deployments inactive: ${formatActionError(error)}`)
+  }
+  const written = await previewModule.writePreviewComment(
+    inputs.githubToken,
+    pullRequest.number,
+    {
+      name: inputs.family,
+      commit: pullRequest.headSha,
+      howToStop: [],
+      state: {
+        kind: 'stopped',
+        stopped: result.stopped.length - result.alreadyStopped.length,
+        environment: inputs.environmentName
+      }
+    },
+    (message) => core.warning(message),
+    false
+  )
+  if (written) core.info(`Preview comment on pull request #${pullRequest.number}: ${written.change}`)
 }
 
 async function runStop(inputs: Inputs): Promise<void> {

@@ -308,3 +308,71 @@ describe('registering', () => {
     })
   })
 })
+
+describe('the ttl timer container', () => {
+  const TIMER = {
+    name: 'ecs-fargate-deploy-ttl',
+    image: 'public.ecr.aws/docker/library/busybox:stable',
+    essential: true,
+    entryPoint: ['sh', '-c'],
+    command: ["trap 'exit 0' TERM; sleep 7200 & wait"]
+  }
+
+  test('a ttl adds an essential timer container after the app', () => {
+    const rendered = renderTaskDefinition(inputs({ repository: 'myapp', ttl: '2h' }), {
+      image: IMAGE,
+      executionRoleArn: EXEC_ROLE
+    })
+    expect(rendered.containerDefinitions!.map((c) => c.name)).toEqual(['myapp', 'ecs-fargate-deploy-ttl'])
+    expect(rendered.containerDefinitions![1]).toEqual(TIMER)
+  })
+
+  test('timer-image is the timer container image; 90s sleeps 90 seconds', () => {
+    const rendered = renderTaskDefinition(
+      inputs({ repository: 'myapp', ttl: '90s', 'timer-image': 'busybox:1.36' }),
+      { image: IMAGE, executionRoleArn: EXEC_ROLE }
+    )
+    expect(rendered.containerDefinitions![1]).toMatchObject({
+      image: 'busybox:1.36',
+      command: ["trap 'exit 0' TERM; sleep 90 & wait"]
+    })
+  })
+
+  test('without ttl there is no timer', () => {
+    const rendered = renderTaskDefinition(inputs({ repository: 'myapp' }), {
+      image: IMAGE,
+      executionRoleArn: EXEC_ROLE
+    })
+    expect(rendered.containerDefinitions!.map((c) => c.name)).toEqual(['myapp'])
+  })
+
+  test("a template copied from a revision with a timer gets this run's timer, once", () => {
+    const template = {
+      containerDefinitions: [
+        { name: 'myapp', image: 'x' },
+        { ...TIMER, command: ["trap 'exit 0' TERM; sleep 60 & wait"] }
+      ]
+    }
+    const rendered = renderTaskDefinition(
+      inputs(
+        { repository: 'myapp', ttl: '2h', 'task-definition': 'td.json', 'container-name': 'myapp' },
+        template
+      ),
+      { image: IMAGE, executionRoleArn: EXEC_ROLE }
+    )
+    expect(rendered.containerDefinitions!.map((c) => c.name)).toEqual(['myapp', 'ecs-fargate-deploy-ttl'])
+    expect(rendered.containerDefinitions![1]!.command).toEqual(["trap 'exit 0' TERM; sleep 7200 & wait"])
+  })
+
+  test('a different ttl is a different definition; the same one is reused', () => {
+    const render = (ttl: string) =>
+      canonicalTaskDefinition(
+        renderTaskDefinition(inputs({ repository: 'myapp', ttl }), {
+          image: IMAGE,
+          executionRoleArn: EXEC_ROLE
+        })
+      )
+    expect(render('2h')).not.toBe(render('3h'))
+    expect(render('2h')).toBe(render('120m'))
+  })
+})

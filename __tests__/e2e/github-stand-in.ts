@@ -1,4 +1,5 @@
-// A local HTTP server playing the GitHub REST endpoints of deployments, recording every request, so the
+// A local HTTP server playing the GitHub REST endpoints of deployments and issue comments, recording every
+// request, so the
 // end-to-end tests can point GITHUB_API_URL at it and assert what the bundled action sent.
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -21,6 +22,16 @@ interface StoredDeployment {
   statuses: Array<{ state: string; [field: string]: unknown }>
 }
 
+export interface StoredComment {
+  id: number
+  issue: number
+  body: string
+  created_at: string
+  updated_at: string
+}
+
+const COMMENTS_DOCS = 'https://docs.github.com/rest/issues/comments'
+
 export interface GitHubStandIn {
   /** The value for GITHUB_API_URL. */
   apiUrl: string
@@ -31,6 +42,12 @@ export interface GitHubStandIn {
   /** A deployment as if an earlier run made it, with its statuses (newest last). */
   addDeployment(environment: string, states: string[]): number
   deployment(id: number): StoredDeployment | undefined
+  /** Answer creating and updating comments with 403, as for a token without pull-requests write (listing works). */
+  refuseCommentWrites(refuse: boolean): void
+  /** The comments of an issue or pull request, oldest first. */
+  comments(issue: number): StoredComment[]
+  /** A comment as if someone wrote it earlier. */
+  addComment(issue: number, body: string): number
   stop(): Promise<void>
 }
 
@@ -48,6 +65,14 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
   const deployments: StoredDeployment[] = []
   let nextId = 1000
   let refusal: { status: number; message: string } | undefined
+  const comments: StoredComment[] = []
+  let refuseCommentWrites = false
+  const storeComment = (issue: number, body: string): StoredComment => {
+    const now = new Date().toISOString()
+    const comment = { id: nextId++, issue, body, created_at: now, updated_at: now }
+    comments.push(comment)
+    return comment
+  }
 
   const server: Server = createServer((request, response) => {
     void (async () => {
@@ -60,15 +85,84 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
         authorization: request.headers.authorization,
         body
       })
-      const send = (status: number, data: unknown): void => {
-        response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+      const send = (status: number, data: unknown, headers: Record<string, string> = {}): void => {
+        response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
         response.end(JSON.stringify(data))
       }
+      const host = `http://${request.headers.host ?? 'stand-in'}`
+      const commentJson = (comment: StoredComment, owner: string, repo: string) => ({
+        id: comment.id,
+        url: `${host}/repos/${owner}/${repo}/issues/comments/${comment.id}`,
+        html_url: `https://github.com/${owner}/${repo}/pull/${comment.issue}#issuecomment-${comment.id}`,
+        body: comment.body,
+        user: { login: 'github-actions[bot]', type: 'Bot' },
+        created_at: comment.created_at,
+        updated_at: comment.updated_at
+      })
       if (refusal) {
         send(refusal.status, {
           message: refusal.message,
           documentation_url: 'https://docs.github.com/rest/deployments/deployments#create-a-deployment'
         })
+        return
+      }
+      const issueComments = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname)
+      const oneComment = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname)
+      const writesComment =
+        (issueComments && request.method === 'POST') || (oneComment && request.method === 'PATCH')
+      if (writesComment && refuseCommentWrites) {
+        // What GitHub answers a GITHUB_TOKEN without pull-requests (or issues) write.
+        send(403, {
+          message: 'Resource not accessible by integration',
+          documentation_url: `${COMMENTS_DOCS}#${issueComments ? 'create' : 'update'}-an-issue-comment`,
+          status: '403'
+        })
+        return
+      }
+      if (writesComment && typeof body?.['body'] !== 'string') {
+        send(422, {
+          message: "Invalid request.\n\nFor 'properties/body', nil is not a string.",
+          documentation_url: `${COMMENTS_DOCS}#${issueComments ? 'create' : 'update'}-an-issue-comment`,
+          status: '422'
+        })
+        return
+      }
+      if (issueComments && request.method === 'GET') {
+        // Pages as GitHub does: per_page (at most 100) and page, with a Link header to the next page.
+        const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100)
+        const page = Number(url.searchParams.get('page') ?? 1)
+        const all = comments.filter((comment) => comment.issue === Number(issueComments[3]))
+        const slice = all.slice((page - 1) * perPage, page * perPage)
+        const next = new URL(url.toString().replace('http://stand-in', host))
+        next.searchParams.set('page', String(page + 1))
+        next.searchParams.set('per_page', String(perPage))
+        const headers: Record<string, string> =
+          page * perPage < all.length ? { link: `<${next.toString()}>; rel="next"` } : {}
+        send(
+          200,
+          slice.map((comment) => commentJson(comment, issueComments[1]!, issueComments[2]!)),
+          headers
+        )
+        return
+      }
+      if (issueComments && request.method === 'POST') {
+        const comment = storeComment(Number(issueComments[3]), String(body?.['body']))
+        send(201, commentJson(comment, issueComments[1]!, issueComments[2]!))
+        return
+      }
+      if (oneComment && request.method === 'PATCH') {
+        const comment = comments.find((candidate) => candidate.id === Number(oneComment[3]))
+        if (!comment) {
+          send(404, {
+            message: 'Not Found',
+            documentation_url: `${COMMENTS_DOCS}#update-an-issue-comment`,
+            status: '404'
+          })
+          return
+        }
+        comment.body = String(body?.['body'])
+        comment.updated_at = new Date().toISOString()
+        send(200, commentJson(comment, oneComment[1]!, oneComment[2]!))
         return
       }
       const list = /^\/repos\/([^/]+)\/([^/]+)\/deployments$/.exec(url.pathname)
@@ -138,6 +232,11 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
       return deployment.id
     },
     deployment: (id) => deployments.find((deployment) => deployment.id === id),
+    refuseCommentWrites: (refuse) => {
+      refuseCommentWrites = refuse
+    },
+    comments: (issue) => comments.filter((comment) => comment.issue === issue).map((c) => ({ ...c })),
+    addComment: (issue, body) => storeComment(issue, body).id,
     stop: () =>
       new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())))
   }

@@ -57,6 +57,8 @@ test("action.yml's defaults are these (the runner evaluates github-token's)", ()
     'stop-on-cancel': 'true',
     capacity: 'on-demand',
     'started-by': 'ecs-fargate-deploy',
+    preview: 'false',
+    'timer-image': 'public.ecr.aws/docker/library/busybox:stable',
     'github-token': '${{ github.token }}'
   })
 })
@@ -110,7 +112,9 @@ test('a deploy with every input empty gets the defaults', () => {
     memory: 512,
     executionRole: 'ecsTaskExecutionRole',
     capacity: 'on-demand',
-    platform: 'linux/amd64'
+    platform: 'linux/amd64',
+    preview: false,
+    timerImage: 'public.ecr.aws/docker/library/busybox:stable'
   })
 })
 

@@ -5,10 +5,12 @@ import { parseInputs, type Inputs } from '../../src/inputs/inputs.js'
 import {
   ACCOUNT_PLACEHOLDER,
   PERMISSIONS,
+  arnsFor,
   executionRoleDocuments,
   partitionOf,
   permissionRequestText,
   policyFor,
+  rowsFor,
   rowsForOperation,
   scopeFor,
   statementFor,
@@ -597,5 +599,27 @@ describe('README permissions section (scripts/permissions-doc.ts)', () => {
   test('README.md is up to date (run npx tsx scripts/permissions-doc.ts)', async () => {
     const readme = readFileSync(README_PATH, 'utf8')
     expect(replacePermissionsSection(readme, await renderFormattedSection(README_PATH))).toBe(readme)
+  })
+})
+
+describe('previews', () => {
+  test('a preview deploy may list, describe and stop the tasks of the cluster; a plain deploy waiting for none may not', () => {
+    const preview = inputsWith({ mode: 'permissions', preview: 'true', 'wait-for': 'none' })
+    const plain = inputsWith({ 'wait-for': 'none', 'stop-on-cancel': 'false' })
+    const previewDeploy = rowsFor(preview, ['deploy']).map((row) => `${row.service}:${row.operation}`)
+    const plainDeploy = rowsFor(plain, ['deploy']).map((row) => `${row.service}:${row.operation}`)
+    expect(previewDeploy.filter((operation) => !plainDeploy.includes(operation))).toEqual([
+      'ecs:ListTasks',
+      'ecs:DescribeTasks',
+      'ecs:StopTask'
+    ])
+  })
+
+  test("outside a pull request, the policy covers every pull request's family, and the app's log group", () => {
+    const scope = scopeFor(inputsWith({ mode: 'permissions', preview: 'true' }), ACCOUNT)
+    expect(arnsFor(scope).taskDefinitions).toBe(
+      `arn:aws:ecs:eu-west-1:${ACCOUNT}:task-definition/myapp-pr-*:*`
+    )
+    expect(scope.logGroup).toBe('/ecs/myapp')
   })
 })

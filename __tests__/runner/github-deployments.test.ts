@@ -170,3 +170,24 @@ test.each([
   expect(error.message).toBe(message)
   expect(error.hint !== undefined).toBe(hasHint)
 })
+
+test("a preview's deployment is transient and never production", async () => {
+  const github = fakeGitHub({
+    'POST /repos/{owner}/{repo}/deployments': () => ({ id: 42 }),
+    [STATUSES]: () => ({})
+  })
+  await GitHubDeployment.start(github.request, { ...target, environment: 'pr-12' }, 'web', {
+    transient: true
+  })
+  expect(github.calls[0]?.parameters).toEqual({
+    owner: 'octo',
+    repo: 'app',
+    ref: 'abc123',
+    environment: 'pr-12',
+    description: 'web',
+    auto_merge: false,
+    required_contexts: [],
+    transient_environment: true,
+    production_environment: false
+  })
+})

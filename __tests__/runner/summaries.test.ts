@@ -8,7 +8,9 @@ import {
   escapeHtml,
   failureSummary,
   formatDuration,
+  formatStopTime,
   htmlTable,
+  lifetimeSummary,
   stopSummary,
   taskConsoleUrl,
   taskRow
@@ -298,4 +300,29 @@ describe('costSummary', () => {
     )
     expect(deploySummary(REGION, result)).not.toContain('<h3>Cost</h3>')
   })
+})
+
+test.each([
+  ['2025-01-02T14:30:05.250Z', '2025-01-02 14:30:05 UTC'],
+  ['2024-12-31T23:59:59.999Z', '2024-12-31 23:59:59 UTC']
+])('formatStopTime(%s) is %s', (iso, text) => {
+  expect(formatStopTime(new Date(iso))).toBe(text)
+})
+
+test.each([
+  [{}, ''],
+  [
+    { ttlSeconds: 7200, stopsAt: new Date('2025-01-02T14:30:05Z') },
+    '<h3>Lifetime</h3>\n<p>Stops by itself by <strong>2025-01-02 14:30:05 UTC</strong> at the latest (ttl 2h: its timer container exits).</p>\n'
+  ],
+  [
+    { pullRequest: { number: 12, environment: 'pr-12', comment: 'updated' as const } },
+    '<h3>Lifetime</h3>\n<p>Preview of pull request #12 in environment <code>pr-12</code>; its comment updated. It stops when the pull request closes.</p>\n'
+  ],
+  [
+    { pullRequest: { number: 12, environment: 'pr-12' } },
+    '<h3>Lifetime</h3>\n<p>Preview of pull request #12 in environment <code>pr-12</code>; no comment written (see the warning). It stops when the pull request closes.</p>\n'
+  ]
+])('lifetimeSummary(%j)', (lifetime, html) => {
+  expect(lifetimeSummary(lifetime)).toBe(html)
 })

@@ -9,7 +9,7 @@ import {
   type Tag as EcsTag,
   type TaskDefinition
 } from '@aws-sdk/client-ecs'
-import { CPU_ARCHITECTURES, type Inputs } from '../inputs/inputs.js'
+import { CPU_ARCHITECTURES, TTL_CONTAINER_NAME, type Inputs } from '../inputs/inputs.js'
 import { ecsTags } from '../shared/tags.js'
 
 export interface RenderContext {
@@ -68,9 +68,17 @@ export function renderTaskDefinition(
   }
   if (inputs.command) container.command = inputs.command
 
-  const containers = templateContainers.some((c) => c.name === inputs.containerName)
+  const withApp = templateContainers.some((c) => c.name === inputs.containerName)
     ? templateContainers.map((c) => (c.name === inputs.containerName ? container : c))
     : [container, ...templateContainers]
+  // A template copied from a revision with a timer has one already: this run's ttl replaces it.
+  const containers =
+    inputs.ttlSeconds === undefined
+      ? withApp
+      : [
+          ...withApp.filter((c) => c.name !== TTL_CONTAINER_NAME),
+          timerContainer(inputs.ttlSeconds, inputs.timerImage)
+        ]
 
   return {
     ...template,
@@ -85,6 +93,21 @@ export function renderTaskDefinition(
     // The platform input (or the template's) decides: Fargate runs the task on that architecture.
     runtimePlatform: { cpuArchitecture: CPU_ARCHITECTURES[inputs.platform], operatingSystemFamily: 'LINUX' },
     tags: ecsTags(inputs.tags)
+  }
+}
+
+/**
+ * The ttl: an essential container that sleeps for the ttl and exits, and an essential container that exits
+ * stops the task (ECS stops the others), even if no workflow runs again. The shell exits at once on SIGTERM,
+ * so a task stopped earlier (StopTask, a newer preview) does not wait out the stop timeout for it.
+ */
+export function timerContainer(ttlSeconds: number, image: string): ContainerDefinition {
+  return {
+    name: TTL_CONTAINER_NAME,
+    image,
+    essential: true,
+    entryPoint: ['sh', '-c'],
+    command: [`trap 'exit 0' TERM; sleep ${ttlSeconds} & wait`]
   }
 }
 

@@ -19,6 +19,8 @@ export const DEFAULTS: {
   readonly 'stop-on-cancel': boolean
   readonly 'started-by': string
   readonly capacity: Capacity
+  readonly preview: boolean
+  readonly 'timer-image': string
 } = {
   mode: 'deploy',
   'create-repository': true,
@@ -34,7 +36,10 @@ export const DEFAULTS: {
   'stop-on-timeout': true,
   'stop-on-cancel': true,
   'started-by': 'ecs-fargate-deploy',
-  capacity: 'on-demand'
+  capacity: 'on-demand',
+  preview: false,
+  // Amazon ECR Public's copy of the Docker official image: no Docker Hub pull limits, pulled without credentials.
+  'timer-image': 'public.ecr.aws/docker/library/busybox:stable'
 }
 
 /**

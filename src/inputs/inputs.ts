@@ -1,12 +1,13 @@
 // Reads every input once into a typed object, validating all of them and reporting every problem together.
 // This module must stay free of heavy imports: it runs before anything else is loaded (see index.ts).
-// Each concern reads its own inputs (common.ts, deploy.ts, capacity.ts, stop.ts, permissions.ts); a new mode adds its
+// Each concern reads its own inputs (common.ts, deploy.ts, capacity.ts, stop.ts, permissions.ts, preview.ts); a new mode adds its
 // rules to MODE_RULES and, when it has inputs of its own, a file that reads them.
 import { readCapacityInputs } from './capacity.js'
 import { readCommonInputs } from './common.js'
 import { DEFAULTS } from './defaults.js'
 import { DEPLOY_MODE, readDeployInputs } from './deploy.js'
 import { PERMISSIONS_MODE } from './permissions.js'
+import { readPreviewInputs } from './preview.js'
 import { Reader } from './reader.js'
 import { STOP_MODE, readStopInputs } from './stop.js'
 import { MODES, type Inputs, type Mode, type ModeRules, type ParseContext } from './types.js'
@@ -16,6 +17,7 @@ export { DEFAULTS, FALLBACKS, familyFromRepository } from './defaults.js'
 export { managesExecutionRole } from './deploy.js'
 export { InputError, inputFromEnv, parseCommand, parseKeyValueLines, parseList } from './reader.js'
 export { parseTaskArns, taskReferenceProblem } from './stop.js'
+export { PULL_REQUEST_EVENTS, TTL_CONTAINER_NAME, formatTtl, parseTtl } from './preview.js'
 export { CAPACITIES, MODES, PLATFORMS, WAIT_FOR } from './types.js'
 export type {
   Capacity,
@@ -28,6 +30,7 @@ export type {
   ModeRules,
   ParseContext,
   Platform,
+  PreviewInputs,
   Secret,
   StopInputs,
   Tag,
@@ -49,6 +52,7 @@ export function parseInputs(get: (name: string) => string, context: ParseContext
   const deploy = readDeployInputs(r, rules, context)
   const capacity = readCapacityInputs(r, deploy.taskDefinitionTemplate)
   const stop = readStopInputs(r, rules, deploy.family)
+  const preview = readPreviewInputs(r, rules, context.env, deploy.containerName)
   r.throwProblems()
-  return { ...common, ...deploy, ...capacity, ...stop }
+  return { ...common, ...deploy, ...capacity, ...stop, ...preview }
 }

@@ -104,9 +104,19 @@ export interface CapacityInputs {
   platform: Platform
 }
 
+/** Pull request previews and the time to live (preview.ts). */
+export interface PreviewInputs {
+  /** Names derived from the pull request, one comment on it, everything stopped when it closes. */
+  preview: boolean
+  /** The tasks stop themselves this many seconds after they start (a timer container exits). */
+  ttlSeconds?: number
+  /** The timer container's image: it needs sh and sleep. */
+  timerImage: string
+}
+
 /** What stop mode reads (stop.ts) beyond the common inputs and the family. */
 export interface StopInputs {
   taskArns: string[]
 }
 
-export interface Inputs extends CommonInputs, DeployInputs, CapacityInputs, StopInputs {}
+export interface Inputs extends CommonInputs, DeployInputs, CapacityInputs, StopInputs, PreviewInputs {}

@@ -72,7 +72,7 @@ export async function stopTasks(ecs: ECSClient, options: StopOptions): Promise<S
 }
 
 /** ListTasks filters by startedBy; the family is checked on the described tasks (ListTasks takes one or the other). */
-async function findRunningTasks(ecs: ECSClient, options: StopOptions): Promise<string[]> {
+export async function findRunningTasks(ecs: ECSClient, options: StopOptions): Promise<string[]> {
   const arns: string[] = []
   for await (const page of paginateListTasks(
     { client: ecs },

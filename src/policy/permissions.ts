@@ -105,6 +105,8 @@ const executionRoleByName = (inputs: Inputs) => !isArn(inputs.executionRole)
 const createsExecutionRole = (inputs: Inputs) => managesExecutionRole(inputs)
 const grantsSecrets = (inputs: Inputs) => inputs.secrets.length > 0 && managesExecutionRole(inputs)
 const waits = (inputs: Inputs) => inputs.waitFor !== 'none'
+/** A preview replaces its earlier tasks, and stops them all when its pull request closes. */
+const previews = (inputs: Inputs) => inputs.preview
 
 const CREATE_REPOSITORY: OptionalStep = {
   input: 'create-repository',
@@ -516,6 +518,37 @@ export const PERMISSIONS: readonly PermissionRow[] = [
   {
     service: 'ecs',
     operation: 'ListTasks',
+    actions: ['ecs:ListTasks'],
+    resource: () => '*',
+    condition: inCluster,
+    step: "find the preview's running tasks (started-by, family)",
+    modes: DEPLOY,
+    when: previews,
+    sid: 'EcsListTasks'
+  },
+  {
+    service: 'ecs',
+    operation: 'DescribeTasks',
+    actions: ['ecs:DescribeTasks'],
+    resource: (s) => arnsFor(s).tasks,
+    step: "check which of the preview's tasks run, and wait until they have stopped when its pull request closes",
+    modes: DEPLOY,
+    when: previews,
+    sid: 'EcsTasks'
+  },
+  {
+    service: 'ecs',
+    operation: 'StopTask',
+    actions: ['ecs:StopTask'],
+    resource: (s) => arnsFor(s).tasks,
+    step: 'stop the preview of the previous commit, and the preview when its pull request closes',
+    modes: DEPLOY,
+    when: previews,
+    sid: 'EcsTasks'
+  },
+  {
+    service: 'ecs',
+    operation: 'ListTasks',
     // ListTasks is authorized on container instances; for Fargate the cluster condition is what scopes it.
     actions: ['ecs:ListTasks'],
     resource: () => '*',
@@ -568,7 +601,8 @@ export function scopeFor(inputs: Inputs, account?: string): Scope {
   const partition = inputs.region ? partitionOf(region) : (arnPartition ?? partitionOf(region))
   const roleArn = (role: string) =>
     parseArn(role) ? role : `arn:${partition}:iam::${resolvedAccount}:role/${role}`
-  const family = inputs.family || 'FAMILY'
+  // Outside a pull request (permissions mode) a preview's family is every FAMILY-pr-N.
+  const family = `${inputs.family || 'FAMILY'}${inputs.preview && inputs.mode === 'permissions' ? '-pr-*' : ''}`
   return {
     partition,
     region,
@@ -578,7 +612,8 @@ export function scopeFor(inputs: Inputs, account?: string): Scope {
     family,
     executionRole: roleArn(inputs.executionRole),
     taskRole: inputs.taskRole ? roleArn(inputs.taskRole) : undefined,
-    logGroup: inputs.logGroup && inputs.logGroup !== '/ecs/' ? inputs.logGroup : `/ecs/${family}`
+    logGroup:
+      inputs.logGroup && inputs.logGroup !== '/ecs/' ? inputs.logGroup : `/ecs/${inputs.family || 'FAMILY'}`
   }
 }
 

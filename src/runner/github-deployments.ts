@@ -59,8 +59,16 @@ export class GitHubDeployment {
     readonly id: number
   ) {}
 
-  /** Creates the deployment for the commit and marks it in_progress. */
-  static async start(request: GitHubRequest, target: GitHubTarget, description: string) {
+  /**
+   * Creates the deployment for the commit and marks it in_progress. A transient environment (a pull request's
+   * preview) is one GitHub expects to go away: it is never production.
+   */
+  static async start(
+    request: GitHubRequest,
+    target: GitHubTarget,
+    description: string,
+    options: { transient?: boolean } = {}
+  ) {
     const created = await call(
       request,
       `create a deployment for environment '${target.environment}'`,
@@ -74,7 +82,8 @@ export class GitHubDeployment {
         // Deploy exactly this commit: no merging of the default branch, no wait for commit statuses.
         auto_merge: false,
         required_contexts: [],
-        transient_environment: false
+        transient_environment: options.transient ?? false,
+        ...(options.transient ? { production_environment: false } : {})
       }
     )
     const id = (created.data as { id?: unknown }).id
@@ -127,7 +136,8 @@ const DEPLOYMENTS_CHECKED = 10
  */
 export async function deactivateEnvironment(
   request: GitHubRequest,
-  target: Omit<GitHubTarget, 'ref'>
+  target: Omit<GitHubTarget, 'ref'>,
+  description = 'Stopped by ecs-fargate-deploy (mode: stop)'
 ): Promise<number[]> {
   const listed = await call(
     request,
@@ -155,7 +165,7 @@ export async function deactivateEnvironment(
         repo: target.repo,
         deployment_id: id,
         state: 'inactive',
-        description: 'Stopped by ecs-fargate-deploy (mode: stop)',
+        description: truncateDescription(description),
         ...(target.logUrl ? { log_url: target.logUrl } : {})
       }
     )
@@ -192,17 +202,19 @@ export async function gitHubFromEnvironment(
 
 /** Deploy mode: the deployment of this commit to environment-name, already in_progress. */
 export async function startGitHubDeployment(
-  inputs: Pick<Inputs, 'githubToken' | 'environmentName' | 'repository' | 'tag' | 'cluster'>
+  inputs: Pick<Inputs, 'githubToken' | 'environmentName' | 'repository' | 'tag' | 'cluster'>,
+  options: { transient?: boolean } = {}
 ): Promise<GitHubDeployment> {
   const { request, target } = await gitHubFromEnvironment(inputs.githubToken, inputs.environmentName!)
   const description = `${inputs.repository}:${inputs.tag} on ECS Fargate (cluster ${inputs.cluster})`
-  return GitHubDeployment.start(request, target, description)
+  return GitHubDeployment.start(request, target, description, options)
 }
 
 /** Stop mode: environment-name's active deployments marked inactive. */
 export async function deactivateGitHubEnvironment(
-  inputs: Pick<Inputs, 'githubToken' | 'environmentName'>
+  inputs: Pick<Inputs, 'githubToken' | 'environmentName'>,
+  description?: string
 ): Promise<number[]> {
   const { request, target } = await gitHubFromEnvironment(inputs.githubToken, inputs.environmentName!)
-  return deactivateEnvironment(request, target)
+  return deactivateEnvironment(request, target, description)
 }

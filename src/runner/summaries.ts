@@ -5,6 +5,7 @@ import { lastSegment } from '../shared/arn.js'
 import type { DeployCost, DeployResult, StartedTasks, StopResult, TaskReport } from '../modes/types.js'
 import { formatDollars, type CostEstimate } from '../shared/cost.js'
 import type { ActionError } from '../explain/action-error.js'
+import { formatTtl } from '../inputs/inputs.js'
 
 const consoleBase = (region: string): string => `https://${region}.console.aws.amazon.com`
 
@@ -198,8 +199,44 @@ async function writeSummary(html: string): Promise<void> {
   await core.summary.addRaw(html, true).write()
 }
 
-export async function writeDeploySummary(region: string, result: DeployResult): Promise<void> {
-  await writeSummary(deploySummary(region, result))
+/** "2025-01-02 14:30:05 UTC": when a preview or a task with a ttl stops. */
+export function formatStopTime(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`
+}
+
+/** How long what a deploy left running lives: its ttl, and the pull request whose preview it is. */
+export interface Lifetime {
+  ttlSeconds?: number
+  /** When the ttl runs out, at the latest (the timer started before the deploy ended). */
+  stopsAt?: Date
+  pullRequest?: { number: number; environment: string; comment?: 'created' | 'updated' }
+}
+
+export function lifetimeSummary(lifetime: Lifetime): string {
+  const parts: string[] = []
+  if (lifetime.stopsAt && lifetime.ttlSeconds !== undefined) {
+    parts.push(
+      `<p>Stops by itself by <strong>${formatStopTime(lifetime.stopsAt)}</strong> at the latest ` +
+        `(ttl ${formatTtl(lifetime.ttlSeconds)}: its timer container exits).</p>`
+    )
+  }
+  const pr = lifetime.pullRequest
+  if (pr) {
+    const comment = pr.comment ? `; its comment ${pr.comment}` : '; no comment written (see the warning)'
+    parts.push(
+      `<p>Preview of pull request #${pr.number} in environment ${code(pr.environment)}${comment}. ` +
+        'It stops when the pull request closes.</p>'
+    )
+  }
+  return parts.length > 0 ? `<h3>Lifetime</h3>\n${parts.join('\n')}\n` : ''
+}
+
+export async function writeDeploySummary(
+  region: string,
+  result: DeployResult,
+  lifetime?: Lifetime
+): Promise<void> {
+  await writeSummary(deploySummary(region, result) + (lifetime ? lifetimeSummary(lifetime) : ''))
 }
 
 export async function writeStopSummary(region: string, cluster: string, result: StopResult): Promise<void> {

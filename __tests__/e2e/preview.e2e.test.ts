@@ -1,0 +1,276 @@
+// Pull request previews and the ttl, from the bundled action against the local AWS and the GitHub stand-in:
+// one pull request opened, pushed to and closed (one comment updated in place, the earlier task replaced,
+// everything stopped on closed), a ttl of seconds that stops a task by itself, a token without pull-requests
+// write, and a fork's run without AWS credentials. Container ports 5400–5449.
+import {
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  type Task
+} from '@aws-sdk/client-ecs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runAction } from './harness.js'
+import { startGitHubStandIn, type GitHubStandIn } from './github-stand-in.js'
+import { JOB_IMAGE, REGION, WEB_IMAGE, startStack, type Stack } from './stack.js'
+
+const CLUSTER = 'preview-cluster'
+const SHA_A = 'aaaaaaa111111111111111111111111111111111'
+const SHA_B = 'bbbbbbb222222222222222222222222222222222'
+/** busybox:stable is in the engine (built FROM scratch): the local AWS runs non-ECR images from there. */
+const TIMER_IMAGE = 'busybox:stable'
+
+let stack: Stack
+let github: GitHubStandIn
+let ecs: ECSClient
+const eventDir = mkdtempSync(join(tmpdir(), 'efd-preview-events-'))
+
+beforeAll(async () => {
+  ;[stack, github] = await Promise.all([startStack(), startGitHubStandIn()])
+  ecs = new ECSClient({
+    region: REGION,
+    endpoint: stack.aws.endpoint,
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' }
+  })
+})
+afterAll(async () => {
+  rmSync(eventDir, { recursive: true, force: true })
+  await Promise.all([stack?.aws.stop(), github?.stop()])
+})
+
+/** The step environment of a pull_request run: the payload written where GITHUB_EVENT_PATH points. */
+function pullRequestEnv(
+  action: string,
+  pr: { number: number; sha: string; head?: string },
+  base: Record<string, string> = stack.env
+): Record<string, string> {
+  const path = join(eventDir, `${pr.number}-${action}-${pr.sha.slice(0, 7)}.json`)
+  const head = pr.head ?? 'octo/app'
+  writeFileSync(
+    path,
+    JSON.stringify({
+      action,
+      number: pr.number,
+      pull_request: {
+        number: pr.number,
+        html_url: `https://github.com/octo/app/pull/${pr.number}`,
+        head: { sha: pr.sha, ref: 'feature', repo: { full_name: head, fork: head !== 'octo/app' } },
+        base: { sha: 'c'.repeat(40), ref: 'main', repo: { full_name: 'octo/app', fork: false } }
+      }
+    })
+  )
+  return {
+    ...base,
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: path,
+    GITHUB_API_URL: github.apiUrl,
+    GITHUB_SERVER_URL: 'https://github.example',
+    GITHUB_RUN_ID: '4545'
+  }
+}
+
+/** Polls the local AWS until the task is STOPPED, the condition the test waits for (no fixed sleep). */
+async function stoppedTask(taskArn: string, withinMs = 60_000): Promise<Task> {
+  const until = Date.now() + withinMs
+  for (;;) {
+    const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [taskArn] }))
+    const task = tasks![0]!
+    if (task.lastStatus === 'STOPPED' || Date.now() > until) return task
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
+const warnings = (stdout: string): string[] =>
+  [...stdout.matchAll(/^::warning(?: [^:]*)?::(.*)$/gm)].map((match) => match[1]!.replace(/%0A/g, '\n'))
+
+const webPreview = (port: number) => ({
+  repository: 'preview-web',
+  image: WEB_IMAGE,
+  cluster: CLUSTER,
+  port: String(port),
+  environment: `PORT=${port}`,
+  preview: 'true',
+  ttl: '1h',
+  'timer-image': TIMER_IMAGE
+})
+
+describe('one pull request: opened, synchronize, closed', () => {
+  const pr = 12
+  let firstTask: string
+  let secondTask: string
+  let commentId: number
+
+  test('opened: deployed as preview-web-pr-12 with a timer, one comment, a transient environment pr-12', async () => {
+    github.clear()
+    const run = await runAction(webPreview(5401), {
+      env: pullRequestEnv('opened', { number: pr, sha: SHA_A })
+    })
+    expect(run.errors).toEqual([])
+    expect(run.exitCode).toBe(0)
+    firstTask = run.outputs['task-arn']!
+    expect(run.outputs['task-definition-arn']).toMatch(/:task-definition\/preview-web-pr-12:1$/)
+
+    const { taskDefinition } = await ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: run.outputs['task-definition-arn'] })
+    )
+    expect(taskDefinition!.containerDefinitions!.map((c) => [c.name, c.image, c.essential])).toEqual([
+      ['preview-web-pr-12', run.outputs['image'], true],
+      ['ecs-fargate-deploy-ttl', TIMER_IMAGE, true]
+    ])
+
+    const comments = github.comments(pr)
+    expect(comments).toHaveLength(1)
+    commentId = comments[0]!.id
+    const body = comments[0]!.body
+    expect(body.split('\n').slice(0, 2)).toEqual([
+      '<!-- ecs-fargate-deploy preview preview-web-pr-12 -->',
+      '### Preview `preview-web-pr-12` is running'
+    ])
+    expect(body).toContain(`| URL | ${run.outputs['url']} |`)
+    expect(body).toContain(`| Commit | \`${SHA_A}\` |`)
+    expect(body).toContain(`| Image | \`${run.outputs['image']}\` |`)
+    expect(body).toMatch(
+      /\| Stops \| by \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC at the latest \(ttl 1h\), or when the pull request closes \|/
+    )
+    expect(body).toContain(`aws ecs stop-task --region ${REGION} --cluster ${CLUSTER} --task ${firstTask}`)
+
+    const created = github
+      .requests()
+      .find((request) => request.method === 'POST' && request.path === '/repos/octo/app/deployments')
+    expect(created?.body).toMatchObject({
+      ref: SHA_A,
+      environment: 'pr-12',
+      transient_environment: true,
+      production_environment: false
+    })
+    expect(run.summary).toContain('<h3>Lifetime</h3>')
+    expect(run.summary).toContain(
+      'Preview of pull request #12 in environment <code>pr-12</code>; its comment created.'
+    )
+  })
+
+  test('synchronize: the same comment updated in place, the earlier task replaced', async () => {
+    // Another port: the local AWS runs tasks on the host network, where two tasks cannot share one.
+    const run = await runAction(webPreview(5402), {
+      env: pullRequestEnv('synchronize', { number: pr, sha: SHA_B })
+    })
+    expect(run.errors).toEqual([])
+    expect(run.exitCode).toBe(0)
+    secondTask = run.outputs['task-arn']!
+    expect(secondTask).not.toBe(firstTask)
+
+    const comments = github.comments(pr)
+    expect(comments.map((comment) => comment.id)).toEqual([commentId])
+    expect(comments[0]!.body).toContain(`| Commit | \`${SHA_B}\` |`)
+    expect(comments[0]!.body).toContain(`| URL | ${run.outputs['url']} |`)
+    expect(comments[0]!.body).not.toContain(SHA_A)
+
+    const replaced = await stoppedTask(firstTask)
+    expect(replaced.lastStatus).toBe('STOPPED')
+    expect(replaced.stoppedReason).toBe(
+      'Replaced by the preview of bbbbbbb (pull request #12), ecs-fargate-deploy'
+    )
+    expect(run.summary).toContain('its comment updated.')
+  })
+
+  test('closed: the preview stopped, its deployment inactive, the comment says so; nothing pushed', async () => {
+    github.clear()
+    const run = await runAction(webPreview(5402), {
+      env: pullRequestEnv('closed', { number: pr, sha: SHA_B })
+    })
+    expect(run.errors).toEqual([])
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).not.toContain('Pushed')
+    expect(JSON.parse(run.outputs['stopped-task-arns']!)).toEqual([secondTask])
+
+    const stopped = await stoppedTask(secondTask)
+    expect(stopped.lastStatus).toBe('STOPPED')
+    expect(stopped.stoppedReason).toBe('Pull request #12 closed: preview stopped by ecs-fargate-deploy')
+
+    const inactive = github
+      .requests()
+      .filter((request) => request.method === 'POST' && request.body?.['state'] === 'inactive')
+    // Both pushes' deployments: GitHub's auto_inactive leaves a transient environment's deployments alone.
+    expect(inactive.map((request) => request.body?.['description'])).toEqual([
+      'Pull request #12 closed: preview stopped',
+      'Pull request #12 closed: preview stopped'
+    ])
+
+    const comments = github.comments(pr)
+    expect(comments.map((comment) => comment.id)).toEqual([commentId])
+    expect(comments[0]!.body).toContain('### Preview `preview-web-pr-12` is stopped')
+    expect(comments[0]!.body).toContain(
+      'The pull request is closed: 1 task(s) stopped, the deployments of `pr-12` marked inactive.'
+    )
+  })
+})
+
+test('a ttl of 3 s: the task stops by itself when its timer container exits', async () => {
+  const run = await runAction(
+    {
+      repository: 'preview-ttl-job',
+      image: JOB_IMAGE,
+      cluster: CLUSTER,
+      environment: 'LINES=1\nSLEEP=forever',
+      ttl: '3s',
+      'timer-image': TIMER_IMAGE
+    },
+    { env: stack.env }
+  )
+  expect(run.errors).toEqual([])
+  expect(run.exitCode).toBe(0)
+  expect(run.summary).toMatch(
+    /Stops by itself by <strong>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC<\/strong> at the latest \(ttl 3s: its timer container exits\)/
+  )
+
+  const task = await stoppedTask(run.outputs['task-arn']!)
+  expect(task.lastStatus).toBe('STOPPED')
+  expect(task.stopCode).toBe('EssentialContainerExited')
+  const timer = task.containers!.find((container) => container.name === 'ecs-fargate-deploy-ttl')
+  expect(timer?.exitCode).toBe(0)
+  expect(task.stoppedAt!.getTime() - task.startedAt!.getTime()).toBeGreaterThanOrEqual(3000)
+})
+
+test('a token without pull-requests write: a warning names the permission, the deploy goes on', async () => {
+  github.refuseCommentWrites(true)
+  try {
+    const inputs = {
+      repository: 'preview-job',
+      image: JOB_IMAGE,
+      cluster: CLUSTER,
+      environment: 'LINES=1\nSLEEP=forever',
+      preview: 'true'
+    }
+    const run = await runAction(inputs, { env: pullRequestEnv('opened', { number: 13, sha: SHA_A }) })
+    expect(run.errors).toEqual([])
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['task-arn']).toMatch(/^arn:aws:ecs:/)
+    expect(warnings(run.stdout)).toContain(
+      'Could not write the preview comment on pull request #13 (HTTP 403: Resource not accessible by integration - https://docs.github.com/rest/issues/comments#create-an-issue-comment): the token needs the pull-requests write permission; add `permissions: pull-requests: write` to the job, or pass a github-token that has it. The deploy goes on without the comment.'
+    )
+    expect(github.comments(13)).toEqual([])
+    expect(run.summary).toContain('no comment written (see the warning)')
+
+    const closed = await runAction(inputs, { env: pullRequestEnv('closed', { number: 13, sha: SHA_A }) })
+    expect(closed.exitCode).toBe(0)
+    expect((await stoppedTask(run.outputs['task-arn']!)).lastStatus).toBe('STOPPED')
+  } finally {
+    github.refuseCommentWrites(false)
+  }
+})
+
+test("a fork's pull_request run has no AWS credentials: it fails saying so, not with a credential error", async () => {
+  const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...withoutCredentials } = stack.env
+  const run = await runAction(
+    { repository: 'preview-web', image: WEB_IMAGE, cluster: CLUSTER, preview: 'true' },
+    { env: pullRequestEnv('opened', { number: 14, sha: SHA_A, head: 'mallory/app' }, withoutCredentials) }
+  )
+  expect(run.exitCode).toBe(1)
+  expect(run.errors).toHaveLength(1)
+  expect(run.errors[0]).toContain(
+    'Pull request #14 comes from the fork mallory/app: GitHub gives pull_request workflows of forks no secrets and no OIDC token, so this run has no AWS credentials'
+  )
+  expect(run.errors[0]).not.toMatch(/Could not load credentials/i)
+  expect(github.comments(14)).toEqual([])
+})

@@ -1,0 +1,92 @@
+// The inputs of pull request previews and of the time to live: preview (names derived from the pull request,
+// one comment on it, everything stopped when it closes), ttl (the tasks stop themselves) and timer-image
+// (the image of the timer container that makes them stop). runner/pull-request.ts reads the event itself.
+import { DEFAULTS } from './defaults.js'
+import type { Reader } from './reader.js'
+import type { ModeRules, PreviewInputs } from './types.js'
+
+/** The events whose payload has the pull request a preview is named after. */
+export const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'] as const
+
+/** The name of the timer container the ttl adds to the task definition. */
+export const TTL_CONTAINER_NAME = 'ecs-fargate-deploy-ttl'
+
+/** The longest ttl: 30 days, so a typo such as 200d is caught rather than run for half a year. */
+export const MAX_TTL_SECONDS = 30 * 86400
+
+const UNIT_SECONDS: Readonly<Record<string, number>> = { d: 86400, h: 3600, m: 60, s: 1 }
+/** One or more number-and-unit parts, largest unit first: 90s, 30m, 2h, 1h30m, 1d12h. */
+const TTL = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/
+/** [registry/]name[:tag][@sha256:digest], as docker reads an image reference. */
+const IMAGE_REFERENCE =
+  /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/
+
+/** Seconds of a ttl such as 2h, 30m, 90s or 1h30m; a string says what is wrong. */
+export function parseTtl(text: string): number | string {
+  const match = TTL.exec(text)
+  if (!match || text === '') {
+    return `'${text}' is not a duration; use a number and a unit (s, m, h or d), such as 90s, 30m, 2h or 1h30m`
+  }
+  const units = ['d', 'h', 'm', 's'] as const
+  const seconds = units.reduce((sum, unit, i) => sum + Number(match[i + 1] ?? 0) * UNIT_SECONDS[unit]!, 0)
+  if (seconds < 1) return `'${text}' is zero; give at least 1s`
+  if (seconds > MAX_TTL_SECONDS) return `'${text}' is longer than 30 days (30d)`
+  return seconds
+}
+
+/** 5400 → "1h30m", 90 → "1m30s": the shortest form parseTtl reads back. */
+export function formatTtl(seconds: number): string {
+  let left = seconds
+  let text = ''
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
+    const count = Math.floor(left / UNIT_SECONDS[unit]!)
+    left -= count * UNIT_SECONDS[unit]!
+    if (count > 0) text += `${count}${unit}`
+  }
+  return text || '0s'
+}
+
+export function readPreviewInputs(
+  r: Reader,
+  rules: ModeRules,
+  env: NodeJS.ProcessEnv,
+  containerName: string
+): PreviewInputs {
+  const preview = r.boolean('preview', DEFAULTS.preview)
+  // Permissions mode prints the policy of a preview outside any pull request.
+  const event = env['GITHUB_EVENT_NAME'] ?? ''
+  if (
+    preview &&
+    rules.mode !== 'permissions' &&
+    !(PULL_REQUEST_EVENTS as readonly string[]).includes(event)
+  ) {
+    r.fail(
+      'preview',
+      `is true, but this run's event is '${event || 'unknown'}': a preview is named after its pull request, ` +
+        'so run it on pull_request (on: pull_request: types: [opened, synchronize, reopened, closed])'
+    )
+  }
+
+  const ttlText = r.raw('ttl')
+  let ttlSeconds: number | undefined
+  if (ttlText !== '') {
+    const parsed = parseTtl(ttlText)
+    if (typeof parsed === 'string') r.fail('ttl', parsed)
+    else ttlSeconds = parsed
+  }
+  if (ttlSeconds !== undefined && containerName === TTL_CONTAINER_NAME) {
+    r.fail(
+      'container-name',
+      `'${TTL_CONTAINER_NAME}' is the name of the ttl's timer container; choose another`
+    )
+  }
+
+  const timerImage = r.raw('timer-image') || DEFAULTS['timer-image']
+  r.matching(
+    'timer-image',
+    timerImage,
+    IMAGE_REFERENCE,
+    'an image reference such as public.ecr.aws/docker/library/busybox:stable (it needs sh and sleep)'
+  )
+  return { preview, ttlSeconds, timerImage }
+}
