@@ -56,7 +56,10 @@ test("action.yml's defaults are these (the runner evaluates github-token's)", ()
     'stop-on-timeout': 'true',
     'stop-on-cancel': 'true',
     'started-by': 'ecs-fargate-deploy',
-    'github-token': '${{ github.token }}'
+    'github-token': '${{ github.token }}',
+    'infrastructure-role': 'ecsInfrastructureRoleForExpressServices',
+    'create-infrastructure-role': 'true',
+    'min-tasks': '1'
   })
 })
 

@@ -317,6 +317,7 @@ describe('the permissions table against the Service Authorization Reference', ()
     )
     expect(problems.flat()).toEqual([
       'ecs:RegisterTaskDefinition: * but AWS scopes it to task-definition',
+      'ecs:ListTasks: * but AWS scopes it to container-instance',
       'ecs:ListTasks: * but AWS scopes it to container-instance'
     ])
   })

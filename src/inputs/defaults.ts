@@ -18,6 +18,10 @@ export const DEFAULTS: {
   readonly 'stop-on-timeout': boolean
   readonly 'stop-on-cancel': boolean
   readonly 'started-by': string
+  // Service mode (service.ts).
+  readonly 'infrastructure-role': string
+  readonly 'create-infrastructure-role': boolean
+  readonly 'min-tasks': number
 } = {
   mode: 'deploy',
   'create-repository': true,
@@ -32,7 +36,10 @@ export const DEFAULTS: {
   timeout: 600,
   'stop-on-timeout': true,
   'stop-on-cancel': true,
-  'started-by': 'ecs-fargate-deploy'
+  'started-by': 'ecs-fargate-deploy',
+  'infrastructure-role': 'ecsInfrastructureRoleForExpressServices',
+  'create-infrastructure-role': true,
+  'min-tasks': 1
 }
 
 /**

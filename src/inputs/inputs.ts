@@ -1,12 +1,13 @@
 // Reads every input once into a typed object, validating all of them and reporting every problem together.
 // This module must stay free of heavy imports: it runs before anything else is loaded (see index.ts).
-// Each concern reads its own inputs (common.ts, deploy.ts, stop.ts, permissions.ts); a new mode adds its
+// Each concern reads its own inputs (common.ts, deploy.ts, stop.ts, permissions.ts, service.ts); a new mode adds its
 // rules to MODE_RULES and, when it has inputs of its own, a file that reads them.
 import { readCommonInputs } from './common.js'
 import { DEFAULTS } from './defaults.js'
 import { DEPLOY_MODE, readDeployInputs } from './deploy.js'
 import { PERMISSIONS_MODE } from './permissions.js'
 import { Reader } from './reader.js'
+import { readServiceInputs } from './service.js'
 import { STOP_MODE, readStopInputs } from './stop.js'
 import { MODES, type Inputs, type Mode, type ModeRules, type ParseContext } from './types.js'
 
@@ -14,6 +15,7 @@ export { DEFAULTS, FALLBACKS, familyFromRepository } from './defaults.js'
 export { managesExecutionRole } from './deploy.js'
 export { InputError, inputFromEnv, parseCommand, parseKeyValueLines, parseList } from './reader.js'
 export { parseTaskArns, taskReferenceProblem } from './stop.js'
+export { managesInfrastructureRole } from './service.js'
 export { MODES, WAIT_FOR } from './types.js'
 export type {
   CommonInputs,
@@ -24,6 +26,7 @@ export type {
   ModeRules,
   ParseContext,
   Secret,
+  ServiceInputs,
   StopInputs,
   Tag,
   TaskDefinitionTemplate,
@@ -43,6 +46,7 @@ export function parseInputs(get: (name: string) => string, context: ParseContext
   const common = readCommonInputs(r, rules, context.env)
   const deploy = readDeployInputs(r, rules, context)
   const stop = readStopInputs(r, rules, deploy.family)
+  const service = readServiceInputs(r, rules, deploy)
   r.throwProblems()
-  return { ...common, ...deploy, ...stop }
+  return { ...common, ...deploy, ...stop, ...service }
 }
