@@ -416,3 +416,34 @@ export async function deleteService(ecs: ECSClient, options: DeleteOptions): Pro
     await clock.sleep(Math.min(delay, remaining))
   }
 }
+
+export interface ServiceState {
+  status?: string
+  /** The tasks running and desired, as DescribeServices counts them. */
+  runningCount?: number
+  desiredCount?: number
+  /** The endpoint of the active configuration (http:// or https:// as the API gives it; a bare host is https). */
+  url?: string
+  /** The service revision serving now. */
+  revisionArn?: string
+}
+
+/** What the summary shows after a deployment: task counts, the URL and the revision serving. */
+export async function describeServiceState(
+  ecs: ECSClient,
+  target: { serviceArn: string; cluster: string }
+): Promise<ServiceState> {
+  const [described, express] = await Promise.all([
+    ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.serviceArn] })),
+    ecs.send(new DescribeExpressGatewayServiceCommand({ serviceArn: target.serviceArn }))
+  ])
+  const service = described.services?.[0]
+  const configurations = express.service?.activeConfigurations ?? []
+  return {
+    status: express.service?.status?.statusCode ?? service?.status,
+    runningCount: service?.runningCount,
+    desiredCount: service?.desiredCount,
+    url: ingressUrl(configurations),
+    revisionArn: configurations[0]?.serviceRevisionArn
+  }
+}
