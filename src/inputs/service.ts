@@ -46,8 +46,10 @@ export function readServiceInputs(r: Reader, rules: ModeRules, deploy: DeployInp
   const scaleOn = (r.optional('scale-on') as ScaleOn | undefined) ?? undefined
   const scaleTarget = wholeNumber(r, 'scale-target')
   for (const problem of scalingProblems({ minTasks, maxTasks, scaleOn, scaleTarget })) {
-    const [name, ...message] = problem.split(': ')
-    r.fail(name!, message.join(': '))
+    const [name = '', ...message] = problem.split(': ')
+    // An empty max-tasks is min-tasks: its problem is min-tasks's, said once.
+    if (name === 'max-tasks' && r.raw('max-tasks') === '') continue
+    r.fail(name, message.join(': '))
   }
 
   if (serviceName) checkServiceCombination(r, rules, deploy)
