@@ -32,10 +32,10 @@ const LOCAL_AWS = [
     'server',
     '^local-aws/src/(authorize|control-api|controls|dispatch|http-server|instance-state|shutdown|storage)\\.ts$'
   ],
-  ['services', '^local-aws/src/(services/|task-runner\\.ts$)'],
+  ['services', '^local-aws/src/(services/|task-runner\\.ts$|service-controller\\.ts$)'],
   ['context', '^local-aws/src/context\\.ts$'],
   ['state', '^local-aws/src/state/'],
-  ['base', '^local-aws/src/(docker|fargate|policy|protocol|registry)\\.ts$']
+  ['base', '^local-aws/src/(docker|fargate|front|policy|protocol|registry)\\.ts$']
 ]
 
 const localAwsUpward = LOCAL_AWS.slice(1).map(([name, path], index) => ({

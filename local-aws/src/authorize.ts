@@ -1,9 +1,11 @@
 // Policy enforcement: a call made with an access key that has a policy (setPolicy) must be allowed by it, with
 // each statement's Condition evaluated against the request's context keys; a create with tags must also be
-// allowed its tag-on-create action; and RegisterTaskDefinition and RunTask must be allowed iam:PassRole (to
-// ecs-tasks.amazonaws.com) for the roles they hand to ECS.
+// allowed its tag-on-create action; and RegisterTaskDefinition, RunTask and the Express create and update must be
+// allowed iam:PassRole for the roles they hand to ECS (task roles to ecs-tasks.amazonaws.com, an Express
+// service's infrastructure role to ecs.amazonaws.com).
 import type { Context } from './context.js'
 import {
+  PASSED_TO_ECS,
   PASSED_TO_ECS_TASKS,
   accessDenied,
   evaluate,
@@ -43,6 +45,13 @@ export function authorize(ctx: Context, policy: PolicyDocument | undefined, call
     check(implied.action, implied.resource, implied.context)
   for (const role of rolesPassedToEcs(ctx, service, operation, params))
     check('iam:PassRole', role, PASSED_TO_ECS_TASKS)
+  const infrastructureRole = params.infrastructureRoleArn
+  if (
+    service === 'ecs' &&
+    operation === 'CreateExpressGatewayService' &&
+    typeof infrastructureRole === 'string'
+  )
+    check('iam:PassRole', infrastructureRole, PASSED_TO_ECS)
 }
 
 /** The roles a call hands to ECS tasks: a task definition's, as registered or as RunTask starts it. */
@@ -55,6 +64,12 @@ function rolesPassedToEcs(
   if (service !== 'ecs') return []
   let roles: unknown[] = []
   if (operation === 'RegisterTaskDefinition') roles = [params.taskRoleArn, params.executionRoleArn]
+  if (operation === 'CreateExpressGatewayService' || operation === 'UpdateExpressGatewayService') {
+    const td = params.taskDefinitionArn
+      ? findTaskDefinition(ctx, String(params.taskDefinitionArn))
+      : undefined
+    roles = td ? [td.taskRoleArn, td.executionRoleArn] : [params.taskRoleArn, params.executionRoleArn]
+  }
   if (operation === 'RunTask') {
     const td = findTaskDefinition(ctx, String(params.taskDefinition ?? ''))
     roles = [td?.taskRoleArn, td?.executionRoleArn]

@@ -6,6 +6,7 @@ import type { Registry } from './registry.js'
 import type { Ec2State } from './state/ec2.js'
 import type { EcrState } from './state/ecr.js'
 import type { EcsState, Task } from './state/ecs.js'
+import type { ExpressService, ExpressState } from './state/express.js'
 import type { IamState } from './state/iam.js'
 import type { LogsState } from './state/logs.js'
 
@@ -29,6 +30,12 @@ export interface TaskTimings {
   provisioningMs: number
   pendingMs: number
   stopGraceSeconds: number
+  /** Express services: milliseconds between the front's health checks of a target (an ALB's is 30 s). */
+  healthCheckIntervalMs: number
+  /** Express services: health check failures this soon after a task starts do not count (grace period). */
+  healthCheckGraceMs: number
+  /** Express services: how long a deployment bakes after the traffic shift before the old tasks stop. */
+  bakeTimeMs: number
 }
 
 /** What the ECS handlers ask of the task runner (task-runner.ts implements it; tests may pass their own). */
@@ -37,6 +44,16 @@ export interface TaskLauncher {
   start(task: Task): void
   /** StopTask: records the stop and tears the containers down in the background. */
   stop(task: Task, reason: string | undefined): void
+}
+
+/** What the Express handlers ask of the service controllers (service-controller.ts implements it). */
+export interface ServiceLauncher {
+  /** A service was just created: start its front, which sets its endpoint. */
+  open(service: ExpressService): Promise<void>
+  /** A deployment was just recorded (PENDING) by a create or an update: start moving it. */
+  deploy(service: ExpressService): void
+  /** The service was just set DRAINING: stop taking requests, stop its tasks, then INACTIVE. */
+  delete(service: ExpressService): void
 }
 
 export interface RequestInfo {
@@ -50,7 +67,9 @@ export interface Context {
   timings: TaskTimings
   registry: Registry
   runner: TaskLauncher
+  services: ServiceLauncher
   ecs: EcsState
+  express: ExpressState
   ec2: Ec2State
   iam: IamState
   logs: LogsState

@@ -20,6 +20,7 @@ import {
 import { ec2Handlers } from './services/ec2.js'
 import { ecrHandlers } from './services/ecr.js'
 import { ecsHandlers } from './services/ecs.js'
+import { expressHandlers } from './services/express.js'
 import { iamHandlers, stsHandlers } from './services/iam.js'
 import { logsHandlers } from './services/logs.js'
 
@@ -31,7 +32,11 @@ interface ServiceDef {
 }
 
 const SERVICES: Record<string, ServiceDef> = {
-  ecs: { protocol: 'json', handlers: ecsHandlers, target: 'AmazonEC2ContainerServiceV20141113' },
+  ecs: {
+    protocol: 'json',
+    handlers: { ...ecsHandlers, ...expressHandlers },
+    target: 'AmazonEC2ContainerServiceV20141113'
+  },
   ecr: { protocol: 'json', handlers: ecrHandlers, target: 'AmazonEC2ContainerRegistry_V20150921' },
   logs: { protocol: 'json', handlers: logsHandlers, target: 'Logs_20140328' },
   ec2: { protocol: 'ec2', handlers: ec2Handlers },

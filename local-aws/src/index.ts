@@ -2,7 +2,7 @@
 // the SigV4 credential scope's service, speaks each service's wire protocol, runs ECS tasks as Docker containers
 // and fronts a real registry as ECR. Control endpoints under /_local/ drive failure tests.
 // This file is the public API; startLocalAws puts the pieces together (README, "Files").
-import { hex, type Behaviour } from './context.js'
+import { hex, type Behaviour, type TaskTimings } from './context.js'
 import { createControlApi } from './control-api.js'
 import { createControls, type CallRecord, type Fault } from './controls.js'
 import { createDispatcher } from './dispatch.js'
@@ -12,6 +12,7 @@ import type { PolicyDocument } from './policy.js'
 import { shutDown } from './shutdown.js'
 import { newEcrState } from './state/ecr.js'
 import { startStorage } from './storage.js'
+import { ServiceControllers } from './service-controller.js'
 import { TaskRunner } from './task-runner.js'
 
 export type { Behaviour } from './context.js'
@@ -24,7 +25,7 @@ export interface LocalAwsOptions {
   dataDir?: string
   accountId?: string
   latencyMs?: number
-  taskTimings?: { provisioningMs?: number; pendingMs?: number; stopGraceSeconds?: number }
+  taskTimings?: Partial<TaskTimings>
   log?: (line: string) => void
 }
 
@@ -56,15 +57,18 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
     log
   })
   const runner = new TaskRunner(hex(6))
+  const services = new ServiceControllers()
   const ctx = buildContext({
     accountId,
     registry: storage.registry,
     runner,
+    services,
     ecr,
     taskTimings: opts.taskTimings,
     log
   })
   runner.attach(ctx)
+  services.attach(ctx)
   const controls = createControls(ctx, opts.latencyMs ?? 0)
   let endpoint = ''
   const server = await startHttpServer(
@@ -89,7 +93,7 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
     configure: controls.configure,
     state: () => snapshot(ctx),
     stop() {
-      stopping ??= shutDown({ runner, storage, server })
+      stopping ??= shutDown({ runner, services, storage, server })
       return stopping
     }
   }

@@ -1,14 +1,22 @@
 // The state of one local AWS: built fresh at start (every service empty but EC2's default VPC, the default
 // switches and task timings), and the snapshot that state() and GET /_local/state answer.
-import { defaultBehaviour, type Context, type TaskLauncher, type TaskTimings } from './context.js'
+import {
+  defaultBehaviour,
+  type Context,
+  type ServiceLauncher,
+  type TaskLauncher,
+  type TaskTimings
+} from './context.js'
 import type { Registry } from './registry.js'
 import { ecrSnapshot } from './services/ecr.js'
 import { ecsSnapshot } from './services/ecs.js'
+import { expressSnapshot } from './services/express.js'
 import { iamSnapshot } from './services/iam.js'
 import { logsSnapshot } from './services/logs.js'
 import { newEc2State } from './state/ec2.js'
 import type { EcrState } from './state/ecr.js'
 import { newEcsState } from './state/ecs.js'
+import { newExpressState } from './state/express.js'
 import { newIamState } from './state/iam.js'
 import { newLogsState } from './state/logs.js'
 
@@ -16,6 +24,8 @@ export interface ContextParts {
   accountId: string
   registry: Registry
   runner: TaskLauncher
+  /** The Express service controllers; without them (unit tests) services are recorded but never move. */
+  services?: ServiceLauncher
   /** Made before the registry, which asks it whether a repository exists. */
   ecr: EcrState
   taskTimings?: Partial<TaskTimings>
@@ -27,6 +37,9 @@ export function buildContext(parts: ContextParts): Context {
     provisioningMs: 100,
     pendingMs: 100,
     stopGraceSeconds: 2,
+    healthCheckIntervalMs: 250,
+    healthCheckGraceMs: 1000,
+    bakeTimeMs: 1000,
     ...parts.taskTimings
   }
   return {
@@ -35,7 +48,13 @@ export function buildContext(parts: ContextParts): Context {
     timings,
     registry: parts.registry,
     runner: parts.runner,
+    services: parts.services ?? {
+      open: () => Promise.resolve(),
+      deploy: () => undefined,
+      delete: () => undefined
+    },
     ecs: newEcsState(),
+    express: newExpressState(),
     ec2: newEc2State(),
     iam: newIamState(),
     logs: newLogsState(),
@@ -49,6 +68,7 @@ export const snapshot = (ctx: Context): unknown => ({
   registryHost: ctx.registry.host,
   repositories: ecrSnapshot(ctx),
   ...(ecsSnapshot(ctx) as object),
+  expressServices: expressSnapshot(ctx),
   vpc: ctx.ec2.vpc,
   subnets: ctx.ec2.subnets,
   securityGroups: [...ctx.ec2.securityGroups.values()],

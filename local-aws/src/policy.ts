@@ -206,7 +206,28 @@ export function resourcesFor(
         value.startsWith('arn:')
           ? value
           : arn('ecs', `task/${clusterName(s('cluster') ?? 'default')}/${value}`)
+      const serviceArn = (value: string) =>
+        value.startsWith('arn:')
+          ? value
+          : arn('ecs', `service/${clusterName(s('cluster') || 'default')}/${value}`)
       switch (operation) {
+        // Express Mode: the service (service/CLUSTER/NAME) and its deployments.
+        case 'CreateExpressGatewayService':
+          return [serviceArn(s('serviceName') ?? '*')]
+        case 'UpdateExpressGatewayService':
+        case 'DescribeExpressGatewayService':
+        case 'DeleteExpressGatewayService':
+          return [s('serviceArn') ?? '*']
+        case 'ListServiceDeployments':
+          return [serviceArn(s('service') ?? '*')]
+        case 'DescribeServiceDeployments':
+          return orStar(strings('serviceDeploymentArns'))
+        case 'DescribeServices':
+          return orStar(strings('services').map(serviceArn))
+        case 'TagResource':
+        case 'UntagResource':
+        case 'ListTagsForResource':
+          return [s('resourceArn') ?? '*']
         case 'RunTask': {
           const td = s('taskDefinition') ?? ''
           return [td.startsWith('arn:') ? td : arn('ecs', `task-definition/${td}`)]
@@ -300,8 +321,13 @@ export function requestContextFor(
   const tags = requestTags(service, params)
   for (const [key, value] of tags) context[`aws:RequestTag/${key}`] = value
   if (tags.length > 0) context['aws:TagKeys'] = tags.map(([key]) => key)
-  if (service === 'ecs' && ['RunTask', 'ListTasks', 'DescribeTasks', 'StopTask'].includes(operation)) {
-    const cluster = typeof params.cluster === 'string' && params.cluster ? params.cluster : 'default'
+  if (service === 'ecs' && ECS_CLUSTER_KEYED.includes(operation)) {
+    // The Express calls that name the service by ARN are in the cluster that ARN names.
+    const fromArn = /^arn:[^:]*:ecs:[^:]*:[^:]*:service(?:-deployment)?\/([^/]+)\//.exec(
+      String(params.serviceArn ?? (params.serviceDeploymentArns as unknown[] | undefined)?.[0] ?? '')
+    )?.[1]
+    const cluster =
+      typeof params.cluster === 'string' && params.cluster ? params.cluster : (fromArn ?? 'default')
     context['ecs:cluster'] = cluster.startsWith('arn:')
       ? cluster
       : `arn:aws:ecs:${region}:${accountId}:cluster/${cluster}`
@@ -317,8 +343,26 @@ export function requestContextFor(
   return context
 }
 
+/** The ECS operations whose request context has ecs:cluster. */
+const ECS_CLUSTER_KEYED = [
+  'RunTask',
+  'ListTasks',
+  'DescribeTasks',
+  'StopTask',
+  'CreateExpressGatewayService',
+  'UpdateExpressGatewayService',
+  'DescribeExpressGatewayService',
+  'DeleteExpressGatewayService',
+  'ListServiceDeployments',
+  'DescribeServiceDeployments',
+  'DescribeServices'
+]
+
 /** The context of iam:PassRole when ECS (RegisterTaskDefinition, RunTask) is handed a task's role. */
 export const PASSED_TO_ECS_TASKS: RequestContext = { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' }
+
+/** The context of iam:PassRole when an Express service is handed its infrastructure role. */
+export const PASSED_TO_ECS: RequestContext = { 'iam:PassedToService': 'ecs.amazonaws.com' }
 
 export interface ImpliedCheck {
   action: string
@@ -354,6 +398,8 @@ export function tagOnCreateFor(
       return ecs(arn('ecs', `task-definition/${s('family')}:*`))
     case 'ecs:RunTask':
       return ecs(arn('ecs', `task/${clusterName}/*`))
+    case 'ecs:CreateExpressGatewayService':
+      return ecs(arn('ecs', `service/${clusterName}/${s('serviceName') || '*'}`))
     case 'ec2:CreateSecurityGroup':
       return [
         {

@@ -1,19 +1,22 @@
-// Stopping a local AWS leaves the engine and the disk as found: task containers removed (and the images they
+// Stopping a local AWS leaves the engine and the disk as found: the Express fronts closed, task containers removed (and the images they
 // pulled untagged), the images tagged for this registry untagged, the registry and the server stopped, and a
 // temporary data directory removed.
 import { rm } from 'node:fs/promises'
 import { docker } from './docker.js'
 import type { HttpServer } from './http-server.js'
+import type { ServiceControllers } from './service-controller.js'
 import type { Storage } from './storage.js'
 import type { TaskRunner } from './task-runner.js'
 
 export interface Running {
   runner: TaskRunner
+  services: ServiceControllers
   storage: Storage
   server: HttpServer
 }
 
-export async function shutDown({ runner, storage, server }: Running): Promise<void> {
+export async function shutDown({ runner, services, storage, server }: Running): Promise<void> {
+  await services.closeAll()
   await runner.stopAll()
   await untagRegistryImages(storage.registry.host)
   await storage.registry.stop()

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import type { Context } from './context.js'
 import { docker, dockerSpawn } from './docker.js'
-import type { Task, TaskContainer } from './state/ecs.js'
+import { taskChanged, type Task, type TaskContainer } from './state/ecs.js'
 import { canPullFromEcr, findRoleByArn } from './state/iam.js'
 import { createLogGroup, ensureLogStream, type LogEvent } from './state/logs.js'
 
@@ -163,6 +163,7 @@ export class TaskRunner {
   private setStatus(task: Task, status: Task['lastStatus']): void {
     task.lastStatus = status
     task.version++
+    taskChanged(this.ctx.ecs, task)
   }
 
   private containerDefs(task: Task): Array<[TaskContainer, ContainerDef]> {

@@ -209,6 +209,13 @@ describe('controls', () => {
     const { ctx, controls } = setUp()
     controls.configure({ latencyMs: 25, taskTimings: { pendingMs: 7 } })
     expect(controls.latencyMs()).toBe(25)
-    expect(ctx.timings).toEqual({ provisioningMs: 100, pendingMs: 7, stopGraceSeconds: 2 })
+    expect(ctx.timings).toEqual({
+      provisioningMs: 100,
+      pendingMs: 7,
+      stopGraceSeconds: 2,
+      healthCheckIntervalMs: 250,
+      healthCheckGraceMs: 1000,
+      bakeTimeMs: 1000
+    })
   })
 })

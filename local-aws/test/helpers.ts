@@ -46,7 +46,12 @@ export async function start(opts: LocalAwsOptions = {}): Promise<LocalAws> {
 }
 
 /** Pushes busybox:stable as REPO:TAG with the credentials from ECR's GetAuthorizationToken, like the action does. */
-export async function pushBusybox(c: Clients, repo: string, tag: string): Promise<string> {
+export function pushBusybox(c: Clients, repo: string, tag: string): Promise<string> {
+  return pushImage(c, 'busybox:stable', repo, tag)
+}
+
+/** Pushes the engine's image `local` as REPO:TAG with the credentials from ECR's GetAuthorizationToken. */
+export async function pushImage(c: Clients, local: string, repo: string, tag: string): Promise<string> {
   const auth = await c.ecr.send(new GetAuthorizationTokenCommand({}))
   const [user, password] = Buffer.from(auth.authorizationData![0]!.authorizationToken!, 'base64')
     .toString()
@@ -60,7 +65,7 @@ export async function pushBusybox(c: Clients, repo: string, tag: string): Promis
     const login = run('docker', ['--config', config, 'login', '-u', user!, '--password-stdin', host])
     login.child.stdin?.end(password)
     await login
-    await run('docker', ['tag', 'busybox:stable', ref])
+    await run('docker', ['tag', local, ref])
     await run('docker', ['--config', config, 'push', ref])
   } catch (err) {
     throw new Error(`push of ${ref} failed: ${(err as { stderr?: string }).stderr ?? String(err)}`)

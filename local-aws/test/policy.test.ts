@@ -6,6 +6,7 @@ import {
   evaluate,
   requestContextFor,
   resourceFor,
+  resourcesFor,
   tagOnCreateFor,
   wildcardMatch,
   type Condition,
@@ -300,6 +301,56 @@ describe('conditions', () => {
   })
 })
 
+describe('the resources of the Express calls', () => {
+  const SERVICE = 'arn:aws:ecs:eu-west-1:123456789012:service/prod/web'
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['CreateExpressGatewayService', { cluster: 'prod', serviceName: 'web' }, [SERVICE]],
+    [
+      'CreateExpressGatewayService',
+      { serviceName: 'web' },
+      ['arn:aws:ecs:eu-west-1:123456789012:service/default/web']
+    ],
+    ['UpdateExpressGatewayService', { serviceArn: SERVICE }, [SERVICE]],
+    ['DescribeExpressGatewayService', { serviceArn: SERVICE }, [SERVICE]],
+    ['DeleteExpressGatewayService', { serviceArn: SERVICE }, [SERVICE]],
+    ['ListServiceDeployments', { cluster: 'prod', service: 'web' }, [SERVICE]],
+    ['ListServiceDeployments', { service: SERVICE }, [SERVICE]],
+    [
+      'DescribeServiceDeployments',
+      { serviceDeploymentArns: ['arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/web/abc'] },
+      ['arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/web/abc']
+    ],
+    ['DescribeServices', { cluster: 'prod', services: ['web', SERVICE] }, [SERVICE, SERVICE]],
+    ['TagResource', { resourceArn: SERVICE, tags: [] }, [SERVICE]],
+    ['ListTagsForResource', { resourceArn: SERVICE }, [SERVICE]]
+  ])('%s %j', (operation, params, resources) => {
+    expect(resourcesFor('ecs', operation, params, 'eu-west-1', '123456789012')).toEqual(resources)
+  })
+
+  it('tags on create are authorized on the service', () => {
+    expect(
+      tagOnCreateFor(
+        'ecs',
+        'CreateExpressGatewayService',
+        { cluster: 'prod', serviceName: 'web', tags: [{ key: 'a', value: 'b' }] },
+        'eu-west-1',
+        '123456789012'
+      )
+    ).toEqual([
+      {
+        action: 'ecs:TagResource',
+        resource: SERVICE,
+        context: {
+          'aws:RequestTag/a': 'b',
+          'aws:TagKeys': ['a'],
+          'ecs:cluster': CLUSTER,
+          'ecs:CreateAction': 'CreateExpressGatewayService'
+        }
+      }
+    ])
+  })
+})
+
 describe('request context from parameters', () => {
   it.each<[string, string, Record<string, unknown>, RequestContext]>([
     [
@@ -316,6 +367,19 @@ describe('request context from parameters', () => {
     ['ecs', 'ListTasks', { cluster: CLUSTER }, { 'ecs:cluster': CLUSTER }],
     ['ecs', 'StopTask', { cluster: 'prod', task: 't' }, { 'ecs:cluster': CLUSTER }],
     ['ecs', 'DescribeClusters', { clusters: ['prod'] }, {}],
+    [
+      'ecs',
+      'UpdateExpressGatewayService',
+      { serviceArn: 'arn:aws:ecs:eu-west-1:123456789012:service/prod/web' },
+      { 'ecs:cluster': CLUSTER }
+    ],
+    [
+      'ecs',
+      'DescribeServiceDeployments',
+      { serviceDeploymentArns: ['arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/web/abc'] },
+      { 'ecs:cluster': CLUSTER }
+    ],
+    ['ecs', 'DescribeServices', { cluster: 'prod', services: ['web'] }, { 'ecs:cluster': CLUSTER }],
     [
       'ecr',
       'CreateRepository',

@@ -512,11 +512,14 @@ const ListTasks: Handler = (ctx, p) => {
   const cluster = activeCluster(ctx, str(p, 'cluster'))
   const family = str(p, 'family')
   const startedBy = str(p, 'startedBy')
+  // An Express (or any) service's tasks are in the group service:NAME.
+  const serviceName = str(p, 'serviceName')
   const desired = str(p, 'desiredStatus') ?? 'RUNNING'
   const arns = [...ctx.ecs.tasks.values()]
     .filter((t) => t.clusterArn === cluster.clusterArn)
     .filter((t) => !family || t.taskDefinition.family === family)
     .filter((t) => !startedBy || t.startedBy === startedBy)
+    .filter((t) => !serviceName || t.group === `service:${serviceName}`)
     .filter((t) => (desired === 'STOPPED' ? t.desiredStatus === 'STOPPED' : t.desiredStatus === 'RUNNING'))
     .map((t) => t.taskArn)
   const start = Number(str(p, 'nextToken') ?? 0)
@@ -543,6 +546,8 @@ function findTaggable(ctx: Context, arn: string): { tags: Tag[] } {
   if (t) return t
   const td = [...ctx.ecs.taskDefinitions.values()].flat().find((x) => x.taskDefinitionArn === arn)
   if (td) return td
+  const service = ctx.express.services.get(arn)
+  if (service && service.status !== 'INACTIVE') return service
   throw new AwsError('InvalidParameterException', 'The specified resource could not be found.')
 }
 

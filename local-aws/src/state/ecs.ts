@@ -105,10 +105,18 @@ export interface EcsState {
   clusters: Map<string, Cluster>
   taskDefinitions: Map<string, TaskDefinition[]> // family → revisions (index = revision - 1)
   tasks: Map<string, Task> // task id → task
+  /** Told of every task status change (the Express service controller listens). */
+  taskWatchers: Set<(task: Task) => void>
 }
 
 export const newEcsState = (): EcsState => ({
   clusters: new Map(),
   taskDefinitions: new Map(),
-  tasks: new Map()
+  tasks: new Map(),
+  taskWatchers: new Set()
 })
+
+/** Tells the watchers that a task's lastStatus changed. */
+export function taskChanged(ecs: EcsState, task: Task): void {
+  for (const watch of ecs.taskWatchers) watch(task)
+}

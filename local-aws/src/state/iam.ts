@@ -36,7 +36,10 @@ export function findRoleByArn(ctx: { iam: IamState }, arn: string): Role | undef
 }
 
 /** Whether the role's trust policy lets ECS tasks assume it. */
-export function trustsEcsTasks(role: Role): boolean {
+export const trustsEcsTasks = (role: Role): boolean => trustsService(role, 'ecs-tasks.amazonaws.com')
+
+/** Whether the role's trust policy lets the AWS service principal (ecs.amazonaws.com, ...) assume it. */
+export function trustsService(role: Role, service: string): boolean {
   try {
     const doc = JSON.parse(role.AssumeRolePolicyDocument) as { Statement?: unknown }
     const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]
@@ -50,7 +53,7 @@ export function trustsEcsTasks(role: Role): boolean {
       const actions = ([] as string[]).concat(st.Action ?? [])
       return (
         st.Effect === 'Allow' &&
-        services.includes('ecs-tasks.amazonaws.com') &&
+        services.includes(service) &&
         actions.some((a) => a === 'sts:AssumeRole' || a === 'sts:*' || a === '*')
       )
     })
