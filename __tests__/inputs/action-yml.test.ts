@@ -77,6 +77,15 @@ test.each(MODES)('mode %s: action.yml defaults given or left empty, the inputs a
   expect(withDefaults).toEqual(empty)
 })
 
+test.each(['deploy', 'stop'])(
+  'mode %s with service: action.yml defaults given or left empty, the inputs are the same',
+  (mode) => {
+    const { 'github-token': _expression, ...declared } = actionDefaults()
+    const given = { mode, repository: 'myapp', service: 'web' }
+    expect(parseRecording({ ...declared, ...given }).inputs).toEqual(parseRecording(given).inputs)
+  }
+)
+
 test('the defaults that come after another source are named in their descriptions, not as default:', () => {
   expect(FALLBACKS).toEqual({
     tag: 'latest',

@@ -84,7 +84,8 @@ function wholeNumber(r: Reader, name: string): number | undefined {
 
 /** What does not go with a service: the inputs of one-off tasks, and a template Express Mode cannot take. */
 function checkServiceCombination(r: Reader, rules: ModeRules, deploy: DeployInputs): void {
-  if (r.raw('count') !== '') {
+  // The runner passes action.yml's default (1) when count is not set: only another value is a mix-up.
+  if (r.raw('count') !== '' && r.raw('count') !== String(DEFAULTS.count)) {
     r.fail('count', 'is for one-off tasks; with service, set min-tasks and max-tasks')
   }
   if (deploy.waitFor === 'stopped') {
