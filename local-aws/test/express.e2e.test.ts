@@ -45,15 +45,14 @@ let endpoint: string
 /** The examples/web image with /version answering NAME (built FROM the example, no registry pull). */
 function buildVersion(name: string): string {
   const tag = `efd-express-web:${name}`
-  execFileSync('docker', [
-    'build',
-    '--quiet',
-    '--tag',
-    'efd-example-web:test',
-    path.join(ROOT, 'examples/web')
-  ])
+  execFileSync(
+    'docker',
+    ['build', '--quiet', '--tag', 'efd-example-web:test', path.join(ROOT, 'examples/web')],
+    { stdio: 'pipe' }
+  )
   execFileSync('docker', ['build', '--quiet', '--tag', tag, '-'], {
-    input: `FROM efd-example-web:test\nRUN echo ${name} > /www/version\n`
+    input: `FROM efd-example-web:test\nRUN echo ${name} > /www/version\n`,
+    stdio: 'pipe'
   })
   return tag
 }
