@@ -8,7 +8,13 @@ import { explainError } from './explain/aws-errors.js'
 import { scopeFor } from './policy/permissions.js'
 import { createCommandRunner } from './docker/command-runner.js'
 import { formatTtl, type Inputs } from './inputs/inputs.js'
-import { DeployFailure, type DeployResult, type Reporter, type StartedTasks } from './modes/types.js'
+import {
+  DeployFailure,
+  ServiceDeployFailure,
+  type DeployResult,
+  type Reporter,
+  type StartedTasks
+} from './modes/types.js'
 import { coreReporter } from './runner/reporter.js'
 import { STATE, type SavedTasks } from './runner/state.js'
 import { listenForCancel, type SignalSource } from './runner/signals.js'
@@ -18,7 +24,10 @@ import {
   formatStopTime,
   writeDeploySummary,
   writeFailureSummary,
-  writeStopSummary
+  writeServiceStopSummary,
+  writeServiceSummary,
+  writeStopSummary,
+  type FailureContext
 } from './runner/summaries.js'
 import type { PullRequest } from './runner/pull-request.js'
 import type { DeployClients } from './aws/clients.js'
@@ -44,15 +53,24 @@ export async function run(inputs: Inputs, deps: RunDeps = defaultRunDeps()): Pro
     if (pullRequest) current = previewOf(inputs, pullRequest)
     if (pullRequest && (pullRequest.action === previewModule.CLOSED || inputs.mode === 'stop'))
       await runPreviewClose(current, pullRequest)
+    else if (inputs.mode === 'deploy' && inputs.serviceName)
+      await runServiceDeploy(current, reporter, cancel!.signal, deps.env)
     else if (inputs.mode === 'deploy')
       await runDeploy(current, reporter, cancel!.signal, deps.env, pullRequest)
+    else if (inputs.mode === 'stop' && inputs.serviceName) await runServiceStop(inputs)
     else if (inputs.mode === 'stop') await runStop(inputs)
     else await runPermissions(inputs)
   } catch (error) {
-    const { explained, started, stopped } = explainFailure(error, current)
+    const { explained, started, stopped, service } = explainFailure(error, current)
     core.setFailed(formatActionError(explained))
     try {
-      await writeFailureSummary(explained, { mode: inputs.mode, region: inputs.region, started, stopped })
+      await writeFailureSummary(explained, {
+        mode: inputs.mode,
+        region: inputs.region,
+        started,
+        stopped,
+        service
+      })
     } catch {
       // A summary that cannot be written must not hide the failure itself.
     }
@@ -62,11 +80,25 @@ export async function run(inputs: Inputs, deps: RunDeps = defaultRunDeps()): Pro
   if (cancel?.signal.aborted) deps.exit()
 }
 
-/** The failure explained, and the record of the tasks a deploy had started (and stopped) before it failed. */
+/**
+ * The failure explained, and the record of the tasks a deploy had started (and stopped), or of the service it
+ * had created or updated, before it failed.
+ */
 function explainFailure(
   error: unknown,
   inputs: Inputs
-): { explained: ActionError; started?: StartedTasks; stopped?: string[] } {
+): {
+  explained: ActionError
+  started?: StartedTasks
+  stopped?: string[]
+  service?: FailureContext['service']
+} {
+  if (error instanceof ServiceDeployFailure) {
+    return {
+      explained: explainError(error.cause, scopeFor(inputs)),
+      service: { serviceArn: error.serviceArn, created: error.createdService, deleted: error.deleted }
+    }
+  }
   const failure = error instanceof DeployFailure ? error : undefined
   return {
     explained: explainError(failure?.cause ?? error, scopeFor(inputs)),
@@ -316,13 +348,90 @@ async function runStop(inputs: Inputs): Promise<void> {
   })
   core.setOutput('stopped-task-arns', JSON.stringify(result.stopped))
   await writeStopSummary(inputs.region, inputs.cluster, result)
-  if (inputs.environmentName) {
-    const { deactivateGitHubEnvironment } = await import('./runner/github-deployments.js')
-    const deactivated = await deactivateGitHubEnvironment(inputs)
-    core.info(
-      `GitHub environment ${inputs.environmentName}: ${deactivated.length} deployment(s) marked inactive`
+  await deactivateEnvironment(inputs)
+}
+
+/** Stop mode: environment-name's deployments marked inactive, so the Environments page offers no dead URL. */
+async function deactivateEnvironment(inputs: Inputs): Promise<void> {
+  if (!inputs.environmentName) return
+  const { deactivateGitHubEnvironment } = await import('./runner/github-deployments.js')
+  const deactivated = await deactivateGitHubEnvironment(inputs)
+  core.info(
+    `GitHub environment ${inputs.environmentName}: ${deactivated.length} deployment(s) marked inactive`
+  )
+}
+
+/**
+ * Service mode (service set): create or update the Express Mode service, then the summary and the GitHub
+ * deployment with the service's URL. A cancelled run deletes a service it created and never saw healthy.
+ */
+async function runServiceDeploy(
+  inputs: Inputs,
+  reporter: Reporter,
+  signal: AbortSignal,
+  env: Record<string, string | undefined>
+): Promise<void> {
+  signal.addEventListener('abort', () =>
+    core.warning(
+      `Received ${String(signal.reason)}: the run is cancelled; deleting the service if this step created it and it is not healthy yet`
     )
+  )
+  const [{ createDeployClients }, { deployService }] = await Promise.all([
+    import('./aws/clients.js'),
+    import('./modes/service.js')
+  ])
+  const deployment = inputs.environmentName
+    ? await (await import('./runner/github-deployments.js')).startGitHubDeployment(inputs)
+    : undefined
+  let url: string | undefined
+  try {
+    const dockerConfigDir = createDockerConfigDir(process.env['RUNNER_TEMP'] || tmpdir())
+    core.saveState(STATE.dockerConfigDir, dockerConfigDir)
+    const result = await deployService(inputs, {
+      clients: await createDeployClients(inputs.region),
+      runner: createCommandRunner(),
+      reporter,
+      dockerConfigDir,
+      onLogin: (registryHost) => core.saveState(STATE.registryHost, registryHost),
+      cancellation: { signal, stopReason: cancelStopReason(runUrl(env)) }
+    })
+    await writeServiceSummary(inputs.region, result)
+    url = result.url
+  } catch (error) {
+    try {
+      await deployment?.fail(explainFailure(error, inputs).explained.summary)
+    } catch (statusError) {
+      core.warning(`Could not mark the GitHub deployment failed: ${formatActionError(statusError)}`)
+    }
+    throw error
+  } finally {
+    // Service mode saves no tasks for the post step to stop.
+    core.saveState(STATE.mainFinished, 'true')
   }
+  if (url) core.notice(`Serving at ${url}`, { title: 'ecs-fargate-deploy' })
+  try {
+    await deployment?.succeed(url)
+  } catch (statusError) {
+    core.warning(`Could not mark the GitHub deployment successful: ${formatActionError(statusError)}`)
+  }
+}
+
+/** mode: stop with service: delete the service, wait until it is INACTIVE; a service already gone is no error. */
+async function runServiceStop(inputs: Inputs): Promise<void> {
+  const [{ createStopClients }, { stopService }] = await Promise.all([
+    import('./aws/clients.js'),
+    import('./modes/service.js')
+  ])
+  const { ecs } = await createStopClients(inputs.region)
+  const result = await stopService(ecs, {
+    serviceName: inputs.serviceName!,
+    cluster: inputs.cluster,
+    deadline: Date.now() + inputs.timeoutSeconds * 1000,
+    log: (message) => core.info(message)
+  })
+  core.setOutput('service-arn', result.serviceArn ?? '')
+  await writeServiceStopSummary(inputs.region, inputs.cluster, result)
+  await deactivateEnvironment(inputs)
 }
 
 async function runPermissions(inputs: Inputs): Promise<void> {

@@ -9,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import { ActionError } from '../../src/explain/action-error.js'
 import {
   ensureExecutionRole,
+  ensureInfrastructureRole,
   grantSecrets,
   isRoleArn,
   resolveTaskRole,
@@ -268,5 +269,77 @@ describe('secrets', () => {
   test("the inline policy is named after the family, within IAM's 128 characters", () => {
     expect(secretsPolicyName('web')).toBe('ecs-fargate-deploy-secrets-web')
     expect(secretsPolicyName('f'.repeat(200))).toHaveLength(128)
+  })
+})
+
+describe('ensureInfrastructureRole', () => {
+  const INFRA_ARN = 'arn:aws:iam::123456789012:role/ecsInfrastructureRoleForExpressServices'
+  const infra = { role: 'ecsInfrastructureRoleForExpressServices', create: true, tags: [] }
+
+  test('an ARN is used as given, without any IAM call', async () => {
+    expect(await ensureInfrastructureRole(client, { ...infra, role: INFRA_ARN })).toEqual({
+      roleArn: INFRA_ARN,
+      created: false,
+      isNew: false
+    })
+    expect(iam.calls()).toHaveLength(0)
+  })
+
+  test('a missing role is created trusting ecs.amazonaws.com, with the Express Mode managed policy', async () => {
+    iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
+    iam.on(CreateRoleCommand).resolves(role(INFRA_ARN))
+    iam.on(AttachRolePolicyCommand).resolves({})
+    expect(await ensureInfrastructureRole(client, infra)).toEqual({
+      roleArn: INFRA_ARN,
+      created: true,
+      isNew: true
+    })
+    expect(iam.commandCalls(CreateRoleCommand)[0]!.args[0].input).toEqual({
+      RoleName: 'ecsInfrastructureRoleForExpressServices',
+      AssumeRolePolicyDocument:
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
+      Description: 'ECS Express Mode infrastructure role created by ecs-fargate-deploy',
+      Tags: undefined
+    })
+    expect(iam.commandCalls(AttachRolePolicyCommand)[0]!.args[0].input).toEqual({
+      RoleName: 'ecsInfrastructureRoleForExpressServices',
+      PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices'
+    })
+  })
+
+  test('a role a concurrent run created (EntityAlreadyExists) is adopted and given the policy', async () => {
+    iam.on(GetRoleCommand).rejectsOnce(awsError('NoSuchEntityException')).resolves(role(INFRA_ARN))
+    iam.on(CreateRoleCommand).rejects(awsError('EntityAlreadyExistsException'))
+    iam.on(AttachRolePolicyCommand).resolves({})
+    expect(await ensureInfrastructureRole(client, infra)).toEqual({
+      roleArn: INFRA_ARN,
+      created: false,
+      isNew: true
+    })
+    expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(1)
+  })
+
+  test('an existing role is looked up and left as it is', async () => {
+    iam.on(GetRoleCommand).resolves(role(INFRA_ARN))
+    expect(await ensureInfrastructureRole(client, infra)).toEqual({
+      roleArn: INFRA_ARN,
+      created: false,
+      isNew: false
+    })
+    expect(iam.commandCalls(CreateRoleCommand)).toHaveLength(0)
+    expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(0)
+  })
+
+  test('a missing role with create-infrastructure-role false fails, saying what to do', async () => {
+    iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
+    const error = (await ensureInfrastructureRole(client, { ...infra, create: false }).catch(
+      (e: unknown) => e
+    )) as ActionError
+    expect(error.message).toBe(
+      "Infrastructure role 'ecsInfrastructureRoleForExpressServices' does not exist and create-infrastructure-role is false"
+    )
+    expect(error.hint).toBe(
+      'Give the ARN of an existing role trusted by ecs.amazonaws.com with AmazonECSInfrastructureRoleforExpressGatewayServices in infrastructure-role, or set create-infrastructure-role: true.'
+    )
   })
 })

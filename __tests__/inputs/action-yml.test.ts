@@ -59,7 +59,10 @@ test("action.yml's defaults are these (the runner evaluates github-token's)", ()
     'started-by': 'ecs-fargate-deploy',
     preview: 'false',
     'timer-image': 'public.ecr.aws/docker/library/busybox:stable',
-    'github-token': '${{ github.token }}'
+    'github-token': '${{ github.token }}',
+    'infrastructure-role': 'ecsInfrastructureRoleForExpressServices',
+    'create-infrastructure-role': 'true',
+    'min-tasks': '1'
   })
 })
 
@@ -76,6 +79,15 @@ test.each(MODES)('mode %s: action.yml defaults given or left empty, the inputs a
   const empty = parseRecording({ mode, repository: 'myapp' }).inputs
   expect(withDefaults).toEqual(empty)
 })
+
+test.each(['deploy', 'stop'])(
+  'mode %s with service: action.yml defaults given or left empty, the inputs are the same',
+  (mode) => {
+    const { 'github-token': _expression, ...declared } = actionDefaults()
+    const given = { mode, repository: 'myapp', service: 'web' }
+    expect(parseRecording({ ...declared, ...given }).inputs).toEqual(parseRecording(given).inputs)
+  }
+)
 
 test('the defaults that come after another source are named in their descriptions, not as default:', () => {
   expect(FALLBACKS).toEqual({

@@ -317,7 +317,8 @@ describe('the permissions table against the Service Authorization Reference', ()
     )
     expect(problems.flat()).toEqual([
       'ecs:RegisterTaskDefinition: * but AWS scopes it to task-definition',
-      // A preview's deploy and mode stop each have a ListTasks row.
+      // A failed service deployment's stopped tasks, a preview's deploy and mode stop each have a ListTasks row.
+      'ecs:ListTasks: * but AWS scopes it to container-instance',
       'ecs:ListTasks: * but AWS scopes it to container-instance',
       'ecs:ListTasks: * but AWS scopes it to container-instance'
     ])

@@ -72,6 +72,13 @@ const KNOWN_IAM_ACTIONS = new Set([
   'ecs:ListTasks',
   'ecs:StopTask',
   'ecs:TagResource',
+  'ecs:DescribeServices',
+  'ecs:DescribeExpressGatewayService',
+  'ecs:CreateExpressGatewayService',
+  'ecs:UpdateExpressGatewayService',
+  'ecs:DeleteExpressGatewayService',
+  'ecs:ListServiceDeployments',
+  'ecs:DescribeServiceDeployments',
   'ec2:DescribeVpcs',
   'ec2:DescribeSubnets',
   'ec2:DescribeSecurityGroups',
@@ -621,5 +628,122 @@ describe('previews', () => {
       `arn:aws:ecs:eu-west-1:${ACCOUNT}:task-definition/myapp-pr-*:*`
     )
     expect(scope.logGroup).toBe('/ecs/myapp')
+  })
+})
+
+describe('the policy of a service (service input)', () => {
+  const policy = policyFor(inputsWith({ service: 'shop', mode: 'permissions', cluster: 'web' }), ACCOUNT)
+  const SERVICE = 'arn:aws:ecs:eu-west-1:123456789012:service/web/shop'
+
+  test('the service statements, scoped to the service in the cluster', () => {
+    expect(statement(policy, 'EcsService')).toEqual({
+      Sid: 'EcsService',
+      Effect: 'Allow',
+      Action: [
+        'ecs:CreateExpressGatewayService',
+        'ecs:DeleteExpressGatewayService',
+        'ecs:DescribeExpressGatewayService',
+        'ecs:DescribeServiceDeployments',
+        'ecs:DescribeServices',
+        'ecs:ListServiceDeployments',
+        'ecs:UpdateExpressGatewayService'
+      ],
+      Resource: [SERVICE, 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/web/shop/*'],
+      Condition: { ArnEquals: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:123456789012:cluster/web' } }
+    })
+  })
+
+  test('the infrastructure role is created, given its policy and passed to ecs.amazonaws.com only', () => {
+    const INFRA = 'arn:aws:iam::123456789012:role/ecsInfrastructureRoleForExpressServices'
+    expect(statement(policy, 'IamInfrastructureRole')).toEqual({
+      Sid: 'IamInfrastructureRole',
+      Effect: 'Allow',
+      Action: ['iam:CreateRole', 'iam:GetRole', 'iam:TagRole'],
+      Resource: [INFRA]
+    })
+    expect(statement(policy, 'IamInfrastructureRolePolicy').Condition).toEqual({
+      ArnEquals: {
+        'iam:PolicyARN':
+          'arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices'
+      }
+    })
+    expect(statement(policy, 'IamPassInfrastructureRole')).toEqual({
+      Sid: 'IamPassInfrastructureRole',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: [INFRA],
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } }
+    })
+    expect(statement(policy, 'IamPassRoles')).toEqual({
+      Sid: 'IamPassRoles',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: ['arn:aws:iam::123456789012:role/ecsTaskExecutionRole'],
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }
+    })
+    expect(statement(policy, 'EcsTagOnCreate')).toEqual({
+      Sid: 'EcsTagOnCreate',
+      Effect: 'Allow',
+      Action: ['ecs:TagResource'],
+      Resource: ['arn:aws:ecs:eu-west-1:123456789012:cluster/web', SERVICE],
+      Condition: { StringEquals: { 'ecs:CreateAction': ['CreateCluster', 'CreateExpressGatewayService'] } }
+    })
+  })
+
+  test('none of the task-only calls: no RunTask, security groups, task definitions or StopTask', () => {
+    const actions = actionsOf(policy)
+    for (const action of [
+      'ecs:RunTask',
+      'ecs:StopTask',
+      'ecs:RegisterTaskDefinition',
+      'ecs:DescribeTaskDefinition',
+      'ec2:CreateSecurityGroup',
+      'ec2:DescribeNetworkInterfaces',
+      'logs:GetLogEvents'
+    ])
+      expect([action, actions.has(action)]).toEqual([action, false])
+  })
+
+  test('an infrastructure role given as an ARN needs no IAM call but its PassRole', () => {
+    const arn = 'arn:aws:iam::123456789012:role/infra'
+    const byArn = policyFor(inputsWith({ service: 'shop', 'infrastructure-role': arn }), ACCOUNT)
+    expect(byArn.Statement.map((s) => s.Sid)).not.toContain('IamInfrastructureRole')
+    expect(statement(byArn, 'IamPassInfrastructureRole').Resource).toEqual([arn])
+  })
+
+  test('a task-definition template brings back the task definition rows', () => {
+    const template = JSON.stringify({ containerDefinitions: [{ name: 'Main' }] })
+    const inputs = parseInputs(
+      (name) =>
+        ({
+          region: 'eu-west-1',
+          repository: 'myapp',
+          port: '8080',
+          service: 'shop',
+          'task-definition': 'td.json',
+          'container-name': 'Main'
+        })[name] ?? '',
+      { env: {}, readFile: () => template }
+    )
+    const actions = actionsOf(policyFor(inputs, ACCOUNT))
+    expect(actions.has('ecs:RegisterTaskDefinition')).toBe(true)
+    expect(actions.has('ecs:RunTask')).toBe(false)
+  })
+
+  test('mode stop with service: find, delete, watch the service; nothing else', () => {
+    const stop = policyFor(inputsWith({ service: 'shop', mode: 'stop', cluster: 'web' }), ACCOUNT)
+    expect(stop.Statement).toEqual([
+      {
+        Sid: 'EcsService',
+        Effect: 'Allow',
+        Action: [
+          'ecs:DeleteExpressGatewayService',
+          'ecs:DescribeExpressGatewayService',
+          'ecs:DescribeServices'
+        ],
+        Resource: [SERVICE],
+        Condition: { ArnEquals: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:123456789012:cluster/web' } }
+      }
+    ])
   })
 })

@@ -1,16 +1,19 @@
 // The job summary builders: data in, HTML out.
-import type { DeployResult, TaskReport } from '../../src/modes/types.js'
+import type { DeployResult, ServiceDeployResult, TaskReport } from '../../src/modes/types.js'
 import { ActionError } from '../../src/explain/action-error.js'
 import {
   costSummary,
   deploySummary,
   describeRevision,
+  describeScaling,
   escapeHtml,
   failureSummary,
   formatDuration,
   formatStopTime,
   htmlTable,
   lifetimeSummary,
+  serviceStopSummary,
+  serviceSummary,
   stopSummary,
   taskConsoleUrl,
   taskRow
@@ -325,4 +328,111 @@ test.each([
   ]
 ])('lifetimeSummary(%j)', (lifetime, html) => {
   expect(lifetimeSummary(lifetime)).toBe(html)
+})
+
+describe('service summaries', () => {
+  const result: ServiceDeployResult = {
+    image: '1.dkr.ecr/shop@sha256:abc',
+    tag: 'v2',
+    digest: 'sha256:abc',
+    repositoryUri: '1.dkr.ecr/shop',
+    clusterArn: CLUSTER_ARN,
+    serviceName: 'shop',
+    serviceArn: 'arn:aws:ecs:eu-west-1:123456789012:service/apps/shop',
+    createdService: false,
+    url: 'https://sh-1.ecs.eu-west-1.on.aws',
+    deploymentArn: 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/apps/shop/d2',
+    deploymentStatus: 'SUCCESSFUL',
+    revisionArn: 'arn:aws:ecs:eu-west-1:123456789012:service-revision/apps/shop/r2',
+    runningCount: 2,
+    desiredCount: 2,
+    scaling: { minTasks: 2, maxTasks: 6, scaleOn: 'requests', scaleTarget: 500 },
+    created: [],
+    phases: [
+      { name: 'Push the image', ms: 1200 },
+      { name: 'Wait for running', ms: 30_000 }
+    ]
+  }
+
+  test.each<[ServiceDeployResult['scaling'], string]>([
+    [{ minTasks: 1, maxTasks: 1 }, '1 task (no scaling)'],
+    [{ minTasks: 3, maxTasks: 3, scaleOn: 'cpu' }, '3 tasks (no scaling)'],
+    [{ minTasks: 1, maxTasks: 4 }, '1 to 4 tasks, scaling on cpu at the default target (60)'],
+    [
+      { minTasks: 1, maxTasks: 4, scaleOn: 'memory', scaleTarget: 70 },
+      '1 to 4 tasks, scaling on memory at 70%'
+    ],
+    [
+      { minTasks: 2, maxTasks: 6, scaleOn: 'requests', scaleTarget: 500 },
+      '2 to 6 tasks, scaling on requests at 500 requests per task per minute'
+    ]
+  ])('describeScaling %j', (scaling, text) => {
+    expect(describeScaling(scaling)).toBe(text)
+  })
+
+  test('the service, URL, deployment, revision, tasks and scaling', () => {
+    expect(serviceSummary(REGION, result)).toBe(
+      [
+        '<h2>ECS Express Mode service deploy</h2>',
+        '<table>',
+        '<tr><th>What</th><th>Value</th></tr>',
+        '<tr><td>Service</td><td><a href="https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/apps/services/shop/health?region=eu-west-1">shop</a> (updated)</td></tr>',
+        '<tr><td>URL</td><td><a href="https://sh-1.ecs.eu-west-1.on.aws">https://sh-1.ecs.eu-west-1.on.aws</a></td></tr>',
+        '<tr><td>Deployment</td><td><code>d2</code> SUCCESSFUL</td></tr>',
+        '<tr><td>Revision</td><td><code>r2</code></td></tr>',
+        '<tr><td>Tasks</td><td>2 running of 2 desired</td></tr>',
+        '<tr><td>Scaling</td><td>2 to 6 tasks, scaling on requests at 500 requests per task per minute</td></tr>',
+        '<tr><td>Image</td><td><code>1.dkr.ecr/shop:v2</code><br><code>sha256:abc</code></td></tr>',
+        '<tr><td>Cluster</td><td><a href="https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/apps/tasks?region=eu-west-1">apps</a></td></tr>',
+        '</table>',
+        '<h3>Timings</h3>',
+        '<table>',
+        '<tr><th>Phase</th><th>Time</th></tr>',
+        '<tr><td>Push the image</td><td>1.2 s</td></tr>',
+        '<tr><td>Wait for running</td><td>30.0 s</td></tr>',
+        '<tr><td><strong>Total</strong></td><td><strong>31.2 s</strong></td></tr>',
+        '</table>',
+        '<p>Created: nothing (everything existed)</p>',
+        ''
+      ].join('\n')
+    )
+  })
+
+  test('wait-for none: the deployment and tasks are said to be unknown', () => {
+    const html = serviceSummary(REGION, {
+      ...result,
+      deploymentArn: undefined,
+      runningCount: undefined,
+      url: undefined
+    })
+    expect(html).toContain('<tr><td>Deployment</td><td>not watched (wait-for none)</td></tr>')
+    expect(html).toContain('<tr><td>Tasks</td><td>not known (wait-for none)</td></tr>')
+    expect(html).toContain('<tr><td>URL</td><td>not known yet</td></tr>')
+  })
+
+  test.each([
+    [
+      true,
+      '<p>Service <a href="https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/apps/services/shop/health?region=eu-west-1">shop</a> deleted: it is INACTIVE.</p>'
+    ],
+    [
+      false,
+      '<p>Service <a href="https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/apps/services/shop/health?region=eu-west-1">shop</a> was already deleted (or never existed): nothing to do.</p>'
+    ]
+  ])('the stop summary, deleted %s', (deleted, line) => {
+    expect(serviceStopSummary(REGION, 'apps', { serviceName: 'shop', deleted })).toBe(
+      ['<h2>ECS Express Mode service stop</h2>', line, ''].join('\n')
+    )
+  })
+
+  test('a failed service deploy says what is left of the service', () => {
+    const html = failureSummary(new ActionError('Service deployment d2 ended ROLLBACK_SUCCESSFUL'), {
+      mode: 'deploy',
+      region: REGION,
+      service: { serviceArn: result.serviceArn, created: true, deleted: false }
+    })
+    expect(html).toContain(
+      '<p><code>arn:aws:ecs:eu-west-1:123456789012:service/apps/shop</code>: This run created it; it stays (and is billed) until deleted with <code>mode: stop</code> and <code>service: shop</code>.</p>'
+    )
+  })
 })

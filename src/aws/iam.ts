@@ -1,5 +1,5 @@
 // IAM roles: the execution role (created with the AWS managed policy when missing, and allowed to read the
-// task's secrets) and the task role.
+// task's secrets), the task role, and service mode's infrastructure role (created the same way).
 import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
@@ -8,7 +8,8 @@ import {
   type IAMClient
 } from '@aws-sdk/client-iam'
 import { isArn, lastSegment, parseArn } from '../shared/arn.js'
-import { ECS_TASKS_TRUST_POLICY, executionRolePolicyArn } from '../shared/execution-role.js'
+import { ECS_TASKS_TRUST_POLICY, executionRolePolicyArn, type TrustPolicy } from '../shared/execution-role.js'
+import { ECS_TRUST_POLICY, infrastructureRolePolicyArn } from '../shared/infrastructure-role.js'
 import { keyValueTags, type Tag } from '../shared/tags.js'
 import { ActionError } from '../explain/action-error.js'
 import type { Secret } from '../inputs/inputs.js'
@@ -33,34 +34,36 @@ export interface ExecutionRoleResult {
   isNew: boolean
 }
 
+/** What differs between the roles the action creates when they are missing. */
+interface ManagedRole {
+  role: string
+  create: boolean
+  tags: Tag[]
+  trustPolicy: TrustPolicy
+  policyArn: string
+  description: string
+  /** The error when the role is missing and may not be created. */
+  missing: () => ActionError
+}
+
 /**
  * A role ARN as given needs no call; a name is looked up (and, when allowed, created). A role a concurrent
  * run created between the look-up and CreateRole is adopted: looked up again, and given the managed policy
  * (attaching it twice is no error in IAM, and the other run may not have attached it yet).
  */
-export async function ensureExecutionRole(
-  iam: IAMClient,
-  options: { role: string; create: boolean; tags: Tag[]; partition?: string }
-): Promise<ExecutionRoleResult> {
+async function ensureRole(iam: IAMClient, options: ManagedRole): Promise<ExecutionRoleResult> {
   if (isRoleArn(options.role)) return { roleArn: options.role, created: false, isNew: false }
   const existing = await getRoleArn(iam, options.role)
   if (existing) return { roleArn: existing, created: false, isNew: false }
-  if (!options.create) {
-    throw new ActionError(
-      `Execution role '${options.role}' does not exist and create-execution-role is false`,
-      {
-        hint: 'Give the ARN of an existing role with AmazonECSTaskExecutionRolePolicy in execution-role, or set create-execution-role: true.'
-      }
-    )
-  }
+  if (!options.create) throw options.missing()
   let roleArn: string
   let created = true
   try {
     const { Role } = await iam.send(
       new CreateRoleCommand({
         RoleName: options.role,
-        AssumeRolePolicyDocument: JSON.stringify(ECS_TASKS_TRUST_POLICY),
-        Description: 'ECS task execution role created by ecs-fargate-deploy',
+        AssumeRolePolicyDocument: JSON.stringify(options.trustPolicy),
+        Description: options.description,
         Tags: keyValueTags(options.tags)
       })
     )
@@ -73,13 +76,49 @@ export async function ensureExecutionRole(
     roleArn = adopted
     created = false
   }
-  await iam.send(
-    new AttachRolePolicyCommand({
-      RoleName: options.role,
-      PolicyArn: executionRolePolicyArn(options.partition)
-    })
-  )
+  await iam.send(new AttachRolePolicyCommand({ RoleName: options.role, PolicyArn: options.policyArn }))
   return { roleArn, created, isNew: true }
+}
+
+/** The task execution role: trusted by ECS tasks, with AmazonECSTaskExecutionRolePolicy. */
+export async function ensureExecutionRole(
+  iam: IAMClient,
+  options: { role: string; create: boolean; tags: Tag[]; partition?: string }
+): Promise<ExecutionRoleResult> {
+  return ensureRole(iam, {
+    ...options,
+    trustPolicy: ECS_TASKS_TRUST_POLICY,
+    policyArn: executionRolePolicyArn(options.partition),
+    description: 'ECS task execution role created by ecs-fargate-deploy',
+    missing: () =>
+      new ActionError(`Execution role '${options.role}' does not exist and create-execution-role is false`, {
+        hint: 'Give the ARN of an existing role with AmazonECSTaskExecutionRolePolicy in execution-role, or set create-execution-role: true.'
+      })
+  })
+}
+
+/**
+ * The Express Mode infrastructure role (service mode): trusted by ECS itself, with
+ * AmazonECSInfrastructureRoleforExpressGatewayServices, with which ECS manages the service's load balancer,
+ * certificate, security groups and scaling.
+ */
+export async function ensureInfrastructureRole(
+  iam: IAMClient,
+  options: { role: string; create: boolean; tags: Tag[]; partition?: string }
+): Promise<ExecutionRoleResult> {
+  return ensureRole(iam, {
+    ...options,
+    trustPolicy: ECS_TRUST_POLICY,
+    policyArn: infrastructureRolePolicyArn(options.partition),
+    description: 'ECS Express Mode infrastructure role created by ecs-fargate-deploy',
+    missing: () =>
+      new ActionError(
+        `Infrastructure role '${options.role}' does not exist and create-infrastructure-role is false`,
+        {
+          hint: 'Give the ARN of an existing role trusted by ecs.amazonaws.com with AmazonECSInfrastructureRoleforExpressGatewayServices in infrastructure-role, or set create-infrastructure-role: true.'
+        }
+      )
+  })
 }
 
 export async function resolveTaskRole(iam: IAMClient, role: string | undefined): Promise<string | undefined> {

@@ -21,6 +21,10 @@ export const DEFAULTS: {
   readonly capacity: Capacity
   readonly preview: boolean
   readonly 'timer-image': string
+  // Service mode (service.ts).
+  readonly 'infrastructure-role': string
+  readonly 'create-infrastructure-role': boolean
+  readonly 'min-tasks': number
 } = {
   mode: 'deploy',
   'create-repository': true,
@@ -39,7 +43,10 @@ export const DEFAULTS: {
   capacity: 'on-demand',
   preview: false,
   // Amazon ECR Public's copy of the Docker official image: no Docker Hub pull limits, pulled without credentials.
-  'timer-image': 'public.ecr.aws/docker/library/busybox:stable'
+  'timer-image': 'public.ecr.aws/docker/library/busybox:stable',
+  'infrastructure-role': 'ecsInfrastructureRoleForExpressServices',
+  'create-infrastructure-role': true,
+  'min-tasks': 1
 }
 
 /**

@@ -46,7 +46,8 @@ export function readDeployInputs(r: Reader, rules: ModeRules, context: ParseCont
   const image = readImage(r, rules, context.env)
   const taskDefinition = readTaskDefinition(r, image.repository, context.readFile)
   const network = readNetwork(r)
-  const run = readRun(r, r.raw('port') !== '')
+  // A service is requested at its load balancer's URL, so wait-for healthy needs no port there.
+  const run = readRun(r, r.raw('port') !== '' || r.raw('service') !== '')
   return {
     ...image,
     createCluster: r.boolean('create-cluster', DEFAULTS['create-cluster']),
@@ -198,7 +199,8 @@ function readTaskDefinition(
   }
 }
 
-function isRole(value: string): boolean {
+/** A role name or role ARN (execution-role, task-role, infrastructure-role). */
+export function isRole(value: string): boolean {
   return ROLE_NAME.test(value) || ROLE_ARN.test(value)
 }
 

@@ -1,7 +1,7 @@
 // Reads every input once into a typed object, validating all of them and reporting every problem together.
 // This module must stay free of heavy imports: it runs before anything else is loaded (see index.ts).
-// Each concern reads its own inputs (common.ts, deploy.ts, capacity.ts, stop.ts, permissions.ts, preview.ts); a new mode adds its
-// rules to MODE_RULES and, when it has inputs of its own, a file that reads them.
+// Each concern reads its own inputs (common.ts, deploy.ts, capacity.ts, stop.ts, permissions.ts, preview.ts,
+// service.ts); a new mode adds its rules to MODE_RULES and, when it has inputs of its own, a file that reads them.
 import { readCapacityInputs } from './capacity.js'
 import { readCommonInputs } from './common.js'
 import { DEFAULTS } from './defaults.js'
@@ -9,6 +9,7 @@ import { DEPLOY_MODE, readDeployInputs } from './deploy.js'
 import { PERMISSIONS_MODE } from './permissions.js'
 import { readPreviewInputs } from './preview.js'
 import { Reader } from './reader.js'
+import { readServiceInputs } from './service.js'
 import { STOP_MODE, readStopInputs } from './stop.js'
 import { MODES, type Inputs, type Mode, type ModeRules, type ParseContext } from './types.js'
 
@@ -18,6 +19,7 @@ export { managesExecutionRole } from './deploy.js'
 export { InputError, inputFromEnv, parseCommand, parseKeyValueLines, parseList } from './reader.js'
 export { parseTaskArns, taskReferenceProblem } from './stop.js'
 export { PULL_REQUEST_EVENTS, TTL_CONTAINER_NAME, formatTtl, parseTtl } from './preview.js'
+export { managesInfrastructureRole } from './service.js'
 export { CAPACITIES, MODES, PLATFORMS, WAIT_FOR } from './types.js'
 export type {
   Capacity,
@@ -32,6 +34,7 @@ export type {
   Platform,
   PreviewInputs,
   Secret,
+  ServiceInputs,
   StopInputs,
   Tag,
   TaskDefinitionTemplate,
@@ -53,6 +56,15 @@ export function parseInputs(get: (name: string) => string, context: ParseContext
   const capacity = readCapacityInputs(r, deploy.taskDefinitionTemplate)
   const stop = readStopInputs(r, rules, deploy.family)
   const preview = readPreviewInputs(r, rules, context.env, deploy.containerName)
+  const service = readServiceInputs(r, rules, deploy)
+  // Previews run tasks for now; a service preview is a later step (README, "Pull request previews").
+  if (preview.preview && service.serviceName) {
+    r.fail('preview', 'works with tasks only for now: leave service empty for a pull request preview')
+  }
+  // CreateExpressGatewayService takes no capacity provider strategy: a service runs on Fargate on-demand.
+  if (capacity.capacity === 'spot' && service.serviceName) {
+    r.fail('capacity', 'spot runs tasks only: an Express Mode service runs on Fargate on-demand')
+  }
   r.throwProblems()
-  return { ...common, ...deploy, ...capacity, ...stop, ...preview }
+  return { ...common, ...deploy, ...capacity, ...stop, ...preview, ...service }
 }

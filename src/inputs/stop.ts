@@ -38,8 +38,9 @@ export function readStopInputs(r: Reader, rules: ModeRules, family: string): Sto
     }
   }
   if (taskArns.length > 0 && !rules.takesTaskArns) r.fail('task-arn', 'is only used with mode stop')
-  // Without a family, stop mode would stop every task the action ever started in the cluster.
-  if (rules.takesTaskArns && text === '' && family === '') {
+  // Without a family, stop mode would stop every task the action ever started in the cluster (with
+  // service, it deletes that service instead: service.ts).
+  if (rules.takesTaskArns && text === '' && family === '' && r.raw('service') === '') {
     r.fail('task-arn', 'is empty, so mode stop needs family (or repository) to know which tasks to stop')
   }
   return { taskArns }

@@ -1,5 +1,6 @@
 // The typed result of reading the inputs, one part per concern; every mode gets the whole Inputs.
-// No imports: every layer above may use these types cheaply.
+// Type imports only: every layer above may use these types cheaply.
+import type { ScaleOn } from '../shared/express-scaling.js'
 
 export type Mode = 'deploy' | 'stop' | 'permissions'
 export type WaitFor = 'none' | 'running' | 'healthy' | 'stopped'
@@ -119,4 +120,20 @@ export interface StopInputs {
   taskArns: string[]
 }
 
-export interface Inputs extends CommonInputs, DeployInputs, CapacityInputs, StopInputs, PreviewInputs {}
+/**
+ * What service mode reads (service.ts): with `service` set, deploy creates or updates that ECS Express Mode
+ * service and stop deletes it; without it, the action runs tasks as before.
+ */
+export interface ServiceInputs {
+  serviceName?: string
+  /** Name or ARN of the role Express Mode manages the load balancer, scaling and networking with. */
+  infrastructureRole: string
+  createInfrastructureRole: boolean
+  minTasks: number
+  maxTasks: number
+  scaleOn?: ScaleOn
+  scaleTarget?: number
+}
+
+export interface Inputs
+  extends CommonInputs, DeployInputs, CapacityInputs, StopInputs, PreviewInputs, ServiceInputs {}

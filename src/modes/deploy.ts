@@ -204,18 +204,7 @@ export async function prepareResources(
         spot: inputs.capacity === 'spot'
       }),
       resolveNetwork(clients.ec2, inputs),
-      ensureExecutionRole(clients.iam, {
-        role: inputs.executionRole,
-        create: inputs.createExecutionRole,
-        tags: inputs.tags
-      }).then(async (role) => {
-        // The managed policy lets a role pull images and write logs, not read secrets.
-        if (inputs.secrets.length > 0 && managesExecutionRole(inputs)) {
-          const { family, secrets, region } = inputs
-          await grantSecrets(clients.iam, { roleArn: role.roleArn, family, secrets, region })
-        }
-        return role
-      }),
+      prepareExecutionRole(inputs, clients),
       resolveTaskRole(clients.iam, inputs.taskRole),
       ensureLogGroup(clients.logs, { name: inputs.logGroup, tags: inputs.tags }),
       describeLatestRevision(clients.ecs, inputs.family),
@@ -239,6 +228,21 @@ export async function prepareResources(
 }
 
 type Prepared = Awaited<ReturnType<typeof prepareResources>>
+
+/** The execution role, created when missing; allowed to read the secrets when the action manages it. */
+export async function prepareExecutionRole(inputs: Inputs, clients: Pick<DeployClients, 'iam'>) {
+  const role = await ensureExecutionRole(clients.iam, {
+    role: inputs.executionRole,
+    create: inputs.createExecutionRole,
+    tags: inputs.tags
+  })
+  // The managed policy lets a role pull images and write logs, not read secrets.
+  if (inputs.secrets.length > 0 && managesExecutionRole(inputs)) {
+    const { family, secrets, region } = inputs
+    await grantSecrets(clients.iam, { roleArn: role.roleArn, family, secrets, region })
+  }
+  return role
+}
 
 /** Logs in, tags and pushes; returns the image by digest (from the push, or ECR when docker did not print it). */
 export async function pushImage(

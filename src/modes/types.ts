@@ -95,3 +95,55 @@ export interface StopResult {
   /** Named tasks that ECS no longer knows (stopped long ago, or never in this cluster). */
   missing: string[]
 }
+
+/** What a service deploy (service mode) did: the image, the service, its deployment and its scaling. */
+export interface ServiceDeployResult {
+  image: string
+  tag: string
+  digest: string
+  repositoryUri: string
+  clusterArn: string
+  serviceName: string
+  serviceArn: string
+  /** True when this run created the service, false when it updated it. */
+  createdService: boolean
+  /** The endpoint (https:// in AWS), when known. */
+  url?: string
+  /** The deployment this run started and its last status (absent with wait-for none). */
+  deploymentArn?: string
+  deploymentStatus?: string
+  /** The service revision serving after the deployment. */
+  revisionArn?: string
+  runningCount?: number
+  desiredCount?: number
+  scaling: { minTasks: number; maxTasks: number; scaleOn?: string; scaleTarget?: number }
+  /** The task definition registered from the task-definition template, when one was given. */
+  taskDefinitionArn?: string
+  /** The resources this run created (repository, cluster, roles, log group), in words. */
+  created: string[]
+  phases: Array<{ name: string; ms: number }>
+}
+
+/** What stop mode did to a service: the ARN it had, and whether this run deleted it or it was already gone. */
+export interface ServiceStopResult {
+  serviceName: string
+  serviceArn?: string
+  deleted: boolean
+}
+
+/**
+ * A service deploy that failed once the service existed: the cause, and the service, so that the failure
+ * summary can say what is left (a created service stays, and bills, until deleted with mode: stop).
+ */
+export class ServiceDeployFailure extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly serviceArn: string,
+    readonly createdService: boolean,
+    /** True when the run was cancelled and this run deleted the service it had created. */
+    readonly deleted = false
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause })
+    this.name = 'ServiceDeployFailure'
+  }
+}

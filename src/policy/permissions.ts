@@ -9,7 +9,8 @@ import {
   executionRolePolicyArn,
   type TrustPolicy
 } from '../shared/execution-role.js'
-import { managesExecutionRole, type Inputs } from '../inputs/inputs.js'
+import { ECS_SERVICE, infrastructureRolePolicyArn } from '../shared/infrastructure-role.js'
+import { DEFAULTS, managesExecutionRole, managesInfrastructureRole, type Inputs } from '../inputs/inputs.js'
 
 /** The AWS API the action calls (the SDK client); a row's IAM actions may belong to another service. */
 export type Service = 'ecr' | 'ecs' | 'ec2' | 'iam' | 'logs' | 'sts'
@@ -29,6 +30,9 @@ export interface Scope {
   executionRole: string
   taskRole?: string
   logGroup: string
+  /** Service mode: the Express Mode service's name (SERVICE when none is given) and the infrastructure role's ARN. */
+  service: string
+  infrastructureRole: string
 }
 
 /** A create step the user can skip by bringing their own resource. */
@@ -47,6 +51,11 @@ export interface PermissionRow {
   /** What the action was doing, in words. */
   step: string
   modes: readonly PermissionMode[]
+  /**
+   * What the call is for: one-off tasks (no service input) or an Express Mode service (service set); absent
+   * means both.
+   */
+  target?: 'tasks' | 'service'
   /** Whether these inputs make the action call this; absent means always (in its modes). */
   when?: (inputs: Inputs) => boolean
   optional?: OptionalStep
@@ -89,12 +98,16 @@ export function arnsFor(scope: Scope) {
     logGroup: `arn:${p}:logs:${r}:${a}:log-group:${scope.logGroup}`,
     logGroupChildren: `arn:${p}:logs:${r}:${a}:log-group:${scope.logGroup}:*`,
     logStreams: `arn:${p}:logs:${r}:${a}:log-group:${scope.logGroup}:log-stream:*`,
+    service: `arn:${p}:ecs:${r}:${a}:service/${scope.cluster}/${scope.service}`,
+    serviceDeployments: `arn:${p}:ecs:${r}:${a}:service-deployment/${scope.cluster}/${scope.service}/*`,
     ecsServiceLinkedRole: `arn:${p}:iam::${a}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
-    executionRolePolicy: executionRolePolicyArn(p)
+    executionRolePolicy: executionRolePolicyArn(p),
+    infrastructureRolePolicy: infrastructureRolePolicyArn(p)
   }
 }
 
 const passRoleCondition = (): Condition => ({ StringEquals: { 'iam:PassedToService': ECS_TASKS_SERVICE } })
+const passToEcsCondition = (): Condition => ({ StringEquals: { 'iam:PassedToService': ECS_SERVICE } })
 const ecsCreateAction = (action: string) => (): Condition => ({
   StringEquals: { 'ecs:CreateAction': action }
 })
@@ -107,6 +120,13 @@ const grantsSecrets = (inputs: Inputs) => inputs.secrets.length > 0 && managesEx
 const waits = (inputs: Inputs) => inputs.waitFor !== 'none'
 /** A preview replaces its earlier tasks, and stops them all when its pull request closes. */
 const previews = (inputs: Inputs) => inputs.preview
+/** Tasks always register one; a service only for a task-definition template (else Express Mode does). */
+const registersTaskDefinition = (inputs: Inputs) =>
+  inputs.serviceName === undefined || inputs.taskDefinitionTemplate !== undefined
+const infrastructureRoleByName = (inputs: Inputs) => !isArn(inputs.infrastructureRole)
+const createsInfrastructureRole = (inputs: Inputs) => managesInfrastructureRole(inputs)
+/** A cancelled run deletes the service it created and never saw healthy (stop-on-cancel). */
+const deletesOnCancel = (inputs: Inputs) => inputs.waitFor !== 'none' && inputs.stopOnCancel
 
 const CREATE_REPOSITORY: OptionalStep = {
   input: 'create-repository',
@@ -124,6 +144,11 @@ const CREATE_EXECUTION_ROLE: OptionalStep = {
 const CREATE_SECURITY_GROUP: OptionalStep = {
   input: 'security-groups',
   bringYourOwn: 'set security-groups to groups you manage (they must allow the port)'
+}
+const CREATE_INFRASTRUCTURE_ROLE: OptionalStep = {
+  input: 'create-infrastructure-role',
+  bringYourOwn:
+    'set create-infrastructure-role: false and set infrastructure-role to the ARN of an existing role trusted by ecs.amazonaws.com with AmazonECSInfrastructureRoleforExpressGatewayServices (an ARN needs no IAM call)'
 }
 const CREATE_LOG_GROUP: OptionalStep = {
   input: 'log-group',
@@ -308,6 +333,43 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     sid: 'IamExecutionRole'
   },
   {
+    service: 'iam',
+    operation: 'GetRole',
+    actions: ['iam:GetRole'],
+    resource: (s) => s.infrastructureRole,
+    step: 'look up the Express Mode infrastructure role',
+    target: 'service',
+    modes: DEPLOY,
+    when: infrastructureRoleByName,
+    optional: CREATE_INFRASTRUCTURE_ROLE,
+    sid: 'IamInfrastructureRole'
+  },
+  {
+    service: 'iam',
+    operation: 'CreateRole',
+    actions: ['iam:CreateRole', 'iam:TagRole'],
+    resource: (s) => s.infrastructureRole,
+    step: 'create the Express Mode infrastructure role',
+    target: 'service',
+    modes: DEPLOY,
+    when: createsInfrastructureRole,
+    optional: CREATE_INFRASTRUCTURE_ROLE,
+    sid: 'IamInfrastructureRole'
+  },
+  {
+    service: 'iam',
+    operation: 'AttachRolePolicy',
+    actions: ['iam:AttachRolePolicy'],
+    resource: (s) => s.infrastructureRole,
+    condition: (s) => ({ ArnEquals: { 'iam:PolicyARN': arnsFor(s).infrastructureRolePolicy } }),
+    step: 'attach AmazonECSInfrastructureRoleforExpressGatewayServices to the infrastructure role',
+    target: 'service',
+    modes: DEPLOY,
+    when: createsInfrastructureRole,
+    optional: CREATE_INFRASTRUCTURE_ROLE,
+    sid: 'IamInfrastructureRolePolicy'
+  },
+  {
     service: 'logs',
     operation: 'DescribeLogGroups',
     actions: ['logs:DescribeLogGroups'],
@@ -333,6 +395,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     actions: ['ec2:DescribeVpcs'],
     resource: () => '*',
     step: 'find the default VPC',
+    target: 'tasks',
     modes: DEPLOY,
     when: (inputs) => inputs.subnets.length === 0,
     sid: 'Ec2Describe'
@@ -343,6 +406,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     actions: ['ec2:DescribeSubnets'],
     resource: () => '*',
     step: "find the default subnets, or the given subnets' VPC",
+    target: 'tasks',
     modes: DEPLOY,
     when: (inputs) => inputs.subnets.length === 0 || noSecurityGroups(inputs),
     sid: 'Ec2Describe'
@@ -353,6 +417,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     actions: ['ec2:DescribeSecurityGroups'],
     resource: () => '*',
     step: "find the family's security group",
+    target: 'tasks',
     modes: DEPLOY,
     when: noSecurityGroups,
     optional: CREATE_SECURITY_GROUP,
@@ -364,6 +429,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     actions: ['ec2:CreateSecurityGroup'],
     resource: (s) => [arnsFor(s).securityGroups, arnsFor(s).vpcs],
     step: 'create the security group',
+    target: 'tasks',
     modes: DEPLOY,
     when: noSecurityGroups,
     optional: CREATE_SECURITY_GROUP,
@@ -376,6 +442,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     resource: (s) => arnsFor(s).securityGroups,
     condition: () => ({ StringEquals: { 'ec2:CreateAction': 'CreateSecurityGroup' } }),
     step: 'tag the security group it creates',
+    target: 'tasks',
     modes: DEPLOY,
     when: noSecurityGroups,
     optional: CREATE_SECURITY_GROUP,
@@ -387,6 +454,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     actions: ['ec2:AuthorizeSecurityGroupIngress'],
     resource: (s) => arnsFor(s).securityGroups,
     step: 'open the port in the security group',
+    target: 'tasks',
     modes: DEPLOY,
     when: (inputs) => noSecurityGroups(inputs) && inputs.port !== undefined,
     optional: CREATE_SECURITY_GROUP,
@@ -399,6 +467,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     resource: () => '*',
     step: 'read the current task definition',
     modes: DEPLOY,
+    when: registersTaskDefinition,
     sid: 'EcsTaskDefinitions'
   },
   {
@@ -409,6 +478,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     resource: () => '*',
     step: 'register the task definition',
     modes: DEPLOY,
+    when: registersTaskDefinition,
     sid: 'EcsTaskDefinitions'
   },
   {
@@ -419,6 +489,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     condition: passRoleCondition,
     step: 'pass the execution role to ECS in the task definition',
     modes: DEPLOY,
+    when: registersTaskDefinition,
     sid: 'IamPassRoles'
   },
   {
@@ -429,7 +500,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     condition: passRoleCondition,
     step: 'pass the task role to ECS in the task definition',
     modes: DEPLOY,
-    when: (inputs) => inputs.taskRole !== undefined,
+    when: (inputs) => inputs.taskRole !== undefined && registersTaskDefinition(inputs),
     sid: 'IamPassRoles'
   },
   {
@@ -440,6 +511,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     condition: ecsCreateAction('RegisterTaskDefinition'),
     step: 'tag the task definition it registers',
     modes: DEPLOY,
+    when: registersTaskDefinition,
     sid: 'EcsTagOnCreate'
   },
   {
@@ -449,6 +521,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     resource: (s) => arnsFor(s).taskDefinitions,
     condition: inCluster,
     step: 'run the task',
+    target: 'tasks',
     modes: DEPLOY,
     sid: 'EcsRunTask'
   },
@@ -459,6 +532,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     resource: (s) => [s.executionRole, ...(s.taskRole ? [s.taskRole] : [])],
     condition: passRoleCondition,
     step: "pass the task definition's roles to ECS when running the task",
+    target: 'tasks',
     modes: DEPLOY,
     sid: 'IamPassRoles'
   },
@@ -469,6 +543,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     resource: (s) => arnsFor(s).tasks,
     condition: ecsCreateAction('RunTask'),
     step: 'tag the tasks it runs',
+    target: 'tasks',
     modes: DEPLOY,
     sid: 'EcsTagOnCreate'
   },
@@ -478,6 +553,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     actions: ['ecs:DescribeTasks'],
     resource: (s) => arnsFor(s).tasks,
     step: 'watch the tasks',
+    target: 'tasks',
     modes: DEPLOY,
     when: waits,
     sid: 'EcsTasks'
@@ -488,6 +564,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     actions: ['ec2:DescribeNetworkInterfaces'],
     resource: () => '*',
     step: "read the task's public IP from its network interface",
+    target: 'tasks',
     modes: DEPLOY,
     when: (inputs) => inputs.waitFor === 'running' || inputs.waitFor === 'healthy',
     sid: 'Ec2Describe'
@@ -499,6 +576,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     resource: (s) => arnsFor(s).logStreams,
     // wait-for stopped streams the log; the other waits read its last lines when the task fails.
     step: "read the task's log lines",
+    target: 'tasks',
     modes: DEPLOY,
     when: waits,
     sid: 'LogsRead'
@@ -509,11 +587,169 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     actions: ['ecs:StopTask'],
     resource: (s) => arnsFor(s).tasks,
     step: 'stop the tasks when wait-for stopped runs out of time (stop-on-timeout) or the run is cancelled (stop-on-cancel)',
+    target: 'tasks',
     modes: DEPLOY,
     when: (inputs) =>
       inputs.waitFor !== 'none' &&
       (inputs.stopOnCancel || (inputs.waitFor === 'stopped' && inputs.stopOnTimeout)),
     sid: 'EcsTasks'
+  },
+  {
+    service: 'ecs',
+    operation: 'DescribeServices',
+    actions: ['ecs:DescribeServices'],
+    resource: (s) => arnsFor(s).service,
+    condition: inCluster,
+    step: 'look up the Express Mode service (and read its events when a deployment fails)',
+    target: 'service',
+    modes: ALWAYS,
+    sid: 'EcsService'
+  },
+  {
+    service: 'ecs',
+    operation: 'DescribeExpressGatewayService',
+    actions: ['ecs:DescribeExpressGatewayService'],
+    resource: (s) => arnsFor(s).service,
+    condition: inCluster,
+    step: "read the service's configuration and URL (and its status while it is deleted)",
+    target: 'service',
+    modes: ALWAYS,
+    sid: 'EcsService'
+  },
+  {
+    service: 'ecs',
+    operation: 'CreateExpressGatewayService',
+    actions: ['ecs:CreateExpressGatewayService'],
+    resource: (s) => arnsFor(s).service,
+    condition: inCluster,
+    step: 'create the Express Mode service',
+    target: 'service',
+    modes: DEPLOY,
+    sid: 'EcsService'
+  },
+  {
+    service: 'ecs',
+    operation: 'CreateExpressGatewayService',
+    actions: ['ecs:TagResource'],
+    resource: (s) => arnsFor(s).service,
+    condition: ecsCreateAction('CreateExpressGatewayService'),
+    step: 'tag the service it creates',
+    target: 'service',
+    modes: DEPLOY,
+    sid: 'EcsTagOnCreate'
+  },
+  {
+    service: 'ecs',
+    operation: 'CreateExpressGatewayService',
+    actions: ['iam:PassRole'],
+    resource: (s) => s.infrastructureRole,
+    condition: passToEcsCondition,
+    step: 'pass the infrastructure role to ECS, which manages the load balancer and scaling with it',
+    target: 'service',
+    modes: DEPLOY,
+    sid: 'IamPassInfrastructureRole'
+  },
+  {
+    service: 'ecs',
+    operation: 'CreateExpressGatewayService',
+    actions: ['iam:PassRole'],
+    resource: (s) => [s.executionRole, ...(s.taskRole ? [s.taskRole] : [])],
+    condition: passRoleCondition,
+    step: "pass the tasks' roles to ECS when creating or updating the service",
+    target: 'service',
+    modes: DEPLOY,
+    sid: 'IamPassRoles'
+  },
+  {
+    service: 'ecs',
+    operation: 'ListServiceDeployments',
+    actions: ['ecs:ListServiceDeployments'],
+    resource: (s) => arnsFor(s).service,
+    condition: inCluster,
+    step: 'find the deployment this run started',
+    target: 'service',
+    modes: DEPLOY,
+    sid: 'EcsService'
+  },
+  {
+    service: 'ecs',
+    operation: 'UpdateExpressGatewayService',
+    actions: ['ecs:UpdateExpressGatewayService'],
+    resource: (s) => arnsFor(s).service,
+    condition: inCluster,
+    step: 'update the Express Mode service to the new image and settings',
+    target: 'service',
+    modes: DEPLOY,
+    sid: 'EcsService'
+  },
+  {
+    service: 'ecs',
+    operation: 'UpdateExpressGatewayService',
+    actions: ['iam:PassRole'],
+    resource: (s) => [s.executionRole, ...(s.taskRole ? [s.taskRole] : [])],
+    condition: passRoleCondition,
+    step: "pass the tasks' roles to ECS when creating or updating the service",
+    target: 'service',
+    modes: DEPLOY,
+    sid: 'IamPassRoles'
+  },
+  {
+    service: 'ecs',
+    operation: 'TagResource',
+    actions: ['ecs:TagResource'],
+    resource: (s) => arnsFor(s).service,
+    step: 'tag the service it updates (tags given)',
+    target: 'service',
+    modes: DEPLOY,
+    when: (inputs) => inputs.tags.length > 0,
+    sid: 'EcsServiceTags'
+  },
+  {
+    service: 'ecs',
+    operation: 'DescribeServiceDeployments',
+    actions: ['ecs:DescribeServiceDeployments'],
+    resource: (s) => arnsFor(s).serviceDeployments,
+    condition: inCluster,
+    step: 'watch the deployment until it succeeds, stops or rolls back',
+    target: 'service',
+    modes: DEPLOY,
+    when: waits,
+    sid: 'EcsService'
+  },
+  {
+    service: 'ecs',
+    operation: 'ListTasks',
+    actions: ['ecs:ListTasks'],
+    resource: () => '*',
+    condition: inCluster,
+    step: "find the service's stopped tasks when a deployment fails",
+    target: 'service',
+    modes: DEPLOY,
+    when: waits,
+    sid: 'EcsListTasks'
+  },
+  {
+    service: 'ecs',
+    operation: 'DescribeTasks',
+    actions: ['ecs:DescribeTasks'],
+    resource: (s) => arnsFor(s).tasks,
+    step: "read the stopped tasks' reasons when a deployment fails",
+    target: 'service',
+    modes: DEPLOY,
+    when: waits,
+    sid: 'EcsTasks'
+  },
+  {
+    service: 'ecs',
+    operation: 'DeleteExpressGatewayService',
+    actions: ['ecs:DeleteExpressGatewayService'],
+    resource: (s) => arnsFor(s).service,
+    condition: inCluster,
+    step: 'delete the service this run created when the run is cancelled before it was healthy (stop-on-cancel)',
+    target: 'service',
+    modes: DEPLOY,
+    when: deletesOnCancel,
+    sid: 'EcsService'
   },
   {
     service: 'ecs',
@@ -554,6 +790,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     resource: () => '*',
     condition: inCluster,
     step: 'find the running tasks of the family started by started-by',
+    target: 'tasks',
     modes: STOP,
     when: (inputs) => inputs.taskArns.length === 0,
     sid: 'EcsListTasks'
@@ -564,6 +801,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     actions: ['ecs:StopTask'],
     resource: (s) => arnsFor(s).tasks,
     step: 'stop the tasks',
+    target: 'tasks',
     modes: STOP,
     sid: 'EcsTasks'
   },
@@ -573,8 +811,20 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     actions: ['ecs:DescribeTasks'],
     resource: (s) => arnsFor(s).tasks,
     step: 'check which tasks run and wait until they have stopped',
+    target: 'tasks',
     modes: STOP,
     sid: 'EcsTasks'
+  },
+  {
+    service: 'ecs',
+    operation: 'DeleteExpressGatewayService',
+    actions: ['ecs:DeleteExpressGatewayService'],
+    resource: (s) => arnsFor(s).service,
+    condition: inCluster,
+    step: 'delete the Express Mode service (and wait until it is INACTIVE)',
+    target: 'service',
+    modes: STOP,
+    sid: 'EcsService'
   }
 ]
 
@@ -593,7 +843,9 @@ export function partitionOf(region: string): string {
  */
 export function scopeFor(inputs: Inputs, account?: string): Scope {
   const clusterArn = parseArn(inputs.cluster)
-  const roleArns = [inputs.executionRole, inputs.taskRole ?? ''].map(parseArn)
+  const roleArns = [inputs.executionRole, inputs.taskRole ?? '', inputs.infrastructureRole ?? ''].map(
+    parseArn
+  )
   const arnAccount = [...roleArns, clusterArn].find((arn) => arn?.account)?.account
   const resolvedAccount = account || arnAccount || ACCOUNT_PLACEHOLDER
   const region = inputs.region || clusterArn?.region || REGION_PLACEHOLDER
@@ -613,7 +865,9 @@ export function scopeFor(inputs: Inputs, account?: string): Scope {
     executionRole: roleArn(inputs.executionRole),
     taskRole: inputs.taskRole ? roleArn(inputs.taskRole) : undefined,
     logGroup:
-      inputs.logGroup && inputs.logGroup !== '/ecs/' ? inputs.logGroup : `/ecs/${inputs.family || 'FAMILY'}`
+      inputs.logGroup && inputs.logGroup !== '/ecs/' ? inputs.logGroup : `/ecs/${inputs.family || 'FAMILY'}`,
+    service: inputs.serviceName ?? 'SERVICE',
+    infrastructureRole: roleArn(inputs.infrastructureRole || DEFAULTS['infrastructure-role'])
   }
 }
 
@@ -627,8 +881,12 @@ export function rowsFor(
   inputs: Inputs,
   modes: readonly PermissionMode[] = modesFor(inputs)
 ): PermissionRow[] {
+  const target = inputs.serviceName === undefined ? 'tasks' : 'service'
   return PERMISSIONS.filter(
-    (row) => row.modes.some((mode) => modes.includes(mode)) && (row.when ? row.when(inputs) : true)
+    (row) =>
+      row.modes.some((mode) => modes.includes(mode)) &&
+      (row.target === undefined || row.target === target) &&
+      (row.when ? row.when(inputs) : true)
   )
 }
 
@@ -774,6 +1032,8 @@ export function permissionsTableMarkdown(scope: Scope): string {
         ? ' (deploy and stop)'
         : ' (mode stop)'
       : ''
+    // Say which rows only tasks, or only a service (the service input), need.
+    const target = row.target ? ` (${row.target === 'service' ? 'service' : 'tasks'})` : ''
     const actions = row.actions.map((action) => `\`${action}\``).join(', ')
     const resources = asList(row.resource(scope))
       .map((resource) => `\`${resource}\``)
@@ -781,7 +1041,9 @@ export function permissionsTableMarkdown(scope: Scope): string {
     const condition = row.condition ? ` when ${describeCondition(row.condition(scope))}` : ''
     const resource = row.noPermissionNeeded ? 'no permission needed' : `${resources}${condition}`
     const optional = row.optional ? `\`${row.optional.input}\`: ${row.optional.bringYourOwn}` : ''
-    lines.push(`| ${cell(row.step + modes)} | ${cell(actions)} | ${cell(resource)} | ${cell(optional)} |`)
+    lines.push(
+      `| ${cell(row.step + modes + target)} | ${cell(actions)} | ${cell(resource)} | ${cell(optional)} |`
+    )
   }
   return lines.join('\n')
 }

@@ -2,7 +2,15 @@
 // pure functions (data in, HTML out) so they can be tested from tables; the writers only hand them to core.
 import * as core from '@actions/core'
 import { lastSegment } from '../shared/arn.js'
-import type { DeployCost, DeployResult, StartedTasks, StopResult, TaskReport } from '../modes/types.js'
+import type {
+  DeployCost,
+  DeployResult,
+  ServiceDeployResult,
+  ServiceStopResult,
+  StartedTasks,
+  StopResult,
+  TaskReport
+} from '../modes/types.js'
 import { formatDollars, type CostEstimate } from '../shared/cost.js'
 import type { ActionError } from '../explain/action-error.js'
 import { formatTtl } from '../inputs/inputs.js'
@@ -165,6 +173,8 @@ export interface FailureContext {
   started?: StartedTasks
   /** Of the tasks started, those the action stopped itself (the run was cancelled). */
   stopped?: string[]
+  /** Service mode: the service the deploy had created or updated before it failed. */
+  service?: { serviceArn: string; created: boolean; deleted: boolean }
 }
 
 export function failureSummary(error: ActionError, context: FailureContext): string {
@@ -191,8 +201,20 @@ export function failureSummary(error: ActionError, context: FailureContext): str
         : '<p>Stop them with <code>mode: stop</code> and <code>task-arn: ${{ steps.ID.outputs.task-arns }}</code>.</p>'
     )
   }
+  if (context.service) parts.push(serviceFailureSection(context.service))
   parts.push('')
   return parts.join('\n')
+}
+
+/** What a failed service deploy leaves: the service, and how to delete it when this run created it. */
+export function serviceFailureSection(service: NonNullable<FailureContext['service']>): string {
+  const name = lastSegment(service.serviceArn)
+  const what = service.deleted
+    ? 'This run created it and deleted it again (the run was cancelled).'
+    : service.created
+      ? `This run created it; it stays (and is billed) until deleted with <code>mode: stop</code> and <code>service: ${escapeHtml(name)}</code>.`
+      : 'It existed before this run; ECS keeps the previous revision serving when a deployment rolls back.'
+  return ['<h3>Service</h3>', `<p>${code(service.serviceArn)}: ${what}</p>`].join('\n')
 }
 
 async function writeSummary(html: string): Promise<void> {
@@ -245,4 +267,87 @@ export async function writeStopSummary(region: string, cluster: string, result: 
 
 export async function writeFailureSummary(error: ActionError, context: FailureContext): Promise<void> {
   await writeSummary(failureSummary(error, context))
+}
+
+// Service mode (ECS Express Mode): the service, its URL, the deployment, the tasks and the scaling.
+
+/** The ECS console page of a service. */
+export function serviceConsoleUrl(region: string, cluster: string, serviceName: string): string {
+  return `${consoleBase(region)}/ecs/v2/clusters/${lastSegment(cluster)}/services/${serviceName}/health?region=${region}`
+}
+
+/** "1 to 4 tasks, scaling on cpu at 70", "2 tasks (no scaling)". */
+export function describeScaling(scaling: ServiceDeployResult['scaling']): string {
+  if (scaling.maxTasks === scaling.minTasks) {
+    return `${scaling.minTasks} task${scaling.minTasks === 1 ? '' : 's'} (no scaling)`
+  }
+  const metric = scaling.scaleOn ?? 'cpu'
+  const unit = metric === 'requests' ? ' requests per task per minute' : '%'
+  const target =
+    scaling.scaleTarget === undefined ? 'the default target (60)' : `${scaling.scaleTarget}${unit}`
+  return `${scaling.minTasks} to ${scaling.maxTasks} tasks, scaling on ${metric} at ${target}`
+}
+
+export function serviceSummary(region: string, result: ServiceDeployResult): string {
+  const totalMs = result.phases.reduce((sum, phase) => sum + phase.ms, 0)
+  const tasks =
+    result.runningCount === undefined
+      ? 'not known (wait-for none)'
+      : `${result.runningCount} running of ${result.desiredCount ?? '?'} desired`
+  const deployment = result.deploymentArn
+    ? `${code(lastSegment(result.deploymentArn))} ${escapeHtml(result.deploymentStatus ?? '')}`
+    : 'not watched (wait-for none)'
+  const rows = [
+    [
+      'Service',
+      `${link(result.serviceName, serviceConsoleUrl(region, result.clusterArn, result.serviceName))} (${result.createdService ? 'created' : 'updated'})`
+    ],
+    ['URL', result.url ? link(result.url, result.url) : 'not known yet'],
+    ['Deployment', deployment],
+    ['Revision', result.revisionArn ? code(lastSegment(result.revisionArn)) : ''],
+    ['Tasks', escapeHtml(tasks)],
+    ['Scaling', escapeHtml(describeScaling(result.scaling))],
+    ['Image', `${code(`${result.repositoryUri}:${result.tag}`)}<br>${code(result.digest)}`],
+    ...(result.taskDefinitionArn ? [['Task definition', code(lastSegment(result.taskDefinitionArn))]] : []),
+    ['Cluster', link(lastSegment(result.clusterArn), clusterConsoleUrl(region, result.clusterArn))]
+  ]
+  const timings = htmlTable(
+    ['Phase', 'Time'],
+    [
+      ...result.phases.map((phase) => [escapeHtml(phase.name), formatDuration(phase.ms)]),
+      ['<strong>Total</strong>', `<strong>${formatDuration(totalMs)}</strong>`]
+    ]
+  )
+  const created =
+    result.created.length > 0
+      ? `<p>Created: ${result.created.map(escapeHtml).join(', ')}</p>`
+      : '<p>Created: nothing (everything existed)</p>'
+  return [
+    '<h2>ECS Express Mode service deploy</h2>',
+    htmlTable(['What', 'Value'], rows),
+    '<h3>Timings</h3>',
+    timings,
+    created,
+    ''
+  ].join('\n')
+}
+
+export function serviceStopSummary(region: string, cluster: string, result: ServiceStopResult): string {
+  const name = link(result.serviceName, serviceConsoleUrl(region, cluster, result.serviceName))
+  const what = result.deleted
+    ? `Service ${name} deleted: it is INACTIVE.`
+    : `Service ${name} was already deleted (or never existed): nothing to do.`
+  return ['<h2>ECS Express Mode service stop</h2>', `<p>${what}</p>`, ''].join('\n')
+}
+
+export async function writeServiceSummary(region: string, result: ServiceDeployResult): Promise<void> {
+  await writeSummary(serviceSummary(region, result))
+}
+
+export async function writeServiceStopSummary(
+  region: string,
+  cluster: string,
+  result: ServiceStopResult
+): Promise<void> {
+  await writeSummary(serviceStopSummary(region, cluster, result))
 }

@@ -1,0 +1,456 @@
+// Service mode end to end on mocked clients: create, update, the wait (success, rollback, none, healthy),
+// the outputs set as soon as known, and cancellation (a created service deleted, an existing one left).
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs'
+import { EC2Client } from '@aws-sdk/client-ec2'
+import {
+  BatchGetImageCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetAuthorizationTokenCommand
+} from '@aws-sdk/client-ecr'
+import {
+  CreateExpressGatewayServiceCommand,
+  DeleteExpressGatewayServiceCommand,
+  DescribeClustersCommand,
+  DescribeExpressGatewayServiceCommand,
+  DescribeServiceDeploymentsCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  ListServiceDeploymentsCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  TagResourceCommand,
+  UpdateExpressGatewayServiceCommand,
+  type ServiceDeploymentStatus
+} from '@aws-sdk/client-ecs'
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam'
+import { mockClient } from 'aws-sdk-client-mock'
+import { FakeClock } from '../../__fixtures__/clock.js'
+import { RecordingReporter } from '../../__fixtures__/reporter.js'
+import { FakeRunner } from '../../__fixtures__/runner.js'
+import { parseInputs, type Inputs } from '../../src/inputs/inputs.js'
+import {
+  ServiceCancelledError,
+  deployService,
+  deploymentLine,
+  stopService,
+  type ServiceDeployDeps
+} from '../../src/modes/service.js'
+import { ServiceDeployFailure } from '../../src/modes/types.js'
+import { ServiceDeploymentFailedError } from '../../src/aws/express-deployment.js'
+
+const ACCOUNT = '123456789012'
+const HOST = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`
+const REPOSITORY_URI = `${HOST}/shop`
+const DIGEST = `sha256:${'d'.repeat(64)}`
+const IMAGE = `${REPOSITORY_URI}@${DIGEST}`
+const CLUSTER_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/web`
+const EXECUTION_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/ecsTaskExecutionRole`
+const INFRA_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/ecsInfrastructureRoleForExpressServices`
+const SERVICE_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:service/web/shop`
+const DEPLOYMENT_OLD = `arn:aws:ecs:us-east-1:${ACCOUNT}:service-deployment/web/shop/old`
+const DEPLOYMENT_NEW = `arn:aws:ecs:us-east-1:${ACCOUNT}:service-deployment/web/shop/new`
+const REVISION_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:service-revision/web/shop/r2`
+const ENDPOINT = 'sh-0123.ecs.us-east-1.on.aws'
+
+const ecr = mockClient(ECRClient)
+const ecs = mockClient(ECSClient)
+const ec2 = mockClient(EC2Client)
+const iam = mockClient(IAMClient)
+const logs = mockClient(CloudWatchLogsClient)
+const clients = {
+  ecr: new ECRClient({ region: 'us-east-1' }),
+  ecs: new ECSClient({ region: 'us-east-1' }),
+  ec2: new EC2Client({ region: 'us-east-1' }),
+  iam: new IAMClient({ region: 'us-east-1' }),
+  logs: new CloudWatchLogsClient({ region: 'us-east-1' })
+}
+const awsError = (name: string, message = `${name} message`) => Object.assign(new Error(message), { name })
+
+function inputsWith(given: Record<string, string> = {}): Inputs {
+  const all: Record<string, string> = {
+    repository: 'shop',
+    tag: 'v1',
+    cluster: 'web',
+    port: '8080',
+    service: 'shop',
+    ...given
+  }
+  return parseInputs((name) => all[name] ?? '', { env: { AWS_REGION: 'us-east-1' }, readFile: () => '' })
+}
+
+function depsWith(
+  extra: Partial<ServiceDeployDeps> = {}
+): ServiceDeployDeps & { reporter: RecordingReporter } {
+  return {
+    clients,
+    runner: new FakeRunner()
+      .on(['docker', 'push'], {
+        stdout: `The push refers to repository [${REPOSITORY_URI}]\nv1: digest: ${DIGEST} size: 528\n`
+      })
+      .on(['docker', 'image', 'inspect'], { stdout: 'linux/amd64\n' }),
+    dockerConfigDir: '/tmp/runner/docker-test',
+    onLogin: () => undefined,
+    clock: new FakeClock(),
+    ...extra,
+    reporter: new RecordingReporter()
+  }
+}
+
+const deploymentIn = (status: ServiceDeploymentStatus, extra: object = {}) => ({
+  serviceDeployments: [
+    {
+      serviceDeploymentArn: DEPLOYMENT_NEW,
+      serviceArn: SERVICE_ARN,
+      status,
+      createdAt: new Date(2_000_000),
+      targetServiceRevision: {
+        arn: REVISION_ARN,
+        requestedTaskCount: 2,
+        runningTaskCount: 2,
+        pendingTaskCount: 0
+      },
+      ...extra
+    }
+  ]
+})
+
+/** Everything exists but the service (or, with `existing`, the service too, with one old deployment). */
+function stack(existing = false): void {
+  ecr.on(GetAuthorizationTokenCommand).resolves({
+    authorizationData: [
+      { authorizationToken: Buffer.from('AWS:secret').toString('base64'), proxyEndpoint: `https://${HOST}` }
+    ]
+  })
+  ecr.on(DescribeRepositoriesCommand).resolves({
+    repositories: [{ repositoryName: 'shop', repositoryUri: REPOSITORY_URI }]
+  })
+  // A single image's manifest: its platform is read from the local image (docker image inspect).
+  ecr.on(BatchGetImageCommand).resolves({
+    images: [{ imageManifest: JSON.stringify({ schemaVersion: 2, config: { digest: 'sha256:c' } }) }]
+  })
+  ecs.on(DescribeClustersCommand).resolves({
+    clusters: [{ clusterArn: CLUSTER_ARN, clusterName: 'web', status: 'ACTIVE' }]
+  })
+  iam
+    .on(GetRoleCommand, { RoleName: 'ecsTaskExecutionRole' })
+    .resolves({ Role: { Arn: EXECUTION_ROLE_ARN } } as never)
+  iam
+    .on(GetRoleCommand, { RoleName: 'ecsInfrastructureRoleForExpressServices' })
+    .resolves({ Role: { Arn: INFRA_ROLE_ARN } } as never)
+  logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: '/ecs/shop' }] })
+  const express = {
+    service: {
+      serviceArn: SERVICE_ARN,
+      status: { statusCode: 'ACTIVE' as const },
+      activeConfigurations: [
+        {
+          serviceRevisionArn: REVISION_ARN,
+          ingressPaths: [{ accessType: 'PUBLIC' as const, endpoint: ENDPOINT }]
+        }
+      ]
+    }
+  }
+  if (existing) {
+    ecs.on(DescribeServicesCommand).resolves({
+      services: [{ serviceArn: SERVICE_ARN, status: 'ACTIVE', runningCount: 2, desiredCount: 2 }]
+    })
+    ecs
+      .on(ListServiceDeploymentsCommand)
+      .resolvesOnce({ serviceDeployments: [{ serviceDeploymentArn: DEPLOYMENT_OLD }] })
+      .resolves({
+        serviceDeployments: [
+          { serviceDeploymentArn: DEPLOYMENT_OLD },
+          { serviceDeploymentArn: DEPLOYMENT_NEW }
+        ]
+      })
+  } else {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [], failures: [{ reason: 'MISSING' }] })
+      .resolves({
+        services: [{ serviceArn: SERVICE_ARN, status: 'ACTIVE', runningCount: 2, desiredCount: 2 }]
+      })
+    ecs
+      .on(ListServiceDeploymentsCommand)
+      .resolves({ serviceDeployments: [{ serviceDeploymentArn: DEPLOYMENT_NEW }] })
+  }
+  ecs.on(CreateExpressGatewayServiceCommand).resolves({ service: { serviceArn: SERVICE_ARN } })
+  ecs.on(UpdateExpressGatewayServiceCommand).resolves({ service: { serviceArn: SERVICE_ARN } })
+  ecs.on(TagResourceCommand).resolves({})
+  ecs.on(DescribeExpressGatewayServiceCommand).resolves(express)
+  ecs
+    .on(DescribeServiceDeploymentsCommand)
+    .resolvesOnce(deploymentIn('IN_PROGRESS', { lifecycleStage: 'SCALE_UP' }))
+    .resolves(deploymentIn('SUCCESSFUL'))
+  ecs.on(ListTasksCommand).resolves({ taskArns: [] })
+}
+
+beforeEach(() => {
+  for (const mock of [ecr, ecs, ec2, iam, logs]) mock.reset()
+})
+
+test('platform linux/arm64 reaches the service as cpuArchitecture ARM64', async () => {
+  stack()
+  const deps = depsWith({
+    runner: new FakeRunner()
+      .on(['docker', 'push'], { stdout: `v1: digest: ${DIGEST} size: 528\n` })
+      .on(['docker', 'image', 'inspect'], { stdout: 'linux/arm64\n' })
+  })
+  await deployService(inputsWith({ platform: 'linux/arm64' }), deps)
+  expect(ecs.commandCalls(CreateExpressGatewayServiceCommand)[0]!.args[0].input.cpuArchitecture).toBe('ARM64')
+})
+
+test('creates the service, waits for its deployment and sets every output', async () => {
+  stack()
+  const deps = depsWith()
+  const result = await deployService(
+    inputsWith({ 'min-tasks': '2', 'max-tasks': '4', 'scale-on': 'cpu', 'scale-target': '70' }),
+    deps
+  )
+  expect(deps.reporter.outputs).toEqual({
+    image: IMAGE,
+    'cluster-arn': CLUSTER_ARN,
+    'service-arn': SERVICE_ARN,
+    'deployment-arn': DEPLOYMENT_NEW,
+    url: `https://${ENDPOINT}`
+  })
+  expect(ecs.commandCalls(CreateExpressGatewayServiceCommand)[0]!.args[0].input).toEqual({
+    serviceName: 'shop',
+    cluster: CLUSTER_ARN,
+    infrastructureRoleArn: INFRA_ROLE_ARN,
+    primaryContainer: {
+      image: IMAGE,
+      containerPort: 8080,
+      awsLogsConfiguration: { logGroup: '/ecs/shop', logStreamPrefix: 'ecs' },
+      environment: [],
+      secrets: []
+    },
+    executionRoleArn: EXECUTION_ROLE_ARN,
+    cpu: '256',
+    cpuArchitecture: 'X86_64',
+    memory: '512',
+    healthCheckPath: '/',
+    scalingTarget: {
+      minTaskCount: 2,
+      maxTaskCount: 4,
+      autoScalingMetric: 'AVERAGE_CPU',
+      autoScalingTargetValue: 70
+    }
+  })
+  expect(result).toMatchObject({
+    serviceName: 'shop',
+    serviceArn: SERVICE_ARN,
+    createdService: true,
+    url: `https://${ENDPOINT}`,
+    deploymentArn: DEPLOYMENT_NEW,
+    deploymentStatus: 'SUCCESSFUL',
+    revisionArn: REVISION_ARN,
+    runningCount: 2,
+    desiredCount: 2,
+    scaling: { minTasks: 2, maxTasks: 4, scaleOn: 'cpu', scaleTarget: 70 }
+  })
+  expect(result.phases.map((phase) => phase.name)).toEqual([
+    'Look up and create AWS resources',
+    'Push the image',
+    'Create the service',
+    'Wait for running'
+  ])
+  expect(deps.reporter.lines).toContain('Deployment new: IN_PROGRESS (SCALE_UP), 2 of 2 tasks running')
+  // No task definition without a template: Express Mode makes its own.
+  expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0)
+  expect(ecs.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(0)
+})
+
+test('updates an existing service and tags it; waits for the new deployment, not the old one', async () => {
+  stack(true)
+  const deps = depsWith()
+  const result = await deployService(inputsWith({ tags: 'team=web' }), deps)
+  expect(ecs.commandCalls(CreateExpressGatewayServiceCommand)).toHaveLength(0)
+  expect(ecs.commandCalls(UpdateExpressGatewayServiceCommand)[0]!.args[0].input).toMatchObject({
+    serviceArn: SERVICE_ARN,
+    primaryContainer: { image: IMAGE, containerPort: 8080 }
+  })
+  expect(ecs.commandCalls(TagResourceCommand)[0]!.args[0].input).toEqual({
+    resourceArn: SERVICE_ARN,
+    tags: [{ key: 'team', value: 'web' }]
+  })
+  expect(ecs.commandCalls(DescribeServiceDeploymentsCommand)[0]!.args[0].input).toEqual({
+    serviceDeploymentArns: [DEPLOYMENT_NEW]
+  })
+  expect(result).toMatchObject({ createdService: false, deploymentArn: DEPLOYMENT_NEW })
+})
+
+test('a deployment that rolls back fails with its reason, and the service ARN is already an output', async () => {
+  stack(true)
+  ecs.on(DescribeServiceDeploymentsCommand).resolves(
+    deploymentIn('ROLLBACK_SUCCESSFUL', {
+      statusReason: 'tasks failed to start',
+      rollback: {
+        reason: 'circuit breaker',
+        serviceRevisionArn: 'arn:aws:ecs:us-east-1:1:service-revision/web/shop/r1'
+      }
+    })
+  )
+  const deps = depsWith()
+  const error = (await deployService(inputsWith(), deps).catch((e: unknown) => e)) as ServiceDeployFailure
+  expect(error).toBeInstanceOf(ServiceDeployFailure)
+  expect(error.cause).toBeInstanceOf(ServiceDeploymentFailedError)
+  expect((error.cause as Error).message).toBe(
+    'Service deployment new ended ROLLBACK_SUCCESSFUL: tasks failed to start\nECS rolled back: the previous revision (revision r1) still serves.'
+  )
+  expect(error.serviceArn).toBe(SERVICE_ARN)
+  expect(error.createdService).toBe(false)
+  expect(deps.reporter.outputs['service-arn']).toBe(SERVICE_ARN)
+  expect(deps.reporter.outputs['deployment-arn']).toBe(DEPLOYMENT_NEW)
+})
+
+test('wait-for none returns after the call, without watching the deployment', async () => {
+  stack()
+  const deps = depsWith()
+  const result = await deployService(inputsWith({ 'wait-for': 'none' }), deps)
+  expect(ecs.commandCalls(DescribeServiceDeploymentsCommand)).toHaveLength(0)
+  expect(result.deploymentArn).toBeUndefined()
+  expect(deps.reporter.outputs['service-arn']).toBe(SERVICE_ARN)
+})
+
+test('wait-for healthy requests the endpoint + health-path after the deployment succeeded', async () => {
+  stack()
+  const requested: string[] = []
+  const fetch = (async (url: string) => {
+    requested.push(url)
+    return new Response('ok', { status: requested.length < 2 ? 503 : 200 })
+  }) as unknown as typeof globalThis.fetch
+  const deps = depsWith({ fetch })
+  await deployService(inputsWith({ 'wait-for': 'healthy', 'health-path': '/healthz' }), deps)
+  expect(requested).toEqual([`https://${ENDPOINT}/healthz`, `https://${ENDPOINT}/healthz`])
+})
+
+test('a task-definition template registers a revision, passed as taskDefinitionArn', async () => {
+  stack()
+  const TD_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/shop:3`
+  ecs.on(DescribeTaskDefinitionCommand).rejects(awsError('ClientException'))
+  ecs
+    .on(RegisterTaskDefinitionCommand)
+    .resolves({ taskDefinition: { taskDefinitionArn: TD_ARN, revision: 3 } })
+  const template = JSON.stringify({
+    containerDefinitions: [
+      { name: 'Main', image: 'x' },
+      { name: 'envoy', image: 'e' }
+    ]
+  })
+  const inputs = parseInputs(
+    (name) =>
+      ({
+        repository: 'shop',
+        tag: 'v1',
+        cluster: 'web',
+        port: '8080',
+        service: 'shop',
+        'task-definition': 'td.json',
+        'container-name': 'Main'
+      })[name] ?? '',
+    { env: { AWS_REGION: 'us-east-1' }, readFile: () => template }
+  )
+  const deps = depsWith()
+  await deployService(inputs, deps)
+  const create = ecs.commandCalls(CreateExpressGatewayServiceCommand)[0]!.args[0].input
+  expect(create.taskDefinitionArn).toBe(TD_ARN)
+  expect(create.primaryContainer).toBeUndefined()
+  expect(create.executionRoleArn).toBeUndefined()
+  const registered = ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input
+  expect(registered.containerDefinitions!.map((c) => [c.name, c.image])).toEqual([
+    ['Main', IMAGE],
+    ['envoy', 'e']
+  ])
+  expect(deps.reporter.outputs['task-definition-arn']).toBe(TD_ARN)
+})
+
+describe('cancellation', () => {
+  test('a service this run created and never saw healthy is deleted', async () => {
+    stack()
+    const controller = new AbortController()
+    ecs.on(DescribeServiceDeploymentsCommand).callsFake(async () => {
+      controller.abort('SIGINT')
+      return deploymentIn('IN_PROGRESS')
+    })
+    ecs.on(DeleteExpressGatewayServiceCommand).resolves({})
+    const deps = depsWith({ cancellation: { signal: controller.signal, stopReason: 'cancelled' } })
+    const error = (await deployService(inputsWith(), deps).catch((e: unknown) => e)) as ServiceDeployFailure
+    expect(ecs.commandCalls(DeleteExpressGatewayServiceCommand)[0]!.args[0].input).toEqual({
+      serviceArn: SERVICE_ARN
+    })
+    expect(error.deleted).toBe(true)
+    expect((error.cause as ServiceCancelledError).message).toBe(
+      'The run was cancelled (SIGINT): deleted service shop, which this run created and never saw healthy'
+    )
+  })
+
+  test('an existing service is left to its own deployment and rollback', async () => {
+    stack(true)
+    const controller = new AbortController()
+    ecs.on(DescribeServiceDeploymentsCommand).callsFake(async () => {
+      controller.abort('SIGTERM')
+      return deploymentIn('IN_PROGRESS')
+    })
+    const deps = depsWith({ cancellation: { signal: controller.signal, stopReason: 'cancelled' } })
+    const error = (await deployService(inputsWith(), deps).catch((e: unknown) => e)) as ServiceDeployFailure
+    expect(ecs.commandCalls(DeleteExpressGatewayServiceCommand)).toHaveLength(0)
+    expect((error.cause as Error).message).toBe(
+      'The run was cancelled (SIGTERM): service shop existed before this run: its deployment goes on, and ECS rolls it back if it fails'
+    )
+    expect(deps.reporter.warnings).toEqual([(error.cause as Error).message])
+  })
+})
+
+describe('stopService', () => {
+  test('deletes the service and waits until it is INACTIVE', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [{ serviceArn: SERVICE_ARN, status: 'ACTIVE' }] })
+    ecs
+      .on(DescribeExpressGatewayServiceCommand)
+      .resolvesOnce({ service: { serviceArn: SERVICE_ARN, status: { statusCode: 'ACTIVE' } } })
+      .resolvesOnce({ service: { serviceArn: SERVICE_ARN, status: { statusCode: 'DRAINING' } } })
+      .resolves({ service: { serviceArn: SERVICE_ARN, status: { statusCode: 'INACTIVE' } } })
+    ecs.on(DeleteExpressGatewayServiceCommand).resolves({})
+    const log: string[] = []
+    const result = await stopService(clients.ecs, {
+      serviceName: 'shop',
+      cluster: 'web',
+      deadline: 2_000_000,
+      clock: new FakeClock(),
+      log: (line) => log.push(line)
+    })
+    expect(result).toEqual({ serviceName: 'shop', serviceArn: SERVICE_ARN, deleted: true })
+    expect(log).toEqual([`Deleted service ${SERVICE_ARN}: it is INACTIVE`])
+  })
+
+  test('a service that is gone is a success: stopping twice is safe', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [{ reason: 'MISSING' }] })
+    const log: string[] = []
+    const result = await stopService(clients.ecs, {
+      serviceName: 'shop',
+      cluster: 'web',
+      deadline: 2_000_000,
+      log: (line) => log.push(line)
+    })
+    expect(result).toEqual({ serviceName: 'shop', serviceArn: undefined, deleted: false })
+    expect(log).toEqual(['Service shop in web is already deleted (or never existed)'])
+    expect(ecs.commandCalls(DeleteExpressGatewayServiceCommand)).toHaveLength(0)
+  })
+})
+
+test.each([
+  [{ serviceDeploymentArn: DEPLOYMENT_NEW, status: 'PENDING' as const }, 'Deployment new: PENDING'],
+  [
+    {
+      serviceDeploymentArn: DEPLOYMENT_NEW,
+      status: 'IN_PROGRESS' as const,
+      lifecycleStage: 'BAKE_TIME' as const,
+      targetServiceRevision: { requestedTaskCount: 3, runningTaskCount: 1 }
+    },
+    'Deployment new: IN_PROGRESS (BAKE_TIME), 1 of 3 tasks running'
+  ]
+])('deploymentLine %#', (deployment, line) => {
+  expect(deploymentLine(deployment)).toBe(line)
+})

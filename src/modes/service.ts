@@ -1,0 +1,392 @@
+// Service mode (the service input): deploy an ECS Express Mode service, phase by phase, reusing deploy's push
+// and roles: prepareServiceResources (the look-ups and creates, with the infrastructure role) → pushImage →
+// registerRevision (a task-definition template only) → createOrUpdateService → waitForService. Stop mode's
+// side is deleteService (aws/express-service.ts); main.ts wires both.
+import { DeleteExpressGatewayServiceCommand, type ServiceDeployment } from '@aws-sdk/client-ecs'
+import { ensureCluster } from '../aws/cluster.js'
+import { ensureRepository, getRegistryLogin } from '../aws/ecr.js'
+import { waitForServiceDeployment } from '../aws/express-deployment.js'
+import {
+  createOrUpdateService,
+  deleteService,
+  describeServiceState,
+  type ServiceChange,
+  type ServiceSpec,
+  type ServiceState
+} from '../aws/express-service.js'
+import { ensureInfrastructureRole, resolveTaskRole } from '../aws/iam.js'
+import { ensureLogGroup } from '../aws/log-group.js'
+import { describeLatestRevision } from '../aws/task-definition.js'
+import { Docker } from '../docker/docker.js'
+import { ActionError } from '../explain/action-error.js'
+import { CPU_ARCHITECTURES, type Inputs } from '../inputs/inputs.js'
+import { lastSegment } from '../shared/arn.js'
+import { systemClock, type Clock } from '../shared/clock.js'
+import { ecsTags } from '../shared/tags.js'
+import { CancelledError, abortableClock, signalNameOf, unlessAborted, type Cancellation } from './cancel.js'
+import { prepareExecutionRole, pushImage, registerRevision, type DeployDeps } from './deploy.js'
+import { healthCheckUrl, waitHealthy } from './health.js'
+import { ServiceDeployFailure, type ServiceDeployResult, type ServiceStopResult } from './types.js'
+
+export interface ServiceDeployDeps extends Omit<DeployDeps, 'onStarted'> {
+  /** Told the service as soon as the create or update returns (the service-arn output is set then too). */
+  onService?: (change: ServiceChange) => void
+  /** For wait-for healthy; the global fetch unless given. */
+  fetch?: typeof fetch
+}
+
+/** How long the delete of a cancelled run's service may take: the runner kills the step 7.5 s after SIGINT. */
+const CANCEL_DELETE_TIMEOUT_MS = 4000
+
+/** The run was cancelled during a service deploy: what became of the service. */
+export class ServiceCancelledError extends ActionError {
+  constructor(
+    readonly signalName: string,
+    readonly serviceArn: string,
+    readonly outcome: 'deleted' | 'deployed' | 'left' | 'kept' | 'not-deleted',
+    reason?: string
+  ) {
+    const name = lastSegment(serviceArn)
+    const what = {
+      deleted: `deleted service ${name}, which this run created and never saw healthy`,
+      deployed: `service ${name} was deployed (its deployment succeeded) and is left running`,
+      left: `service ${name} existed before this run: its deployment goes on, and ECS rolls it back if it fails`,
+      kept: `service ${name} was left as it is (stop-on-cancel is false)`,
+      'not-deleted': `service ${name}, which this run created, could not be deleted${reason ? ` (${reason})` : ''}`
+    }[outcome]
+    super(`The run was cancelled (${signalName}): ${what}`, {
+      hint:
+        outcome === 'not-deleted' || outcome === 'kept'
+          ? `The service runs (and is billed) until deleted: run this action with mode: stop and service: ${name}.`
+          : undefined
+    })
+    this.name = 'ServiceCancelledError'
+  }
+}
+
+type Timed = <T>(name: string, fn: () => Promise<T>) => Promise<T>
+
+export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Promise<ServiceDeployResult> {
+  const { reporter } = deps
+  const serviceName = inputs.serviceName!
+  const signal = deps.cancellation?.signal ?? new AbortController().signal
+  const clock = abortableClock(deps.clock ?? systemClock, signal)
+  const phases: ServiceDeployResult['phases'] = []
+  const timed: Timed = async (name, fn) => {
+    const start = clock.now()
+    try {
+      return await unlessAborted(signal, reporter.group(name, fn))
+    } catch (error) {
+      if (signal.aborted) throw new CancelledError(signalNameOf(signal), [])
+      throw error
+    } finally {
+      phases.push({ name, ms: clock.now() - start })
+    }
+  }
+  const docker = new Docker(deps.runner, deps.dockerConfigDir)
+
+  const firstPhase = inputs.context
+    ? 'Build the image; look up and create AWS resources'
+    : 'Look up and create AWS resources'
+  const prepared = await timed(firstPhase, () => prepareServiceResources(inputs, deps, docker))
+  const pushed = await timed('Push the image', () => pushImage(inputs, deps, docker, prepared))
+  reporter.setOutput('image', pushed.image)
+  reporter.setOutput('cluster-arn', prepared.cluster.clusterArn)
+
+  let taskDefinitionArn: string | undefined
+  if (inputs.taskDefinitionTemplate) {
+    const revision = await timed('Register the task definition', () =>
+      registerRevision(inputs, deps, prepared, pushed.image)
+    )
+    taskDefinitionArn = revision.taskDefinitionArn
+    reporter.setOutput('task-definition-arn', taskDefinitionArn)
+  }
+
+  const spec = serviceSpec(inputs, {
+    clusterArn: prepared.cluster.clusterArn,
+    image: pushed.image,
+    executionRoleArn: prepared.executionRole.roleArn,
+    taskRoleArn: prepared.taskRoleArn,
+    infrastructureRoleArn: prepared.infrastructureRole.roleArn,
+    taskDefinitionArn
+  })
+  // Not cut short by a cancellation: the service the call makes must be known, to be cleaned up.
+  const changeStart = clock.now()
+  const change = await reporter.group(`Create or update service ${serviceName}`, async () => {
+    const made = await createOrUpdateService(deps.clients.ecs, spec, {
+      clock: deps.clock ?? systemClock,
+      newRole: prepared.executionRole.isNew || prepared.infrastructureRole.isNew
+    })
+    reporter.info(
+      made.created
+        ? `Created service ${made.serviceArn}`
+        : `Updated service ${made.serviceArn}${made.adopted ? ' (created by a concurrent run)' : ''}`
+    )
+    return made
+  })
+  phases.push({
+    name: change.created ? 'Create the service' : 'Update the service',
+    ms: clock.now() - changeStart
+  })
+  // At once, whatever happens next: a teardown job can delete the service with it.
+  reporter.setOutput('service-arn', change.serviceArn)
+  if (change.url) reporter.setOutput('url', change.url)
+  deps.onService?.(change)
+
+  let succeeded = false
+  try {
+    if (signal.aborted) throw signal.reason
+    const waited = await timed(`Wait for ${inputs.waitFor}`, () =>
+      waitForService(inputs, { ...deps, clock }, prepared.cluster.clusterArn, change, () => {
+        succeeded = true
+      })
+    )
+    const url = waited.state?.url ?? change.url
+    if (url) reporter.setOutput('url', url)
+    return {
+      image: pushed.image,
+      tag: inputs.tag,
+      digest: pushed.digest,
+      repositoryUri: prepared.repository.repositoryUri,
+      clusterArn: prepared.cluster.clusterArn,
+      serviceName,
+      serviceArn: change.serviceArn,
+      createdService: change.created,
+      url,
+      deploymentArn: waited.deployment?.serviceDeploymentArn,
+      deploymentStatus: waited.deployment?.status,
+      revisionArn: waited.state?.revisionArn ?? waited.deployment?.targetServiceRevision?.arn,
+      runningCount: waited.state?.runningCount,
+      desiredCount: waited.state?.desiredCount,
+      scaling: {
+        minTasks: inputs.minTasks,
+        maxTasks: inputs.maxTasks,
+        scaleOn: inputs.scaleOn,
+        scaleTarget: inputs.scaleTarget
+      },
+      taskDefinitionArn,
+      created: prepared.created,
+      phases
+    }
+  } catch (error) {
+    if (!signal.aborted || !deps.cancellation) {
+      throw new ServiceDeployFailure(error, change.serviceArn, change.created)
+    }
+    throw await cancelService(inputs, deps, change, succeeded, deps.cancellation)
+  }
+}
+
+/** The look-ups and creates, together (with the build, when there is one); what was created, said once. */
+export async function prepareServiceResources(
+  inputs: Inputs,
+  deps: Pick<DeployDeps, 'clients' | 'reporter'>,
+  docker: Docker
+) {
+  const { clients, reporter } = deps
+  const build = inputs.context
+    ? docker.build(inputs.context, inputs.dockerfile, `${inputs.repository}:${inputs.tag}`)
+    : Promise.resolve()
+  const [login, repository, cluster, executionRole, infrastructureRole, taskRoleArn, logGroup, latest] =
+    await Promise.all([
+      getRegistryLogin(clients.ecr),
+      ensureRepository(clients.ecr, {
+        name: inputs.repository,
+        create: inputs.createRepository,
+        tags: inputs.tags
+      }),
+      ensureCluster(clients.ecs, {
+        cluster: inputs.cluster,
+        create: inputs.createCluster,
+        tags: inputs.tags
+      }),
+      prepareExecutionRole(inputs, clients),
+      ensureInfrastructureRole(clients.iam, {
+        role: inputs.infrastructureRole,
+        create: inputs.createInfrastructureRole,
+        tags: inputs.tags
+      }),
+      resolveTaskRole(clients.iam, inputs.taskRole),
+      ensureLogGroup(clients.logs, { name: inputs.logGroup, tags: inputs.tags }),
+      // Only a template registers a task definition; otherwise Express Mode makes its own.
+      inputs.taskDefinitionTemplate ? describeLatestRevision(clients.ecs, inputs.family) : undefined,
+      build
+    ])
+  reporter.setSecret(login.password)
+  const created = [
+    repository.created ? `ECR repository ${inputs.repository}` : undefined,
+    cluster.created ? `ECS cluster ${cluster.clusterName}` : undefined,
+    executionRole.created ? `IAM role ${inputs.executionRole}` : undefined,
+    infrastructureRole.created ? `IAM role ${inputs.infrastructureRole}` : undefined,
+    logGroup.created ? `log group ${inputs.logGroup}` : undefined
+  ].filter((thing): thing is string => thing !== undefined)
+  for (const thing of created) reporter.info(`Created ${thing}`)
+  return { login, repository, cluster, executionRole, infrastructureRole, taskRoleArn, latest, created }
+}
+
+/** The service as Express Mode takes it, from the inputs and what the first phases made. */
+export function serviceSpec(
+  inputs: Inputs,
+  made: {
+    clusterArn: string
+    image: string
+    executionRoleArn: string
+    taskRoleArn?: string
+    infrastructureRoleArn: string
+    taskDefinitionArn?: string
+  }
+): ServiceSpec {
+  return {
+    serviceName: inputs.serviceName!,
+    cluster: made.clusterArn,
+    image: made.image,
+    port: inputs.port ?? 80,
+    healthPath: inputs.healthPath,
+    cpu: inputs.cpu,
+    memory: inputs.memory,
+    environment: inputs.environment,
+    secrets: inputs.secrets,
+    command: inputs.command,
+    executionRoleArn: made.executionRoleArn,
+    taskRoleArn: made.taskRoleArn,
+    infrastructureRoleArn: made.infrastructureRoleArn,
+    logGroup: inputs.logGroup,
+    subnets: inputs.subnets,
+    securityGroups: inputs.securityGroups,
+    tags: ecsTags(inputs.tags) ?? [],
+    minTasks: inputs.minTasks,
+    maxTasks: inputs.maxTasks,
+    scaleOn: inputs.scaleOn,
+    scaleTarget: inputs.scaleTarget,
+    // A template's revision carries its own runtimePlatform (registerRevision sets it from platform).
+    cpuArchitecture: made.taskDefinitionArn ? undefined : CPU_ARCHITECTURES[inputs.platform],
+    taskDefinitionArn: made.taskDefinitionArn
+  }
+}
+
+interface ServiceWaited {
+  deployment?: ServiceDeployment
+  state?: ServiceState
+}
+
+/**
+ * wait-for as asked: none returns; running waits for this run's deployment to be SUCCESSFUL (a STOPPED or
+ * ROLLBACK_* one fails, with its reason, events and stopped tasks); healthy also requests URL + health-path.
+ */
+async function waitForService(
+  inputs: Inputs,
+  deps: Pick<ServiceDeployDeps, 'clients' | 'reporter' | 'fetch'> & { clock: Clock },
+  cluster: string,
+  change: ServiceChange,
+  onSucceeded: () => void
+): Promise<ServiceWaited> {
+  const { clients, reporter, clock } = deps
+  if (inputs.waitFor === 'none') {
+    reporter.info('wait-for is none: the deployment goes on in ECS; deployment-arn is not set')
+    return {}
+  }
+  const deadline = clock.now() + inputs.timeoutSeconds * 1000
+  let reportedArn: string | undefined
+  let lastLine: string | undefined
+  const { deployment } = await waitForServiceDeployment(clients.ecs, {
+    serviceArn: change.serviceArn,
+    cluster,
+    startedAfter: change.requestedAt,
+    knownDeployments: change.previousDeployments,
+    deadline,
+    clock,
+    hintContext: { assignPublicIp: true, hasExecutionRole: true, logGroup: inputs.logGroup },
+    onPoll: (polled) => {
+      if (!reportedArn && polled.serviceDeploymentArn) {
+        reportedArn = polled.serviceDeploymentArn
+        reporter.setOutput('deployment-arn', reportedArn)
+      }
+      const line = deploymentLine(polled)
+      if (line !== lastLine) reporter.info(line)
+      lastLine = line
+    }
+  })
+  onSucceeded()
+  const state = await describeServiceState(clients.ecs, { serviceArn: change.serviceArn, cluster })
+  if (inputs.waitFor === 'healthy') {
+    const base = state.url ?? change.url
+    if (!base) {
+      throw new ActionError(`Service ${lastSegment(change.serviceArn)} has no endpoint to request`, {
+        hint: "ECS reported no ingress path for it; use wait-for 'running', or look at the service in the console."
+      })
+    }
+    const url = healthCheckUrl(base, inputs.healthPath)
+    const health = await waitHealthy(url, {
+      deadline,
+      clock,
+      fetch: deps.fetch,
+      log: (line) => reporter.untrusted([line])
+    })
+    reporter.info(`${url} answered HTTP ${health.status} after ${health.attempts} request(s)`)
+  }
+  return { deployment, state }
+}
+
+/** "Deployment ID: IN_PROGRESS (SCALE_UP), 1 of 2 tasks running". */
+export function deploymentLine(deployment: ServiceDeployment): string {
+  const id = lastSegment(deployment.serviceDeploymentArn ?? 'unknown')
+  const stage = deployment.lifecycleStage ? ` (${deployment.lifecycleStage})` : ''
+  const target = deployment.targetServiceRevision
+  const tasks = target
+    ? `, ${target.runningTaskCount ?? 0} of ${target.requestedTaskCount ?? 0} tasks running`
+    : ''
+  return `Deployment ${id}: ${deployment.status ?? 'unknown'}${stage}${tasks}`
+}
+
+/**
+ * The run was cancelled before the deploy reached what it waits for: a service this run created and never saw
+ * healthy is deleted (stop-on-cancel); an existing one is left to its own deployment and rollback.
+ */
+async function cancelService(
+  inputs: Inputs,
+  deps: Pick<ServiceDeployDeps, 'clients' | 'reporter'>,
+  change: ServiceChange,
+  succeeded: boolean,
+  cancellation: Cancellation
+): Promise<ServiceDeployFailure> {
+  const signalName = signalNameOf(cancellation.signal)
+  const fail = (outcome: ServiceCancelledError['outcome'], reason?: string) => {
+    const error = new ServiceCancelledError(signalName, change.serviceArn, outcome, reason)
+    deps.reporter.warning(error.message)
+    return new ServiceDeployFailure(error, change.serviceArn, change.created, outcome === 'deleted')
+  }
+  if (!change.created) return fail('left')
+  if (succeeded) return fail('deployed')
+  if (!inputs.stopOnCancel) return fail('kept')
+  try {
+    await deps.clients.ecs.send(new DeleteExpressGatewayServiceCommand({ serviceArn: change.serviceArn }), {
+      abortSignal: AbortSignal.timeout(CANCEL_DELETE_TIMEOUT_MS)
+    })
+    return fail('deleted')
+  } catch (error) {
+    return fail('not-deleted', (error as Error).message)
+  }
+}
+
+/**
+ * mode: stop with service: deletes the service and waits until it is INACTIVE. A service that is gone (or
+ * INACTIVE) already is a success, so stopping twice is safe.
+ */
+export async function stopService(
+  ecs: ServiceDeployDeps['clients']['ecs'],
+  options: {
+    serviceName: string
+    cluster: string
+    deadline: number
+    clock?: Clock
+    log?: (message: string) => void
+  }
+): Promise<ServiceStopResult> {
+  const log = options.log ?? (() => undefined)
+  const result = await deleteService(ecs, options)
+  log(
+    result.deleted
+      ? `Deleted service ${result.serviceArn}: it is INACTIVE`
+      : `Service ${options.serviceName} in ${options.cluster} is already deleted (or never existed)`
+  )
+  return { serviceName: options.serviceName, serviceArn: result.serviceArn, deleted: result.deleted }
+}
