@@ -171,7 +171,7 @@ describe('service inputs', () => {
   })
 })
 
-test.each([
+test.each<[Record<string, string>, string]>([
   [{ capacity: 'spot' }, 'capacity: spot runs tasks only: an Express Mode service runs on Fargate on-demand'],
   [
     { preview: 'true' },
@@ -181,7 +181,8 @@ test.each([
   const env = { GITHUB_EVENT_NAME: 'pull_request' }
   const found = (() => {
     try {
-      parseInputs((name) => ({ repository: 'shop', service: 'shop', ...given })[name] ?? '', {
+      const all: Record<string, string> = { repository: 'shop', service: 'shop', ...given }
+      parseInputs((name) => all[name] ?? '', {
         env: { AWS_REGION: 'us-east-1', ...env },
         readFile: () => '{}'
       })
