@@ -1,14 +1,21 @@
 // The benchmark (npm run bench; not a test): the bundled action against the local AWS with a set latency per
-// call and set task timings. It prints what the action itself adds to a deploy and writes the figures to
-// bench/results/last.json, comparing them with the previous run.
+// call and set task timings. It prints what the action itself adds to a deploy (tasks, and updates of an Express
+// Mode service) and writes the figures to bench/results/last.json, comparing them with the previous run.
 //
-//   npx tsx bench/bench.ts [--dist dist/index.cjs] [--runs 41] [--deploys 4] [--no-aws]   (EFD_DIST also names the bundle)
+//   npx tsx bench/bench.ts [--dist dist/index.cjs] [--runs 41] [--deploys 4] [--updates 5] [--no-aws]
+//   (EFD_DIST also names the bundle)
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { DescribeTasksCommand, ECSClient, type Task } from '@aws-sdk/client-ecs'
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  type ServiceDeployment,
+  type Task
+} from '@aws-sdk/client-ecs'
 import { startLocalAws, type CallRecord, type LocalAws } from '../local-aws/src/index.js'
 import { ROOT, inputEnvironment, parseFileCommands } from '../__tests__/e2e/harness.js'
 
@@ -17,12 +24,14 @@ const { values: args } = parseArgs({
     dist: { type: 'string', default: process.env['EFD_DIST'] ?? join(ROOT, 'dist/index.cjs') },
     runs: { type: 'string', default: '41' },
     deploys: { type: 'string', default: '4' },
+    updates: { type: 'string', default: '5' },
     'no-aws': { type: 'boolean', default: false }
   }
 })
 const DIST = resolve(args.dist!)
 const RUNS = Math.max(11, Number(args.runs))
 const DEPLOYS = Math.max(2, Number(args.deploys))
+const UPDATES = Math.max(1, Number(args.updates))
 const LATENCY_MS = 50
 const TASK_TIMINGS = { provisioningMs: 300, pendingMs: 300, stopGraceSeconds: 1 }
 const REGION = 'us-east-1'
@@ -169,7 +178,8 @@ async function runStep(
   dir: string,
   label: string,
   inputs: Record<string, string>,
-  env: Record<string, string>
+  env: Record<string, string>,
+  expectedExit = 0
 ): Promise<StepRun> {
   const files = stepFiles(dir, label)
   const probeFile = join(dir, `${label}-probe.json`)
@@ -187,7 +197,8 @@ async function runStep(
     loaded: string[]
   }
   const outputs = parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8'))
-  if (step.code !== 0) throw new Error(`${label} failed (exit ${step.code}):\n${step.stdout}`)
+  if (step.code !== expectedExit)
+    throw new Error(`${label} exited ${step.code}, not ${expectedExit}:\n${step.stdout}`)
   // The post step logs out of the registry and removes the Docker config folder (not measured).
   const state = parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8'))
   const stateEnv = Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]))
@@ -229,15 +240,28 @@ function countByOperation(calls: CallRecord[]): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)))
 }
 
-async function describeTask(aws: LocalAws, cluster: string, taskArn: string): Promise<Task> {
-  const ecs = new ECSClient({
+function observer(aws: LocalAws): ECSClient {
+  return new ECSClient({
     region: REGION,
     endpoint: aws.endpoint,
     credentials: { accessKeyId: 'AKIDBENCHOBSERVER', secretAccessKey: 'x' }
   })
+}
+
+async function describeTask(aws: LocalAws, cluster: string, taskArn: string): Promise<Task> {
+  const ecs = observer(aws)
   const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))
   ecs.destroy()
   return tasks![0]!
+}
+
+async function describeDeployment(aws: LocalAws, arn: string): Promise<ServiceDeployment> {
+  const ecs = observer(aws)
+  const { serviceDeployments } = await ecs.send(
+    new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] })
+  )
+  ecs.destroy()
+  return serviceDeployments![0]!
 }
 
 /** The bundle files a step loaded, described by what they hold. */
@@ -260,8 +284,97 @@ async function dockerBuild(name: string, tag: string): Promise<void> {
   if (built.code !== 0) throw new Error(`docker build examples/${name} failed`)
 }
 
+/** An image built FROM another one with a Dockerfile given as text (no registry pull). */
+function dockerBuildFrom(tag: string, dockerfile: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn('docker', ['build', '--quiet', '--tag', tag, '-'], {
+      env: process.env,
+      stdio: ['pipe', 'ignore', 'inherit']
+    })
+    child.on('error', fail)
+    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`docker build ${tag} failed`))))
+    child.stdin.end(dockerfile)
+  })
+}
+
+const SERVICE_IMAGES = ['efd-bench-web:bench', 'efd-bench-web:bench-v2']
+const CRASHING_IMAGE = 'efd-bench-web:bench-crashing'
+
+/**
+ * An Express Mode service: created, then updated UPDATES times, alternating two images so each update is a real
+ * deployment, then to an image that crashes (its deployment rolls back), then deleted. For each update, the time
+ * from the deployment reaching its final status in the local AWS (finishedAt: SUCCESSFUL or ROLLBACK_SUCCESSFUL)
+ * to the action's exit.
+ */
+async function serviceUpdates(
+  aws: LocalAws,
+  dir: string,
+  env: Record<string, string>,
+  actionCalls: () => CallRecord[]
+): Promise<Record<string, unknown>> {
+  const service = {
+    repository: 'bench-svc',
+    cluster: 'bench',
+    service: 'bench-svc',
+    port: '5000',
+    'health-path': '/health'
+  }
+  const measure = async (
+    label: string,
+    image: string,
+    expectedExit = 0
+  ): Promise<Record<string, unknown> & { finalToExitMs: number }> => {
+    aws.clearCalls()
+    const step = await runStep(dir, label, { ...service, image }, env, expectedExit)
+    const calls = actionCalls()
+    const deployment = await describeDeployment(aws, step.outputs['deployment-arn']!)
+    if (!deployment.finishedAt) throw new Error(`${label}: deployment ${deployment.status} has no finishedAt`)
+    return {
+      status: deployment.status,
+      wallMs: round(step.exitedAt - step.startedAt),
+      deploymentMs: round(deployment.finishedAt.getTime() - deployment.createdAt!.getTime()),
+      awsCalls: calls.length,
+      callsByOperation: countByOperation(calls),
+      finalToExitMs: round(step.exitedAt - deployment.finishedAt.getTime())
+    }
+  }
+  const create = await measure('service-create', SERVICE_IMAGES[0]!)
+  const updates: Array<Record<string, unknown> & { finalToExitMs: number }> = []
+  for (let i = 0; i < UPDATES; i++)
+    updates.push(await measure(`service-update-${i}`, SERVICE_IMAGES[(i + 1) % 2]!))
+  const rollback = await measure('service-rollback', CRASHING_IMAGE, 1)
+  if (rollback['status'] !== 'ROLLBACK_SUCCESSFUL')
+    throw new Error(`the crashing image's deployment ended ${String(rollback['status'])}`)
+  aws.clearCalls()
+  const deleted = await runStep(
+    dir,
+    'service-delete',
+    { mode: 'stop', cluster: 'bench', service: 'bench-svc' },
+    env
+  )
+  const successfulToExit = updates.map((update) => update.finalToExitMs)
+  return {
+    successfulToExitMs: {
+      median: median(successfulToExit),
+      min: Math.min(...successfulToExit),
+      max: Math.max(...successfulToExit),
+      updates: UPDATES
+    },
+    rollbackToExitMs: rollback.finalToExitMs,
+    create,
+    updates,
+    rollback,
+    delete: {
+      wallMs: round(deleted.exitedAt - deleted.startedAt),
+      callsByOperation: countByOperation(actionCalls())
+    }
+  }
+}
+
 async function withLocalAws(chunks: ChunkInfo[], dir: string): Promise<Record<string, unknown>> {
   await Promise.all([dockerBuild('web', 'efd-bench-web:bench'), dockerBuild('job', 'efd-bench-job:bench')])
+  await dockerBuildFrom(SERVICE_IMAGES[1]!, `FROM ${SERVICE_IMAGES[0]}\nRUN echo v2 > /www/version\n`)
+  await dockerBuildFrom(CRASHING_IMAGE, `FROM ${SERVICE_IMAGES[0]}\nCMD ["sh", "-c", "exit 3"]\n`)
   const aws = await startLocalAws({ latencyMs: LATENCY_MS, taskTimings: TASK_TIMINGS })
   try {
     const env = {
@@ -337,6 +450,7 @@ async function withLocalAws(chunks: ChunkInfo[], dir: string): Promise<Record<st
     )
     const jobTask = await describeTask(aws, cluster, job.outputs['task-arn']!)
     const jobCalls = actionCalls()
+    const service = await serviceUpdates(aws, dir, env, actionCalls)
     const runningToExit = deploys.map((deploy) => deploy['runningToExitMs'] as number)
     return {
       latencyMsPerCall: LATENCY_MS,
@@ -351,7 +465,8 @@ async function withLocalAws(chunks: ChunkInfo[], dir: string): Promise<Record<st
         awsCalls: jobCalls.length,
         callsByOperation: countByOperation(jobCalls),
         stoppedToExitMs: round(job.exitedAt - jobTask.stoppedAt!.getTime())
-      }
+      },
+      service
     }
   } finally {
     await aws.stop()
@@ -427,6 +542,23 @@ function print(figures: Figures): void {
   const job = aws['job'] as Record<string, unknown>
   console.log(`Job (wait-for stopped): wall ${job['wallMs']} ms, ${job['awsCalls']} AWS calls`)
   console.log(`  task STOPPED → action exited: ${job['stoppedToExitMs']} ms (target ≤ 1500)`)
+  const service = aws['service'] as Record<string, unknown>
+  const serviceStep = (label: string, figures: Record<string, unknown>): void =>
+    console.log(
+      `  ${label}: ${String(figures['status'])}, wall ${figures['wallMs']} ms (the deployment ${figures['deploymentMs']} ms), ` +
+        `${figures['awsCalls']} AWS calls, ${figures['status']} → action exited: ${figures['finalToExitMs']} ms`
+    )
+  console.log('Express Mode service (min-tasks 1):')
+  serviceStep('create', service['create'] as Record<string, unknown>)
+  for (const update of service['updates'] as Array<Record<string, unknown>>) serviceStep('update', update)
+  serviceStep('update to a crashing image', service['rollback'] as Record<string, unknown>)
+  const deleted = service['delete'] as Record<string, unknown>
+  console.log(`  delete: wall ${deleted['wallMs']} ms, calls ${JSON.stringify(deleted['callsByOperation'])}`)
+  const updates = service['successfulToExitMs'] as Record<string, number>
+  console.log(
+    `Service update SUCCESSFUL → action exited over ${updates['updates']} updates: median ${updates['median']} ms, ` +
+      `${updates['min']}–${updates['max']} ms; ROLLBACK_SUCCESSFUL → exited ${service['rollbackToExitMs']} ms (target ≤ 2000)`
+  )
 }
 
 async function main(): Promise<void> {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm run demo: install what a fresh clone is missing (scripts/setup.sh), make sure a Docker engine answers
 # (start one when none does), then run scripts/demo.ts: the bundled action deploys examples/web to the local
-# AWS, prints the URL and the page, and stops it.
+# AWS as a task (prints the URL and the page, stops it), then as an Express Mode service that it updates while a
+# client requests the URL (no request may fail) and deletes.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 EFD_SETUP_NAME=demo
