@@ -84,9 +84,13 @@ export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployRe
   reporter.setOutput('image', pushed.image)
   reporter.setOutput('cluster-arn', prepared.cluster.clusterArn)
 
-  const revision = await timed('Register the task definition', () =>
-    registerRevision(inputs, deps, prepared, pushed.image)
-  )
+  const revision = await timed('Register the task definition', async () => {
+    const [registered] = await Promise.all([
+      registerRevision(inputs, deps, prepared, pushed.image),
+      checkPlatform(inputs, deps, docker, pushed)
+    ])
+    return registered
+  })
   reporter.setOutput('task-definition-arn', revision.taskDefinitionArn)
 
   // Not cut short by a cancellation: the tasks RunTask starts must be known, to be stopped.
@@ -250,7 +254,7 @@ export async function pushImage(
   deps: Pick<DeployDeps, 'clients' | 'reporter' | 'onLogin'>,
   docker: Docker,
   prepared: Pick<Prepared, 'login' | 'repository'>
-): Promise<{ image: string; digest: string }> {
+): Promise<{ image: string; digest: string; ref: string }> {
   const { repositoryUri } = prepared.repository
   const pushedRef = `${repositoryUri}:${inputs.tag}`
   await docker.login(prepared.login)
@@ -260,13 +264,26 @@ export async function pushImage(
   const digest =
     (await docker.push(pushedRef)) ?? (await findImageDigest(deps.clients.ecr, inputs.repository, inputs.tag))
   deps.reporter.info(`Pushed ${pushedRef} (${digest})`)
+  return { image: `${repositoryUri}@${digest}`, digest, ref: pushedRef }
+}
+
+/**
+ * Fails before anything runs when the pushed image is not for the platform input. It needs only the push, so the
+ * callers run it beside the next AWS call rather than before it (one round fewer before RunTask).
+ */
+export async function checkPlatform(
+  inputs: Inputs,
+  deps: Pick<DeployDeps, 'clients'>,
+  docker: Docker,
+  pushed: { digest: string; ref: string }
+): Promise<void> {
+  const localImage = inputs.context ? `${inputs.repository}:${inputs.tag}` : inputs.image
   await checkPushedPlatform(deps.clients.ecr, () => docker.imagePlatform(localImage), {
     repository: inputs.repository,
-    digest,
-    image: pushedRef,
+    digest: pushed.digest,
+    image: pushed.ref,
     platform: inputs.platform
   })
-  return { image: `${repositoryUri}@${digest}`, digest }
 }
 
 /** Registers the task definition for the image, or reuses the latest revision when it already matches. */

@@ -24,7 +24,13 @@ import { lastSegment } from '../shared/arn.js'
 import { systemClock, type Clock } from '../shared/clock.js'
 import { ecsTags } from '../shared/tags.js'
 import { CancelledError, abortableClock, signalNameOf, unlessAborted, type Cancellation } from './cancel.js'
-import { prepareExecutionRole, pushImage, registerRevision, type DeployDeps } from './deploy.js'
+import {
+  checkPlatform,
+  prepareExecutionRole,
+  pushImage,
+  registerRevision,
+  type DeployDeps
+} from './deploy.js'
 import { healthCheckUrl, waitHealthy } from './health.js'
 import { ServiceDeployFailure, type ServiceDeployResult, type ServiceStopResult } from './types.js'
 
@@ -89,15 +95,24 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
     ? 'Build the image; look up and create AWS resources'
     : 'Look up and create AWS resources'
   const prepared = await timed(firstPhase, () => prepareServiceResources(inputs, deps, docker))
-  const pushed = await timed('Push the image', () => pushImage(inputs, deps, docker, prepared))
+  const pushed = await timed('Push the image', async () => {
+    const image = await pushImage(inputs, deps, docker, prepared)
+    // With a template the check runs beside the registration instead.
+    if (!inputs.taskDefinitionTemplate) await checkPlatform(inputs, deps, docker, image)
+    return image
+  })
   reporter.setOutput('image', pushed.image)
   reporter.setOutput('cluster-arn', prepared.cluster.clusterArn)
 
   let taskDefinitionArn: string | undefined
   if (inputs.taskDefinitionTemplate) {
-    const revision = await timed('Register the task definition', () =>
-      registerRevision(inputs, deps, prepared, pushed.image)
-    )
+    const revision = await timed('Register the task definition', async () => {
+      const [registered] = await Promise.all([
+        registerRevision(inputs, deps, prepared, pushed.image),
+        checkPlatform(inputs, deps, docker, pushed)
+      ])
+      return registered
+    })
     taskDefinitionArn = revision.taskDefinitionArn
     reporter.setOutput('task-definition-arn', taskDefinitionArn)
   }
