@@ -22,8 +22,10 @@ import { ActionError } from '../explain/action-error.js'
 import { CPU_ARCHITECTURES, type Inputs } from '../inputs/inputs.js'
 import { lastSegment } from '../shared/arn.js'
 import { systemClock, type Clock } from '../shared/clock.js'
+import { dollarsOutput } from '../shared/cost.js'
 import { ecsTags } from '../shared/tags.js'
 import { CancelledError, abortableClock, signalNameOf, unlessAborted, type Cancellation } from './cancel.js'
+import { serviceCost } from './cost.js'
 import { prepareExecutionRole, pushImage, registerRevision, type DeployDeps } from './deploy.js'
 import { healthCheckUrl, waitHealthy } from './health.js'
 import { ServiceDeployFailure, type ServiceDeployResult, type ServiceStopResult } from './types.js'
@@ -143,6 +145,8 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
     )
     const url = waited.state?.url ?? change.url
     if (url) reporter.setOutput('url', url)
+    const cost = serviceCost(inputs, waited.state?.desiredCount)
+    reporter.setOutput('hourly-cost', cost.hourly ? dollarsOutput(cost.hourly.dollars) : '')
     return {
       image: pushed.image,
       tag: inputs.tag,
@@ -166,7 +170,8 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
       },
       taskDefinitionArn,
       created: prepared.created,
-      phases
+      phases,
+      cost
     }
   } catch (error) {
     if (!signal.aborted || !deps.cancellation) {
