@@ -333,6 +333,30 @@ test('the cost of a service: its desired tasks, their addresses and the load bal
   ])
 })
 
+test('the post step is told the created service at once, and when its deployment succeeded', async () => {
+  stack()
+  const told: string[] = []
+  const deps = depsWith({
+    onService: (change, clusterArn) =>
+      told.push(`service ${change.serviceArn} in ${clusterArn}, created ${change.created}`),
+    onDeployed: () => told.push('deployed')
+  })
+  await deployService(inputsWith(), deps)
+  expect(told).toEqual([`service ${SERVICE_ARN} in ${CLUSTER_ARN}, created true`, 'deployed'])
+})
+
+test('a deployment that rolls back is never told deployed', async () => {
+  stack(true)
+  ecs.on(DescribeServiceDeploymentsCommand).resolves(deploymentIn('ROLLBACK_SUCCESSFUL'))
+  const told: string[] = []
+  const deps = depsWith({
+    onService: (change) => told.push(`created ${change.created}`),
+    onDeployed: () => told.push('deployed')
+  })
+  await expect(deployService(inputsWith(), deps)).rejects.toBeInstanceOf(ServiceDeployFailure)
+  expect(told).toEqual(['created false'])
+})
+
 test('wait-for none returns after the call, without watching the deployment', async () => {
   stack()
   const deps = depsWith()
