@@ -1,13 +1,25 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DescribeTasksCommand, ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs'
+import {
+  DeleteExpressGatewayServiceCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  StopTaskCommand
+} from '@aws-sdk/client-ecs'
 import { mockClient } from 'aws-sdk-client-mock'
 import { FakeRunner } from '../__fixtures__/runner.js'
 import { defaultPostDeps, post, type PostDeps } from '../src/post.js'
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com'
-const STATE = ['STATE_dockerConfigDir', 'STATE_registryHost', 'STATE_startedTasks', 'STATE_mainFinished']
+const STATE = [
+  'STATE_dockerConfigDir',
+  'STATE_registryHost',
+  'STATE_startedTasks',
+  'STATE_mainFinished',
+  'STATE_createdService',
+  'STATE_serviceDeployed'
+]
 const ecs = mockClient(ECSClient)
 const ecsClient = new ECSClient({ region: 'eu-west-1' })
 const RUN_ENV = {
@@ -159,5 +171,78 @@ describe('tasks the main step started', () => {
     process.env['STATE_startedTasks'] = '["not", "the shape"]'
     await post(deps())
     expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(0)
+  })
+})
+
+describe('the service the main step created', () => {
+  const SERVICE_ARN = 'arn:aws:ecs:eu-west-1:123456789012:service/web/shop'
+  const SAVED_SERVICE = JSON.stringify({
+    region: 'eu-west-1',
+    clusterArn: CLUSTER_ARN,
+    serviceArn: SERVICE_ARN
+  })
+  beforeEach(() => {
+    ecs.on(DeleteExpressGatewayServiceCommand).resolves({ service: { serviceArn: SERVICE_ARN } })
+  })
+
+  test('main killed before its deployment succeeded: that service is deleted, and only it', async () => {
+    process.env['STATE_createdService'] = SAVED_SERVICE
+    process.env['STATE_dockerConfigDir'] = configDir
+    const run = deps()
+    await post(run)
+    expect(ecs.commandCalls(DeleteExpressGatewayServiceCommand).map((call) => call.args[0].input)).toEqual([
+      { serviceArn: SERVICE_ARN }
+    ])
+    expect(run.warnings).toEqual([
+      `The main step did not finish: deleted service ${SERVICE_ARN}, which it created and never saw deployed`
+    ])
+    expect(existsSync(configDir)).toBe(false)
+  })
+
+  test.each([
+    ['its deployment succeeded', 'STATE_serviceDeployed'],
+    ['main finished', 'STATE_mainFinished']
+  ])('%s: the service is left serving', async (_, key) => {
+    process.env['STATE_createdService'] = SAVED_SERVICE
+    process.env[key] = 'true'
+    const run = deps()
+    await post(run)
+    expect(ecs.commandCalls(DeleteExpressGatewayServiceCommand)).toHaveLength(0)
+    expect(run.warnings).toEqual([])
+  })
+
+  test('no service saved (main updated one that existed, or created none): nothing is deleted', async () => {
+    process.env['STATE_startedTasks'] = ''
+    const run = deps()
+    await post(run)
+    expect(ecs.commandCalls(DeleteExpressGatewayServiceCommand)).toHaveLength(0)
+  })
+
+  test('a service being deleted already is no failure', async () => {
+    ecs
+      .on(DeleteExpressGatewayServiceCommand)
+      .rejects(Object.assign(new Error('The service is not active.'), { name: 'ServiceNotActiveException' }))
+    process.env['STATE_createdService'] = SAVED_SERVICE
+    const run = deps()
+    await post(run)
+    expect(run.warnings).toEqual([`The main step did not finish: service ${SERVICE_ARN} is deleted already`])
+  })
+
+  test('a delete refused is a warning that says how to delete it', async () => {
+    ecs
+      .on(DeleteExpressGatewayServiceCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }))
+    process.env['STATE_createdService'] = SAVED_SERVICE
+    const run = deps()
+    await post(run)
+    expect(run.warnings).toEqual([
+      `The main step did not finish, and service ${SERVICE_ARN}, which it created, could not be deleted: not authorized. Delete it with mode: stop.`
+    ])
+  })
+
+  test('saved state that is not what main saves deletes nothing', async () => {
+    process.env['STATE_createdService'] = '{"serviceArn": 7}'
+    await post(deps())
+    expect(ecs.commandCalls(DeleteExpressGatewayServiceCommand)).toHaveLength(0)
   })
 })

@@ -16,7 +16,7 @@ import {
   type StartedTasks
 } from './modes/types.js'
 import { coreReporter } from './runner/reporter.js'
-import { STATE, type SavedTasks } from './runner/state.js'
+import { STATE, type SavedService, type SavedTasks } from './runner/state.js'
 import { listenForCancel, type SignalSource } from './runner/signals.js'
 import { CancelledError, cancelStopReason, runUrl } from './modes/cancel.js'
 import * as previewModule from './runner/pull-request.js'
@@ -376,7 +376,7 @@ async function runServiceDeploy(
       `Received ${String(signal.reason)}: the run is cancelled; deleting the service if this step created it and it is not healthy yet`
     )
   )
-  const [{ createDeployClients }, { deployService }] = await Promise.all([
+  const [{ createDeployClients }, { deployService, ServiceCancelledError }] = await Promise.all([
     import('./aws/clients.js'),
     import('./modes/service.js')
   ])
@@ -384,6 +384,8 @@ async function runServiceDeploy(
     ? await (await import('./runner/github-deployments.js')).startGitHubDeployment(inputs)
     : undefined
   let url: string | undefined
+  // The post step deletes the saved service unless this is set: left unset only when a cancelled run's delete failed.
+  let finished = true
   try {
     const dockerConfigDir = createDockerConfigDir(process.env['RUNNER_TEMP'] || tmpdir())
     core.saveState(STATE.dockerConfigDir, dockerConfigDir)
@@ -393,11 +395,21 @@ async function runServiceDeploy(
       reporter,
       dockerConfigDir,
       onLogin: (registryHost) => core.saveState(STATE.registryHost, registryHost),
+      // At once, for the post step: a step killed before the deployment succeeded leaves the service to it.
+      // Only a service this run created, and only when a cancelled run would delete it (as deploy does).
+      onService: (change, clusterArn) => {
+        if (!change.created || !inputs.stopOnCancel || inputs.waitFor === 'none') return
+        const saved: SavedService = { region: inputs.region, clusterArn, serviceArn: change.serviceArn }
+        core.saveState(STATE.createdService, JSON.stringify(saved))
+      },
+      onDeployed: () => core.saveState(STATE.serviceDeployed, 'true'),
       cancellation: { signal, stopReason: cancelStopReason(runUrl(env)) }
     })
     await writeServiceSummary(inputs.region, result)
     url = result.url
   } catch (error) {
+    const cause = error instanceof ServiceDeployFailure ? error.cause : undefined
+    if (cause instanceof ServiceCancelledError && cause.outcome === 'not-deleted') finished = false
     try {
       await deployment?.fail(explainFailure(error, inputs).explained.summary)
     } catch (statusError) {
@@ -405,8 +417,7 @@ async function runServiceDeploy(
     }
     throw error
   } finally {
-    // Service mode saves no tasks for the post step to stop.
-    core.saveState(STATE.mainFinished, 'true')
+    if (finished) core.saveState(STATE.mainFinished, 'true')
   }
   if (url) core.notice(`Serving at ${url}`, { title: 'ecs-fargate-deploy' })
   try {

@@ -1,9 +1,10 @@
-// The post step: stop the tasks a main step that was killed left running, log out of the registry and remove the
+// The post step: stop the tasks a main step that was killed left running (and delete the service it created and
+// never saw deployed), log out of the registry and remove the
 // action's own Docker config folder, even when the main step failed.
 import * as core from '@actions/core'
 import type { ECSClient } from '@aws-sdk/client-ecs'
 import { Docker, removeDockerConfigDir } from './docker/docker.js'
-import { STATE, parseSavedTasks } from './runner/state.js'
+import { STATE, parseSavedService, parseSavedTasks } from './runner/state.js'
 import { createCommandRunner, type CommandRunner } from './docker/command-runner.js'
 import { runUrl, stopReasonFor } from './modes/cancel.js'
 import { formatActionError } from './explain/action-error.js'
@@ -13,7 +14,7 @@ export interface PostDeps {
   /** The state the main step saved (core.getState). */
   getState: (name: string) => string
   log: { info: (message: string) => void; warning: (message: string) => void }
-  /** The ECS client for the region of the tasks to stop (loaded only when there are some). */
+  /** The ECS client for the region of the tasks to stop or the service to delete (loaded only when needed). */
   ecsFor: (region: string) => Promise<ECSClient>
   env: Record<string, string | undefined>
 }
@@ -30,6 +31,7 @@ export function defaultPostDeps(): PostDeps {
 
 export async function post(deps: PostDeps = defaultPostDeps()): Promise<void> {
   await stopWhatMainLeft(deps)
+  await deleteServiceMainLeft(deps)
   const { getState, log } = deps
   const configDir = getState(STATE.dockerConfigDir)
   const registryHost = getState(STATE.registryHost)
@@ -76,6 +78,31 @@ async function stopWhatMainLeft(deps: PostDeps): Promise<void> {
     log.warning(
       `The main step did not finish, and ${saved.taskArns.join(', ')} could not be stopped: ${formatActionError(error)}. ` +
         'Stop them with mode: stop.'
+    )
+  }
+}
+
+/**
+ * Service mode: the main step saved the service it created, and records when that service's deployment
+ * succeeded and when it finished. Killed before either, it left a service that never served: delete that one
+ * (and only it; a service that existed before the run is never saved).
+ */
+async function deleteServiceMainLeft(deps: PostDeps): Promise<void> {
+  const { getState, log } = deps
+  const saved = parseSavedService(getState(STATE.createdService))
+  if (!saved || getState(STATE.mainFinished) === 'true' || getState(STATE.serviceDeployed) === 'true') return
+  try {
+    const { deleteLeftService } = await import('./modes/service.js')
+    const outcome = await deleteLeftService(await deps.ecsFor(saved.region), saved.serviceArn)
+    log.warning(
+      outcome === 'deleted'
+        ? `The main step did not finish: deleted service ${saved.serviceArn}, which it created and never saw deployed`
+        : `The main step did not finish: service ${saved.serviceArn} is deleted already`
+    )
+  } catch (error) {
+    log.warning(
+      `The main step did not finish, and service ${saved.serviceArn}, which it created, could not be deleted: ` +
+        `${formatActionError(error)}. Delete it with mode: stop.`
     )
   }
 }

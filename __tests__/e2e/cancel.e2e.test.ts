@@ -1,8 +1,15 @@
 // A cancelled run, as the runner cancels it (SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that, then the
 // post step): the bundled action against the local AWS stops the tasks it started, with a reason that links the
-// run; and when the main step is killed outright, the post step stops them.
-import { DescribeTasksCommand, ECSClient, type Task } from '@aws-sdk/client-ecs'
-import { cancelAsTheRunnerDoes, startAction } from './harness.js'
+// run; and when the main step is killed outright, the post step stops them. In service mode, a main step killed
+// before the deployment of a service it created succeeded leaves the post step to delete that service, and
+// never one that existed before the run.
+import {
+  DescribeExpressGatewayServiceCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  type Task
+} from '@aws-sdk/client-ecs'
+import { cancelAsTheRunnerDoes, runAction, startAction } from './harness.js'
 import { startGitHubStandIn, type GitHubStandIn } from './github-stand-in.js'
 import { JOB_IMAGE, REGION, WEB_IMAGE, startStack, type Stack } from './stack.js'
 
@@ -162,6 +169,86 @@ test('a main step killed outright: the post step stops the task it started, and 
   } finally {
     action.cleanUp()
   }
+})
+
+describe('a main step killed outright in service mode', () => {
+  const SERVICE_CLUSTER = 'cancel-svc-cluster'
+  const service = (name: string, extra: Record<string, string> = {}) => ({
+    repository: 'cancel-svc',
+    image: WEB_IMAGE,
+    cluster: SERVICE_CLUSTER,
+    service: name,
+    port: '5000',
+    'health-path': '/',
+    timeout: '600',
+    ...extra
+  })
+  // A health path the web app answers 404: the deployment cannot succeed before the kill.
+  const NEVER_HEALTHY = { 'health-path': '/never' }
+  const IN_PROGRESS = /^Deployment \S+: IN_PROGRESS/m
+
+  async function statusOf(serviceArn: string): Promise<string | undefined> {
+    const { service } = await ecs.send(new DescribeExpressGatewayServiceCommand({ serviceArn }))
+    return service?.status?.statusCode
+  }
+
+  test('a service this run created, not yet deployed: the post step deletes it', async () => {
+    const action = startAction(service('cancel-created', NEVER_HEALTHY), { env: env() })
+    try {
+      await action.waitForStdout(IN_PROGRESS)
+      action.signal('SIGKILL')
+      const main = await action.main
+      const serviceArn = main.outputs['service-arn']!
+      expect(serviceArn).toBe(`arn:aws:ecs:${REGION}:123456789012:service/${SERVICE_CLUSTER}/cancel-created`)
+      expect(main.state['createdService']).toBe(
+        JSON.stringify({
+          region: REGION,
+          clusterArn: `arn:aws:ecs:${REGION}:123456789012:cluster/${SERVICE_CLUSTER}`,
+          serviceArn
+        })
+      )
+      expect(main.state['serviceDeployed']).toBeUndefined()
+      expect(main.state['mainFinished']).toBeUndefined()
+      expect(await statusOf(serviceArn)).toBe('ACTIVE')
+
+      const post = await action.post()
+
+      expect(post.exitCode).toBe(0)
+      expect(post.stdout).toContain(
+        `The main step did not finish: deleted service ${serviceArn}, which it created and never saw deployed`
+      )
+      expect(['DRAINING', 'INACTIVE']).toContain(await statusOf(serviceArn))
+    } finally {
+      action.cleanUp()
+    }
+  })
+
+  test('a service that existed before the run: saved nowhere, and the post step leaves it', async () => {
+    const first = await runAction(service('cancel-existing'), { env: env() })
+    expect(first.errors).toEqual([])
+    const serviceArn = first.outputs['service-arn']!
+    expect(first.state['serviceDeployed']).toBe('true')
+    expect(first.state['mainFinished']).toBe('true')
+
+    const action = startAction(service('cancel-existing', NEVER_HEALTHY), { env: env() })
+    try {
+      await action.waitForStdout(IN_PROGRESS)
+      action.signal('SIGKILL')
+      const main = await action.main
+      expect(main.outputs['service-arn']).toBe(serviceArn)
+      expect(main.state['createdService']).toBeUndefined()
+      expect(main.state['mainFinished']).toBeUndefined()
+
+      const post = await action.post()
+
+      expect(post.exitCode).toBe(0)
+      expect(post.stdout).not.toContain('did not finish')
+      expect(await statusOf(serviceArn)).toBe('ACTIVE')
+    } finally {
+      action.cleanUp()
+      await runAction({ mode: 'stop', cluster: SERVICE_CLUSTER, service: 'cancel-existing' }, { env: env() })
+    }
+  })
 })
 
 function accountOf(arn: string): string {

@@ -100,6 +100,21 @@ describe('an Express Mode service through the action', () => {
     expect(run.summary).toContain(
       '<tr><td>Scaling</td><td>2 to 4 tasks, scaling on requests at 300 requests per task per minute</td></tr>'
     )
+    // 2 tasks × 0.0123425 (0.25 vCPU, 0.5 GB x86) + 4 public IPv4 addresses × 0.005 + the load balancer's 0.0225
+    expect(run.outputs['hourly-cost']).toBe('0.067185')
+    expect(run.summary).toContain(
+      [
+        '<h3>Cost</h3>',
+        '<p>Left running, per hour:</p>',
+        '<table>',
+        '<tr><th>What</th><th>Per hour</th></tr>',
+        '<tr><td>2 tasks × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0247</td></tr>',
+        '<tr><td>4 public IPv4 addresses</td><td>$0.0200</td></tr>',
+        '<tr><td>1 Application Load Balancer (hourly base, without LCUs)</td><td>$0.0225</td></tr>',
+        '<tr><td><strong>Total</strong></td><td><strong>$0.0672</strong></td></tr>',
+        '</table>'
+      ].join('\n')
+    )
 
     const { service } = await ecs().send(new DescribeExpressGatewayServiceCommand({ serviceArn }))
     expect(service?.activeConfigurations?.[0]?.scalingTarget).toEqual({

@@ -214,7 +214,9 @@ test('creates the service, waits for its deployment and sets every output', asyn
     'cluster-arn': CLUSTER_ARN,
     'service-arn': SERVICE_ARN,
     'deployment-arn': DEPLOYMENT_NEW,
-    url: `https://${ENDPOINT}`
+    url: `https://${ENDPOINT}`,
+    // 2 × 0.0123425 (0.25 vCPU, 0.5 GB x86) + 4 × 0.005 (2 tasks', 2 load balancer addresses) + 0.0225
+    'hourly-cost': '0.067185'
   })
   expect(ecs.commandCalls(CreateExpressGatewayServiceCommand)[0]!.args[0].input).toEqual({
     serviceName: 'shop',
@@ -304,6 +306,55 @@ test('a deployment that rolls back fails with its reason, and the service ARN is
   expect(error.createdService).toBe(false)
   expect(deps.reporter.outputs['service-arn']).toBe(SERVICE_ARN)
   expect(deps.reporter.outputs['deployment-arn']).toBe(DEPLOYMENT_NEW)
+})
+
+test('the cost of a service: its desired tasks, their addresses and the load balancer, at its architecture', async () => {
+  stack()
+  const deps = depsWith({
+    runner: new FakeRunner()
+      .on(['docker', 'push'], { stdout: `v1: digest: ${DIGEST} size: 528\n` })
+      .on(['docker', 'image', 'inspect'], { stdout: 'linux/arm64\n' })
+  })
+  const result = await deployService(
+    inputsWith({
+      platform: 'linux/arm64',
+      'min-tasks': '3',
+      'wait-for': 'none',
+      subnets: 'subnet-0a1a1a1a,subnet-0b2b2b2b,subnet-0c3c3c3c'
+    }),
+    deps
+  )
+  // wait-for none: min-tasks. 3 × 0.009875 (0.25 vCPU, 0.5 GB ARM) + 6 × 0.005 (3 tasks', 3 zones') + 0.0225
+  expect(deps.reporter.outputs['hourly-cost']).toBe('0.082125')
+  expect(result.cost?.hourly?.lines.map((line) => line.item)).toEqual([
+    '3 tasks × (0.25 vCPU, 0.5 GB), Linux/ARM',
+    '6 public IPv4 addresses',
+    '1 Application Load Balancer (hourly base, without LCUs)'
+  ])
+})
+
+test('the post step is told the created service at once, and when its deployment succeeded', async () => {
+  stack()
+  const told: string[] = []
+  const deps = depsWith({
+    onService: (change, clusterArn) =>
+      told.push(`service ${change.serviceArn} in ${clusterArn}, created ${change.created}`),
+    onDeployed: () => told.push('deployed')
+  })
+  await deployService(inputsWith(), deps)
+  expect(told).toEqual([`service ${SERVICE_ARN} in ${CLUSTER_ARN}, created true`, 'deployed'])
+})
+
+test('a deployment that rolls back is never told deployed', async () => {
+  stack(true)
+  ecs.on(DescribeServiceDeploymentsCommand).resolves(deploymentIn('ROLLBACK_SUCCESSFUL'))
+  const told: string[] = []
+  const deps = depsWith({
+    onService: (change) => told.push(`created ${change.created}`),
+    onDeployed: () => told.push('deployed')
+  })
+  await expect(deployService(inputsWith(), deps)).rejects.toBeInstanceOf(ServiceDeployFailure)
+  expect(told).toEqual(['created false'])
 })
 
 test('wait-for none returns after the call, without watching the deployment', async () => {

@@ -398,6 +398,42 @@ describe('service summaries', () => {
     )
   })
 
+  test('ends with the hourly cost of what the service leaves running, and what it assumes', () => {
+    const html = serviceSummary(REGION, {
+      ...result,
+      cost: {
+        region: 'us-east-1',
+        hourly: {
+          region: 'us-east-1',
+          dollars: 0.067185,
+          lines: [
+            { item: '2 tasks × (0.25 vCPU, 0.5 GB), Linux/x86', dollars: 0.024685 },
+            { item: '4 public IPv4 addresses', dollars: 0.02 },
+            { item: '1 Application Load Balancer (hourly base, without LCUs)', dollars: 0.0225 }
+          ],
+          pricesDate: '2026-06'
+        }
+      }
+    })
+    expect(html).toContain(
+      [
+        '<p>Created: nothing (everything existed)</p>',
+        '<h3>Cost</h3>',
+        '<p>Left running, per hour:</p>',
+        '<table>',
+        '<tr><th>What</th><th>Per hour</th></tr>',
+        '<tr><td>2 tasks × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0247</td></tr>',
+        '<tr><td>4 public IPv4 addresses</td><td>$0.0200</td></tr>',
+        '<tr><td>1 Application Load Balancer (hourly base, without LCUs)</td><td>$0.0225</td></tr>',
+        '<tr><td><strong>Total</strong></td><td><strong>$0.0672</strong></td></tr>',
+        '</table>',
+        "<p>Express Mode shares one Application Load Balancer among up to 25 services with the same network configuration: its hourly base and its public IPv4 addresses (one per Availability Zone, two at least) are counted whole here, as for the service that made it, an upper bound for the others. Each task is counted with a public IPv4 address, as in public subnets (the default VPC's); in private subnets it has none.</p>",
+        '<p>Estimated at on-demand prices in us-east-1 as of 2026-06; data transfer, logs and storage are not counted.</p>',
+        ''
+      ].join('\n')
+    )
+  })
+
   test('wait-for none: the deployment and tasks are said to be unknown', () => {
     const html = serviceSummary(REGION, {
       ...result,

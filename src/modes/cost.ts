@@ -1,7 +1,8 @@
 // The price of a deploy, from the inputs and what the wait learnt: per hour for the tasks left running (and
-// their public IPv4 addresses), and for a job that ran to its end, what its tasks' run cost (shared/cost.ts).
+// their public IPv4 addresses), and for a job that ran to its end, what its tasks' run cost (shared/cost.ts);
+// for a service, per hour for its desired tasks, their addresses and its load balancer.
 import { CPU_ARCHITECTURES, type Inputs } from '../inputs/inputs.js'
-import { hourlyCost, jobCost, type TaskSize } from '../shared/cost.js'
+import { hourlyCost, jobCost, serviceHourlyCost, type TaskSize } from '../shared/cost.js'
 import type { DeployCost, TaskReport } from './types.js'
 
 type CostInputs = Pick<
@@ -31,5 +32,43 @@ export function deployCost(inputs: CostInputs, tasks: readonly TaskReport[]): De
     job: ranToEnd
       ? jobCost(inputs.region, { ...size, tasks, publicIpPerTask: inputs.assignPublicIp, spot })
       : undefined
+  }
+}
+
+/**
+ * An internet-facing Application Load Balancer has a public IPv4 address per Availability Zone it is in, and it
+ * is in two at least. Express Mode puts it in the service's subnets: counted as one zone per subnet given, or
+ * the two-zone minimum for the default VPC's (which may span more zones: a lower bound there).
+ */
+export const MIN_LOAD_BALANCER_ZONES = 2
+
+/** Said beside a service's estimate: what it assumes about Express Mode's shared load balancer and addresses. */
+export const SERVICE_COST_NOTE =
+  'Express Mode shares one Application Load Balancer among up to 25 services with the same network ' +
+  'configuration: its hourly base and its public IPv4 addresses (one per Availability Zone, two at least) are ' +
+  'counted whole here, as for the service that made it, an upper bound for the others. Each task is counted ' +
+  "with a public IPv4 address, as in public subnets (the default VPC's); in private subnets it has none"
+
+type ServiceCostInputs = Pick<Inputs, 'region' | 'cpu' | 'memory' | 'platform' | 'minTasks' | 'subnets'>
+
+/**
+ * What a service leaves running, per hour: its desired tasks (minTasks when the deploy did not wait to see the
+ * count), a public IPv4 address each, and its load balancer whole with its addresses (SERVICE_COST_NOTE).
+ */
+export function serviceCost(inputs: ServiceCostInputs, desiredCount: number | undefined): DeployCost {
+  return {
+    region: inputs.region,
+    hourly: serviceHourlyCost(inputs.region, {
+      cpu: inputs.cpu,
+      memory: inputs.memory,
+      // A template's revision gets its runtimePlatform from platform too (registerRevision).
+      architecture: CPU_ARCHITECTURES[inputs.platform],
+      desiredCount: desiredCount ?? inputs.minTasks,
+      assignPublicIp: true,
+      spot: false,
+      loadBalancer: {
+        publicIpv4Addresses: Math.max(MIN_LOAD_BALANCER_ZONES, inputs.subnets.length)
+      }
+    })
   }
 }

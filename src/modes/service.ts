@@ -22,8 +22,10 @@ import { ActionError } from '../explain/action-error.js'
 import { CPU_ARCHITECTURES, type Inputs } from '../inputs/inputs.js'
 import { lastSegment } from '../shared/arn.js'
 import { systemClock, type Clock } from '../shared/clock.js'
+import { dollarsOutput } from '../shared/cost.js'
 import { ecsTags } from '../shared/tags.js'
 import { CancelledError, abortableClock, signalNameOf, unlessAborted, type Cancellation } from './cancel.js'
+import { serviceCost } from './cost.js'
 import {
   checkPlatform,
   prepareExecutionRole,
@@ -36,7 +38,9 @@ import { ServiceDeployFailure, type ServiceDeployResult, type ServiceStopResult 
 
 export interface ServiceDeployDeps extends Omit<DeployDeps, 'onStarted'> {
   /** Told the service as soon as the create or update returns (the service-arn output is set then too). */
-  onService?: (change: ServiceChange) => void
+  onService?: (change: ServiceChange, clusterArn: string) => void
+  /** Told as soon as the deployment this run started succeeded (before any health check of wait-for healthy). */
+  onDeployed?: () => void
   /** For wait-for healthy; the global fetch unless given. */
   fetch?: typeof fetch
 }
@@ -146,7 +150,7 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
   // At once, whatever happens next: a teardown job can delete the service with it.
   reporter.setOutput('service-arn', change.serviceArn)
   if (change.url) reporter.setOutput('url', change.url)
-  deps.onService?.(change)
+  deps.onService?.(change, prepared.cluster.clusterArn)
 
   let succeeded = false
   try {
@@ -154,10 +158,13 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
     const waited = await timed(`Wait for ${inputs.waitFor}`, () =>
       waitForService(inputs, { ...deps, clock }, prepared.cluster.clusterArn, change, () => {
         succeeded = true
+        deps.onDeployed?.()
       })
     )
     const url = waited.state?.url ?? change.url
     if (url) reporter.setOutput('url', url)
+    const cost = serviceCost(inputs, waited.state?.desiredCount)
+    reporter.setOutput('hourly-cost', cost.hourly ? dollarsOutput(cost.hourly.dollars) : '')
     return {
       image: pushed.image,
       tag: inputs.tag,
@@ -181,7 +188,8 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
       },
       taskDefinitionArn,
       created: prepared.created,
-      phases
+      phases,
+      cost
     }
   } catch (error) {
     if (!signal.aborted || !deps.cancellation) {
@@ -381,6 +389,28 @@ async function cancelService(
     return fail('not-deleted', (error as Error).message)
   }
 }
+
+/**
+ * The post step's delete of a service a killed main step created and never saw deployed: one
+ * DeleteExpressGatewayService, without waiting for INACTIVE (the post step has no time to wait). 'gone' when it
+ * is deleted or being deleted already.
+ */
+export async function deleteLeftService(
+  ecs: ServiceDeployDeps['clients']['ecs'],
+  serviceArn: string
+): Promise<'deleted' | 'gone'> {
+  try {
+    await ecs.send(new DeleteExpressGatewayServiceCommand({ serviceArn }))
+    return 'deleted'
+  } catch (error) {
+    const name = (error as Error).name
+    if (GONE_ERRORS.includes(name)) return 'gone'
+    throw error
+  }
+}
+
+/** What ECS answers a delete of a service that is deleted, or being deleted, already. */
+const GONE_ERRORS = ['ServiceNotFoundException', 'ResourceNotFoundException', 'ServiceNotActiveException']
 
 /**
  * mode: stop with service: deletes the service and waits until it is INACTIVE. A service that is gone (or

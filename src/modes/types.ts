@@ -122,6 +122,8 @@ export interface ServiceDeployResult {
   /** The resources this run created (repository, cluster, roles, log group), in words. */
   created: string[]
   phases: Array<{ name: string; ms: number }>
+  /** What the service costs per hour (modes/cost.ts serviceCost). */
+  cost?: DeployCost
 }
 
 /** What stop mode did to a service: the ARN it had, and whether this run deleted it or it was already gone. */

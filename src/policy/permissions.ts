@@ -745,7 +745,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     actions: ['ecs:DeleteExpressGatewayService'],
     resource: (s) => arnsFor(s).service,
     condition: inCluster,
-    step: 'delete the service this run created when the run is cancelled before it was healthy (stop-on-cancel)',
+    step: 'delete the service this run created when the run is cancelled (or the step killed) before it was healthy (stop-on-cancel)',
     target: 'service',
     modes: DEPLOY,
     when: deletesOnCancel,

@@ -11,7 +11,14 @@ export const STATE = {
   /** The tasks RunTask started (region, cluster, ARNs), saved at once: the post step stops them if main was killed. */
   startedTasks: 'startedTasks',
   /** Set when the main step finished (or stopped what it started): the post step then stops nothing. */
-  mainFinished: 'mainFinished'
+  mainFinished: 'mainFinished',
+  /**
+   * Service mode: the service this run created (region, cluster, ARN), saved as soon as it exists: the post step
+   * deletes it if main was killed before its deployment succeeded. Never saved for a service that existed.
+   */
+  createdService: 'createdService',
+  /** Set when the created service's deployment succeeded: the post step then leaves it, finished or not. */
+  serviceDeployed: 'serviceDeployed'
 } as const
 
 /** What the main step saves under STATE.startedTasks. */
@@ -35,6 +42,30 @@ export function parseSavedTasks(text: string): SavedTasks | undefined {
     }
   } catch {
     // Not JSON: nothing to stop.
+  }
+  return undefined
+}
+
+/** What the main step saves under STATE.createdService. */
+export interface SavedService {
+  region: string
+  clusterArn: string
+  serviceArn: string
+}
+
+/** Reads STATE.createdService back; undefined when it is missing or not what main saves. */
+export function parseSavedService(text: string): SavedService | undefined {
+  try {
+    const saved = JSON.parse(text) as Partial<SavedService> | null
+    if (
+      typeof saved?.region === 'string' &&
+      typeof saved.clusterArn === 'string' &&
+      typeof saved.serviceArn === 'string'
+    ) {
+      return { region: saved.region, clusterArn: saved.clusterArn, serviceArn: saved.serviceArn }
+    }
+  } catch {
+    // Not JSON: nothing to delete.
   }
   return undefined
 }

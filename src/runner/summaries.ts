@@ -14,6 +14,7 @@ import type {
 import { formatDollars, type CostEstimate } from '../shared/cost.js'
 import type { ActionError } from '../explain/action-error.js'
 import { formatTtl } from '../inputs/inputs.js'
+import { SERVICE_COST_NOTE } from '../modes/cost.js'
 
 const consoleBase = (region: string): string => `https://${region}.console.aws.amazon.com`
 
@@ -120,7 +121,7 @@ function costTable(estimate: CostEstimate, unit: string): string {
  * The cost section: what a job's run cost and what the deploy leaves running per hour, at the price table's
  * on-demand prices (dated), or why there is no figure.
  */
-export function costSummary(cost: DeployCost): string {
+export function costSummary(cost: DeployCost, notes: readonly string[] = []): string {
   const estimate = cost.job ?? cost.hourly
   if (!estimate) {
     return `<h3>Cost</h3>\n<p>No estimate: the action's price table has no prices for ${escapeHtml(cost.region)}.</p>`
@@ -137,6 +138,7 @@ export function costSummary(cost: DeployCost): string {
     parts.push('<p>Left running: nothing ($0 per hour).</p>')
   }
   if (estimate.note) parts.push(`<p>${escapeHtml(estimate.note)}.</p>`)
+  for (const note of notes) parts.push(`<p>${escapeHtml(note)}.</p>`)
   parts.push(
     `<p>Estimated at on-demand prices in ${escapeHtml(cost.region)} as of ${escapeHtml(estimate.pricesDate)}; data transfer, logs and storage are not counted.</p>`
   )
@@ -328,6 +330,7 @@ export function serviceSummary(region: string, result: ServiceDeployResult): str
     '<h3>Timings</h3>',
     timings,
     created,
+    ...(result.cost ? [costSummary(result.cost, [SERVICE_COST_NOTE])] : []),
     ''
   ].join('\n')
 }
