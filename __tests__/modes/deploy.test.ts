@@ -458,7 +458,7 @@ describe('capacity and platform', () => {
     expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0)
   })
 
-  test("a pushed index's platforms are read from the manifest, not from the local image", async () => {
+  test("when the local image is another platform, a pushed index's platforms are read from the manifest", async () => {
     ecr.on(BatchGetImageCommand).resolves({
       images: [
         {
@@ -474,7 +474,15 @@ describe('capacity and platform', () => {
     })
     const deps = depsWith(pushingRunner('linux/amd64'))
     await deploy(inputsWith({ platform: 'linux/arm64' }), deps)
-    expect(deps.runner.lines.some((line) => line.startsWith('docker image inspect'))).toBe(false)
+    expect(ecr.commandCalls(BatchGetImageCommand)).toHaveLength(1)
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(1)
+  })
+
+  test('a local image of the platform asked for needs no AWS call to check', async () => {
+    const deps = depsWith(pushingRunner('linux/amd64'))
+    await deploy(inputsWith(), deps)
+    expect(deps.runner.lines.some((line) => line.startsWith('docker image inspect'))).toBe(true)
+    expect(ecr.commandCalls(BatchGetImageCommand)).toHaveLength(0)
     expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(1)
   })
 

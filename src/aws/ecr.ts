@@ -127,6 +127,10 @@ export async function checkPushedPlatform(
   localPlatform: () => Promise<string>,
   pushed: { repository: string; digest: string; image: string; platform: string }
 ): Promise<void> {
+  // The local image that was pushed answers for a single image without an AWS call (the common case, and no round
+  // before RunTask); only when it differs may the pushed manifest be an index that holds the platform.
+  const local = await localPlatform().catch(() => undefined)
+  if (local !== undefined && platformMatches(pushed.platform, local)) return
   const { images } = await ecr.send(
     new BatchGetImageCommand({
       repositoryName: pushed.repository,
@@ -135,7 +139,7 @@ export async function checkPushedPlatform(
     })
   )
   const manifest = images?.[0]?.imageManifest
-  const offered = (manifest ? indexPlatforms(manifest) : undefined) ?? [await localPlatform()]
+  const offered = (manifest ? indexPlatforms(manifest) : undefined) ?? (local === undefined ? [] : [local])
   if (offered.some((platform) => platformMatches(pushed.platform, platform))) return
   throw new ActionError(
     `The image ${pushed.image} is for ${offered.join(', ') || 'no platform'}, not ${pushed.platform} (the platform input): Fargate could not run it`,
