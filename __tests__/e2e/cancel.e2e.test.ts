@@ -3,15 +3,10 @@
 // run; and when the main step is killed outright, the post step stops them. In service mode, a main step killed
 // before the deployment of a service it created succeeded leaves the post step to delete that service, and
 // never one that existed before the run.
-import {
-  DescribeExpressGatewayServiceCommand,
-  DescribeTasksCommand,
-  ECSClient,
-  type Task
-} from '@aws-sdk/client-ecs'
+import { DescribeExpressGatewayServiceCommand, ECSClient, type Task } from '@aws-sdk/client-ecs'
 import { cancelAsTheRunnerDoes, runAction, startAction } from './harness.js'
 import { startGitHubStandIn, type GitHubStandIn } from './github-stand-in.js'
-import { JOB_IMAGE, REGION, WEB_IMAGE, startStack, type Stack } from './stack.js'
+import { JOB_IMAGE, REGION, WEB_IMAGE, startStack, waitForTaskStatus, type Stack } from './stack.js'
 
 const CLUSTER = 'cancel-cluster'
 // Tasks run with --network host: this port is reserved for this file.
@@ -53,16 +48,9 @@ const foreverJob = {
   environment: 'LINES=2\nSLEEP=forever'
 }
 
-/** Polls the local AWS until the task is STOPPED (StopTask returns before the container is gone). */
-async function stoppedTask(taskArn: string, withinMs = 30_000): Promise<Task> {
-  const until = Date.now() + withinMs
-  for (;;) {
-    const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [taskArn] }))
-    const task = tasks![0]!
-    if (task.lastStatus === 'STOPPED' || Date.now() > until) return task
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
-}
+/** The task once STOPPED (StopTask returns before the container is gone), or as last seen after withinMs. */
+const stoppedTask = (taskArn: string, withinMs = 30_000): Promise<Task> =>
+  waitForTaskStatus(ecs, CLUSTER, taskArn, 'STOPPED', withinMs)
 
 test('a job cancelled while it runs: the task is stopped with the reason, within the runner’s 7.5 s', async () => {
   const action = startAction(foreverJob, { env: env() })

@@ -2,7 +2,7 @@
 // exit code, wait-for healthy waits for the URL to answer, and the timeouts stop what they should.
 import { DescribeTasksCommand, ECSClient, type Task } from '@aws-sdk/client-ecs'
 import { runAction, type ActionRun } from './harness.js'
-import { JOB_IMAGE, REGION, WEB_IMAGE, startStack, type Stack } from './stack.js'
+import { JOB_IMAGE, REGION, WEB_IMAGE, startStack, waitForTaskStatus, type Stack } from './stack.js'
 
 const CLUSTER = 'jobs-cluster'
 // Tasks run with --network host: these ports are reserved for this file.
@@ -59,15 +59,9 @@ async function describeTask(taskArn: string): Promise<Task> {
   return tasks![0]!
 }
 
-/** Polls the local AWS until the task reaches the status (StopTask returns before the container is gone). */
-async function waitForStatus(taskArn: string, status: string, withinMs = 30_000): Promise<Task> {
-  const until = Date.now() + withinMs
-  for (;;) {
-    const task = await describeTask(taskArn)
-    if (task.lastStatus === status || Date.now() > until) return task
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
-}
+/** The task once it reaches the status (StopTask returns before the container is gone). */
+const waitForStatus = (taskArn: string, status: string, withinMs = 30_000): Promise<Task> =>
+  waitForTaskStatus(ecs, CLUSTER, taskArn, status, withinMs)
 
 async function stopTask(taskArn: string): Promise<ActionRun> {
   const stop = await runAction({ mode: 'stop', cluster: CLUSTER, 'task-arn': taskArn }, { env: stack.env })

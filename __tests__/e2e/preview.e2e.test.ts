@@ -2,18 +2,13 @@
 // one pull request opened, pushed to and closed (one comment updated in place, the earlier task replaced,
 // everything stopped on closed), a ttl of seconds that stops a task by itself, a token without pull-requests
 // write, and a fork's run without AWS credentials. Container ports 5400–5449.
-import {
-  DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
-  ECSClient,
-  type Task
-} from '@aws-sdk/client-ecs'
+import { DescribeTaskDefinitionCommand, ECSClient, type Task } from '@aws-sdk/client-ecs'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runAction } from './harness.js'
 import { startGitHubStandIn, type GitHubStandIn } from './github-stand-in.js'
-import { JOB_IMAGE, REGION, WEB_IMAGE, startStack, type Stack } from './stack.js'
+import { JOB_IMAGE, REGION, WEB_IMAGE, startStack, waitForTaskStatus, type Stack } from './stack.js'
 
 const CLUSTER = 'preview-cluster'
 const SHA_A = 'aaaaaaa111111111111111111111111111111111'
@@ -70,16 +65,9 @@ function pullRequestEnv(
   }
 }
 
-/** Polls the local AWS until the task is STOPPED, the condition the test waits for (no fixed sleep). */
-async function stoppedTask(taskArn: string, withinMs = 60_000): Promise<Task> {
-  const until = Date.now() + withinMs
-  for (;;) {
-    const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [taskArn] }))
-    const task = tasks![0]!
-    if (task.lastStatus === 'STOPPED' || Date.now() > until) return task
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
-}
+/** The task once STOPPED, the condition the test waits for (no fixed sleep), or as last seen after withinMs. */
+const stoppedTask = (taskArn: string, withinMs = 60_000): Promise<Task> =>
+  waitForTaskStatus(ecs, CLUSTER, taskArn, 'STOPPED', withinMs)
 
 const warnings = (stdout: string): string[] =>
   [...stdout.matchAll(/^::warning(?: [^:]*)?::(.*)$/gm)].map((match) => match[1]!.replace(/%0A/g, '\n'))

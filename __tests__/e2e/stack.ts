@@ -1,4 +1,5 @@
 // The local AWS and the example images, shared by the end-to-end tests.
+import { DescribeTasksCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { startLocalAws, type LocalAws } from '../../local-aws/src/index.js'
@@ -46,5 +47,25 @@ export async function startStack(): Promise<Stack> {
       AWS_SECRET_ACCESS_KEY: 'local-secret',
       AWS_EC2_METADATA_DISABLED: 'true'
     }
+  }
+}
+
+/**
+ * Polls the local AWS until the task reaches the status, or returns what it last saw after withinMs (the caller
+ * asserts the status): StopTask returns before the container is gone, and a ttl stops a task on its own.
+ */
+export async function waitForTaskStatus(
+  ecs: ECSClient,
+  cluster: string,
+  taskArn: string,
+  status: string,
+  withinMs: number
+): Promise<Task> {
+  const until = Date.now() + withinMs
+  for (;;) {
+    const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))
+    const task = tasks![0]!
+    if (task.lastStatus === status || Date.now() > until) return task
+    await new Promise((resolve) => setTimeout(resolve, 250))
   }
 }

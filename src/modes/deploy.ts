@@ -55,31 +55,42 @@ export interface DeployDeps {
 
 type Timed = <T>(name: string, fn: () => Promise<T>) => Promise<T>
 
-export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployResult> {
-  const { reporter } = deps
+/**
+ * The phases of a deploy (tasks or service) as the step log and the summary show them: each in its log group,
+ * timed, and ended at once by a cancellation before anything was started (nothing to stop then).
+ */
+export function phaseRunner(deps: Pick<DeployDeps, 'reporter' | 'cancellation' | 'clock'>) {
   const signal = deps.cancellation?.signal ?? new AbortController().signal
   // A cancelled run ends its waits at once: their sleeps end when the signal is aborted.
   const clock = abortableClock(deps.clock ?? systemClock, signal)
-  const phases: DeployResult['phases'] = []
+  const phases: Array<{ name: string; ms: number }> = []
   const timed: Timed = async (name, fn) => {
     const start = clock.now()
     try {
-      return await unlessAborted(signal, reporter.group(name, fn))
+      return await unlessAborted(signal, deps.reporter.group(name, fn))
     } catch (error) {
-      // Nothing was started yet: nothing to stop.
       if (signal.aborted) throw new CancelledError(signalNameOf(signal), [])
       throw error
     } finally {
       phases.push({ name, ms: clock.now() - start })
     }
   }
-  const docker = new Docker(deps.runner, deps.dockerConfigDir)
+  return { signal, clock, phases, timed }
+}
 
-  // A build needs no AWS: it runs alongside the look-ups, in the same log group.
-  const firstPhase = inputs.context
+/** The first phase: a build needs no AWS, so it runs alongside the look-ups, in the same log group. */
+export function firstPhaseName(inputs: Pick<Inputs, 'context'>): string {
+  return inputs.context
     ? 'Build the image; look up and create AWS resources'
     : 'Look up and create AWS resources'
-  const prepared = await timed(firstPhase, () => prepareResources(inputs, deps, docker))
+}
+
+export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployResult> {
+  const { reporter } = deps
+  const { signal, clock, phases, timed } = phaseRunner(deps)
+  const docker = new Docker(deps.runner, deps.dockerConfigDir)
+
+  const prepared = await timed(firstPhaseName(inputs), () => prepareResources(inputs, deps, docker))
   const pushed = await timed('Push the image', () => pushImage(inputs, deps, docker, prepared))
   reporter.setOutput('image', pushed.image)
   reporter.setOutput('cluster-arn', prepared.cluster.clusterArn)

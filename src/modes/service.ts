@@ -24,10 +24,12 @@ import { lastSegment } from '../shared/arn.js'
 import { systemClock, type Clock } from '../shared/clock.js'
 import { dollarsOutput } from '../shared/cost.js'
 import { ecsTags } from '../shared/tags.js'
-import { CancelledError, abortableClock, signalNameOf, unlessAborted, type Cancellation } from './cancel.js'
+import { signalNameOf, type Cancellation } from './cancel.js'
 import { serviceCost } from './cost.js'
 import {
   checkPlatform,
+  firstPhaseName,
+  phaseRunner,
   prepareExecutionRole,
   pushImage,
   registerRevision,
@@ -74,31 +76,13 @@ export class ServiceCancelledError extends ActionError {
   }
 }
 
-type Timed = <T>(name: string, fn: () => Promise<T>) => Promise<T>
-
 export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Promise<ServiceDeployResult> {
   const { reporter } = deps
   const serviceName = inputs.serviceName!
-  const signal = deps.cancellation?.signal ?? new AbortController().signal
-  const clock = abortableClock(deps.clock ?? systemClock, signal)
-  const phases: ServiceDeployResult['phases'] = []
-  const timed: Timed = async (name, fn) => {
-    const start = clock.now()
-    try {
-      return await unlessAborted(signal, reporter.group(name, fn))
-    } catch (error) {
-      if (signal.aborted) throw new CancelledError(signalNameOf(signal), [])
-      throw error
-    } finally {
-      phases.push({ name, ms: clock.now() - start })
-    }
-  }
+  const { signal, clock, phases, timed } = phaseRunner(deps)
   const docker = new Docker(deps.runner, deps.dockerConfigDir)
 
-  const firstPhase = inputs.context
-    ? 'Build the image; look up and create AWS resources'
-    : 'Look up and create AWS resources'
-  const prepared = await timed(firstPhase, () => prepareServiceResources(inputs, deps, docker))
+  const prepared = await timed(firstPhaseName(inputs), () => prepareServiceResources(inputs, deps, docker))
   const pushed = await timed('Push the image', async () => {
     const image = await pushImage(inputs, deps, docker, prepared)
     // With a template the check runs beside the registration instead.
