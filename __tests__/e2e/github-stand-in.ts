@@ -60,6 +60,39 @@ function readJson(request: IncomingMessage): Promise<Record<string, unknown> | u
   })
 }
 
+/** GitHub's page sizes: per_page defaults to 30 and is capped at 100. */
+const DEFAULT_PER_PAGE = 30
+const MAX_PER_PAGE = 100
+
+/**
+ * One page of a list as GitHub answers it: per_page (default 30, at most 100) and page (from 1), and, when the
+ * list has more than one page, a Link header with next and last (on all but the last page) and prev and first
+ * (on all but the first).
+ */
+export function paginate<T>(all: readonly T[], url: URL): { items: T[]; headers: Record<string, string> } {
+  const asked = Number(url.searchParams.get('per_page') ?? DEFAULT_PER_PAGE)
+  const perPage = Math.min(
+    Math.max(Number.isInteger(asked) && asked > 0 ? asked : DEFAULT_PER_PAGE, 1),
+    MAX_PER_PAGE
+  )
+  const askedPage = Number(url.searchParams.get('page') ?? 1)
+  const page = Number.isInteger(askedPage) && askedPage > 0 ? askedPage : 1
+  const last = Math.max(1, Math.ceil(all.length / perPage))
+  const items = all.slice((page - 1) * perPage, page * perPage)
+  if (last === 1) return { items, headers: {} }
+  const at = (n: number): string => {
+    const linked = new URL(url.toString())
+    linked.searchParams.set('per_page', String(perPage))
+    linked.searchParams.set('page', String(n))
+    return `<${linked.toString()}>`
+  }
+  const links = [
+    ...(page < last ? [`${at(page + 1)}; rel="next"`, `${at(last)}; rel="last"`] : []),
+    ...(page > 1 ? [`${at(Math.min(page - 1, last))}; rel="prev"`, `${at(1)}; rel="first"`] : [])
+  ]
+  return { items, headers: links.length > 0 ? { link: links.join(', ') } : {} }
+}
+
 export async function startGitHubStandIn(): Promise<GitHubStandIn> {
   const recorded: RecordedRequest[] = []
   const deployments: StoredDeployment[] = []
@@ -76,7 +109,7 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
 
   const server: Server = createServer((request, response) => {
     void (async () => {
-      const url = new URL(request.url ?? '/', 'http://stand-in')
+      const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'stand-in'}`)
       const body = await readJson(request)
       recorded.push({
         method: request.method ?? '',
@@ -128,19 +161,11 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
         return
       }
       if (issueComments && request.method === 'GET') {
-        // Pages as GitHub does: per_page (at most 100) and page, with a Link header to the next page.
-        const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100)
-        const page = Number(url.searchParams.get('page') ?? 1)
         const all = comments.filter((comment) => comment.issue === Number(issueComments[3]))
-        const slice = all.slice((page - 1) * perPage, page * perPage)
-        const next = new URL(url.toString().replace('http://stand-in', host))
-        next.searchParams.set('page', String(page + 1))
-        next.searchParams.set('per_page', String(perPage))
-        const headers: Record<string, string> =
-          page * perPage < all.length ? { link: `<${next.toString()}>; rel="next"` } : {}
+        const { items, headers } = paginate(all, url)
         send(
           200,
-          slice.map((comment) => commentJson(comment, issueComments[1]!, issueComments[2]!)),
+          items.map((comment) => commentJson(comment, issueComments[1]!, issueComments[2]!)),
           headers
         )
         return
@@ -180,14 +205,14 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
         send(201, { id: deployment.id, ref: deployment.ref, environment: deployment.environment })
       } else if (list && request.method === 'GET') {
         const environment = url.searchParams.get('environment')
-        const perPage = Number(url.searchParams.get('per_page') ?? 30)
         const found = deployments
           .filter((deployment) => environment === null || deployment.environment === environment)
           .reverse() // newest first, as GitHub lists them
-          .slice(0, perPage)
+        const { items, headers } = paginate(found, url)
         send(
           200,
-          found.map(({ id, ref, environment }) => ({ id, ref, environment }))
+          items.map(({ id, ref, environment }) => ({ id, ref, environment })),
+          headers
         )
       } else if (statuses) {
         const deployment = deployments.find((candidate) => candidate.id === Number(statuses[3]))
@@ -197,7 +222,8 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
           deployment.statuses.push(status)
           send(201, { id: deployment.statuses.length, ...status })
         } else {
-          send(200, [...deployment.statuses].reverse())
+          const { items, headers } = paginate([...deployment.statuses].reverse(), url)
+          send(200, items, headers)
         }
       } else {
         send(404, { message: 'Not Found' })

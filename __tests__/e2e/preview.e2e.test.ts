@@ -248,6 +248,23 @@ test('a token without pull-requests write: a warning names the permission, the d
   }
 })
 
+test('closed with 120 earlier deployments in the environment: every active one marked inactive, past the first page', async () => {
+  // Seeded as earlier runs would have left them (not by 120 deploys): GitHub lists at most 100 a page.
+  const active = Array.from({ length: 120 }, () => github.addDeployment('pr-15', ['in_progress', 'success']))
+  const inactive = github.addDeployment('pr-15', ['success', 'inactive'])
+  github.clear()
+  const run = await runAction(webPreview(5403), { env: pullRequestEnv('closed', { number: 15, sha: SHA_A }) })
+  expect(run.errors).toEqual([])
+  expect(run.exitCode).toBe(0)
+  expect(run.stdout).toContain('GitHub environment pr-15: 120 deployment(s) marked inactive')
+  for (const id of active) expect(github.deployment(id)!.statuses.at(-1)).toMatchObject({ state: 'inactive' })
+  expect(github.deployment(inactive)!.statuses).toHaveLength(2)
+  const pages = github
+    .requests()
+    .filter((request) => request.method === 'GET' && request.path === '/repos/octo/app/deployments')
+  expect(pages.map((request) => request.query['page'])).toEqual(['1', '2'])
+})
+
 test("a fork's pull_request run has no AWS credentials: it fails saying so, not with a credential error", async () => {
   const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...withoutCredentials } = stack.env
   const run = await runAction(

@@ -8,7 +8,7 @@ import type { Inputs } from '../inputs/inputs.js'
 export type GitHubRequest = (
   route: string,
   parameters: Record<string, unknown>
-) => Promise<{ status: number; data: unknown }>
+) => Promise<{ status: number; data: unknown; headers?: Record<string, unknown> }>
 
 export interface GitHubTarget {
   owner: string
@@ -127,25 +127,53 @@ export class GitHubDeployment {
   }
 }
 
-/** How many of the environment's newest deployments stop mode looks at for one that is active. */
-const DEPLOYMENTS_CHECKED = 10
+/** GitHub's largest page: the fewest calls to read every deployment of an environment. */
+export const PAGE_SIZE = 100
+
+/** Whether GitHub's Link header (RFC 8288) has a next page: `<…&page=3>; rel="next", <…>; rel="last"`. */
+export function hasNextPage(link: unknown): boolean {
+  return typeof link === 'string' && link.split(',').some((part) => /;\s*rel="?next"?/.test(part))
+}
 
 /**
- * Marks the environment's active deployments (latest status success) inactive, so the Environments page
- * stops offering a URL that no longer answers. Returns the deployment IDs marked.
+ * Every item of a list endpoint, page by page (per_page 100): the next page while the Link header names one,
+ * or, for an answer without a Link header, while a page is full.
+ */
+export async function listAll<T>(
+  request: GitHubRequest,
+  doing: string,
+  route: string,
+  parameters: object
+): Promise<T[]> {
+  const items: T[] = []
+  for (let page = 1; ; page++) {
+    const answer = await call(request, doing, route, { ...parameters, per_page: PAGE_SIZE, page })
+    const data = answer.data as T[]
+    items.push(...data)
+    const link = answer.headers?.['link']
+    const more = link === undefined ? data.length === PAGE_SIZE : hasNextPage(link)
+    if (!more || data.length === 0) return items
+  }
+}
+
+/**
+ * Marks every active deployment of the environment (latest status success) inactive, so the Environments page
+ * stops offering a URL that no longer answers; those already inactive (or failed) are left as they are.
+ * Returns the deployment IDs marked.
  */
 export async function deactivateEnvironment(
   request: GitHubRequest,
   target: Omit<GitHubTarget, 'ref'>,
   description = 'Stopped by ecs-fargate-deploy (mode: stop)'
 ): Promise<number[]> {
-  const listed = await call(
+  // Every page first, then the statuses: pages read between the marks would shift if a deployment were created.
+  const listed = await listAll<{ id: number }>(
     request,
     `list the deployments of environment '${target.environment}'`,
     'GET /repos/{owner}/{repo}/deployments',
-    { owner: target.owner, repo: target.repo, environment: target.environment, per_page: DEPLOYMENTS_CHECKED }
+    { owner: target.owner, repo: target.repo, environment: target.environment }
   )
-  const ids = (listed.data as Array<{ id: number }>).map((deployment) => deployment.id)
+  const ids = listed.map((deployment) => deployment.id)
   const deactivated: number[] = []
   for (const id of ids) {
     const statuses = await call(
