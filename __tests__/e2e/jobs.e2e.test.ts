@@ -157,6 +157,24 @@ describe('wait-for stopped', () => {
     expect(Date.now() - started).toBeLessThan(60_000)
   })
 
+  test('a job whose ttl runs out fails naming the ttl, not only the exit code of its SIGTERM', async () => {
+    // busybox:stable is in the engine: the local AWS runs non-ECR images from there.
+    const run = await runAction(
+      jobInputs({ LINES: 1, SLEEP: 'forever' }, { ttl: '3s', 'timer-image': 'busybox:stable' }),
+      { env: stack.env }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain(
+      "The ttl (3s) ran out: the timer container ecs-fargate-deploy-ttl exited, so ECS stopped the task; the job's exit code 143 is its SIGTERM"
+    )
+    expect(run.errors[0]).toContain('raise ttl')
+    expect(run.outputs['exit-code']).toBe('143')
+    const task = await describeTask(run.outputs['task-arn']!)
+    expect(task.stopCode).toBe('EssentialContainerExited')
+    expect(task.containers!.find((c) => c.name === 'ecs-fargate-deploy-ttl')?.exitCode).toBe(0)
+  })
+
   test('with stop-on-timeout false the job keeps running after the step fails', async () => {
     const run = await runAction(
       jobInputs({ LINES: 1, SLEEP: 'forever' }, { timeout: '5', 'stop-on-timeout': 'false' }),

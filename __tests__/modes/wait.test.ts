@@ -549,6 +549,83 @@ describe('wait-for stopped (a job)', () => {
     )
   })
 
+  test.each<[string, number[], string, string[]]>([
+    [
+      'the ttl stopped the job: the step names the ttl, the exit code is the SIGTERM',
+      [143],
+      "The ttl (30s) ran out: the timer container ecs-fargate-deploy-ttl exited, so ECS stopped the task; the job's exit code 143 is its SIGTERM",
+      [`${ARN_A} exited with code 143: The ttl (30s) ran out`]
+    ],
+    [
+      'two tasks, both stopped by the ttl',
+      [143, 143],
+      "The ttl (30s) ran out: the timer container ecs-fargate-deploy-ttl exited, so ECS stopped the 2 tasks; the job's exit code 143 is its SIGTERM",
+      [`${ARN_A} exited with code 143: The ttl`, `${ARN_B} exited with code 143: The ttl`]
+    ],
+    [
+      'the first task failed by itself, the second by the ttl: the exit code of the first, the ttl in the details',
+      [3, 143],
+      'The job failed with exit code 3',
+      [
+        `${ARN_A} exited with code 3 (Essential container in task exited)`,
+        `${ARN_B} exited with code 143: The ttl (30s) ran out`
+      ]
+    ]
+  ])('ttl: %s', async (_name, exitCodes, message, details) => {
+    const ttlTask = (taskArn: string, exitCode: number): Task =>
+      stoppedTask(taskArn, exitCode, {
+        pullStoppedAt: new Date('2026-06-01T12:00:04Z'),
+        startedAt: new Date('2026-06-01T12:00:05Z'),
+        // The job that failed by itself (3) stopped before the ttl; the others at it.
+        stoppingAt: new Date(exitCode === 3 ? '2026-06-01T12:00:20Z' : '2026-06-01T12:00:35Z'),
+        stoppedAt: new Date(exitCode === 3 ? '2026-06-01T12:00:22Z' : '2026-06-01T12:00:37Z'),
+        containers: [
+          { name: 'app', exitCode, lastStatus: 'STOPPED' },
+          { name: 'ecs-fargate-deploy-ttl', exitCode: 0, lastStatus: 'STOPPED' }
+        ]
+      })
+    const arns = [ARN_A, ARN_B].slice(0, exitCodes.length)
+    ecs
+      .on(DescribeTasksCommand)
+      .resolves({ tasks: arns.map((arn, index) => ttlTask(arn, exitCodes[index]!)) })
+    fakeLogStreams({})
+    const inputs = inputsWith({
+      'wait-for': 'stopped',
+      'container-name': 'app',
+      ttl: '30s',
+      count: String(exitCodes.length)
+    })
+    const context = contextFor(inputs, arns)
+
+    const error = await failureOf(waitAsAsked(context))
+
+    expect(error.message).toBe(message)
+    for (const line of details) expect(error.details).toContain(line)
+    expect(error.hint).toContain('raise ttl')
+    expect(context.reporter.outputs['exit-code']).toBe(String(exitCodes[0]))
+  })
+
+  test('a job that exits 3 before its ttl is not said to be stopped by it, though the timer exits 0', async () => {
+    ecs.on(DescribeTasksCommand).resolves({
+      tasks: [
+        stoppedTask(ARN_A, 3, {
+          pullStoppedAt: new Date('2026-06-01T12:00:04Z'),
+          stoppingAt: new Date('2026-06-01T12:00:10Z'),
+          containers: [
+            { name: 'app', exitCode: 3, lastStatus: 'STOPPED' },
+            { name: 'ecs-fargate-deploy-ttl', exitCode: 0, lastStatus: 'STOPPED' }
+          ]
+        })
+      ]
+    })
+    fakeLogStreams({})
+    const error = await failureOf(
+      waitAsAsked(contextFor(inputsWith({ 'wait-for': 'stopped', 'container-name': 'app', ttl: '30s' })))
+    )
+    expect(error.message).toBe('The job failed with exit code 3')
+    expect(error.hint).toBeUndefined()
+  })
+
   test("a job's task reports carry the times it is billed for", async () => {
     const times = {
       pullStartedAt: new Date('2026-06-01T12:00:00Z'),

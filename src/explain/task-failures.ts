@@ -1,5 +1,6 @@
 // Stopped tasks and RunTask failures explained: the stop code and reasons, and hints for their known causes.
 import type { Failure, Task } from '@aws-sdk/client-ecs'
+import { TTL_CONTAINER_NAME, formatTtl } from '../inputs/inputs.js'
 import { lastSegment } from '../shared/arn.js'
 
 function taskLabel(task: Task): string {
@@ -37,10 +38,56 @@ export const SPOT_INTERRUPTION_HINT =
   "failure of the task's code. Run it again, make the job resumable (handle SIGTERM), or use capacity: on-demand " +
   'for work that must not be interrupted.'
 
+/**
+ * Whether the task stopped because its ttl ran out: the timer container (an essential one) exited 0, so ECS
+ * stopped the task. The timer also exits 0 on the SIGTERM ECS sends when another essential container exits
+ * first, so it counts only when the task ran for the ttl: from the end of its image pull (before any container
+ * started) to the stop, at least the ttl, less a second for the timestamps' rounding.
+ */
+export function stoppedByTtl(task: Task, ttlSeconds: number | undefined): boolean {
+  if (ttlSeconds === undefined) return false
+  const timer = task.containers?.find((container) => container.name === TTL_CONTAINER_NAME)
+  if (timer?.exitCode !== 0) return false
+  const essentialExited =
+    task.stopCode === 'EssentialContainerExited' ||
+    /Essential container in task exited/i.test(task.stoppedReason ?? '')
+  if (!essentialExited) return false
+  const from = task.pullStoppedAt ?? task.startedAt
+  const until = task.stoppingAt ?? task.executionStoppedAt ?? task.stoppedAt
+  if (!from || !until) return false
+  return until.getTime() - from.getTime() >= ttlSeconds * 1000 - 1000
+}
+
+/** What a job's exit code says once ECS has stopped its container (SIGTERM, then SIGKILL after the stop timeout). */
+function signalExit(exitCode: number | undefined): string {
+  if (exitCode === undefined) return ''
+  if (exitCode === 143) return `; the job's exit code 143 is its SIGTERM`
+  if (exitCode === 137) {
+    return "; the job's exit code 137 is the SIGKILL that follows the SIGTERM when a container does not stop in time"
+  }
+  return `; the job exited with code ${exitCode} on the SIGTERM ECS sent it`
+}
+
+/** "The ttl (30m) ran out: the timer container … exited, so ECS stopped the task; the job's exit code 143 is its SIGTERM". */
+export function describeTtlStop(ttlSeconds: number, exitCode: number | undefined, tasks = 1): string {
+  const what = tasks === 1 ? 'the task' : `the ${tasks} tasks`
+  return (
+    `The ttl (${formatTtl(ttlSeconds)}) ran out: the timer container ${TTL_CONTAINER_NAME} exited, so ECS stopped ` +
+    `${what}${signalExit(exitCode)}`
+  )
+}
+
+export const TTL_STOP_HINT =
+  "The ttl stops the task however long the job still needs: raise ttl above the job's longest run, or leave ttl " +
+  'empty for a job, where timeout (with stop-on-timeout) already stops a run that takes too long; the ttl only ' +
+  'adds a stop for when no workflow is left to do it (a runner that died).'
+
 export interface StoppedTaskContext {
   assignPublicIp: boolean
   hasExecutionRole: boolean
   logGroup?: string
+  /** The ttl the task was started with, if any: a task whose timer ran out is explained as such. */
+  ttlSeconds?: number
 }
 
 const NETWORK_TIMEOUT =
@@ -61,6 +108,9 @@ export function hintForStoppedTask(task: Task, context: StoppedTaskContext): str
   const all = texts.join('\n')
   const hints: string[] = []
   if (isSpotInterruption(task)) return SPOT_INTERRUPTION_HINT
+  if (stoppedByTtl(task, context.ttlSeconds)) {
+    return `${describeTtlStop(context.ttlSeconds!, undefined)}. ${TTL_STOP_HINT}`
+  }
   const pullOrInit = PULL_OR_INIT.test(all)
   const timedOut = pullOrInit && NETWORK_TIMEOUT.test(all)
   const denied = NOT_AUTHORIZED.test(all)

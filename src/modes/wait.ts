@@ -5,9 +5,12 @@ import type { DeployClients } from '../aws/clients.js'
 import { ActionError } from '../explain/action-error.js'
 import {
   SPOT_INTERRUPTION_HINT,
+  TTL_STOP_HINT,
   describeStoppedTask,
+  describeTtlStop,
   hintForStoppedTask,
-  isSpotInterruption
+  isSpotInterruption,
+  stoppedByTtl
 } from '../explain/task-failures.js'
 import { UnhealthyError, healthCheckUrl, waitHealthy } from './health.js'
 import { isThrottling } from '../shared/throttling.js'
@@ -249,28 +252,48 @@ async function waitForJob(
     )
     return { tasks: reports, failure }
   }
+  // A task whose ttl ran out was stopped by ECS: its exit code is the SIGTERM's, so the ttl is named instead.
+  let firstFailure: Task | undefined
+  const ttlStopped: Task[] = []
   for (const task of stopped) {
     const container = task.containers?.find((c) => c.name === inputs.containerName) ?? task.containers?.[0]
+    const byTtl = container?.exitCode !== 0 && stoppedByTtl(task, inputs.ttlSeconds)
+    if (byTtl) ttlStopped.push(task)
     if (container?.exitCode === undefined) {
       missingExitCode = true
-      problems.push(describeStoppedTask(task))
+      firstFailure ??= task
+      problems.push(
+        byTtl
+          ? `${task.taskArn}: ${describeTtlStop(inputs.ttlSeconds!, undefined)}`
+          : describeStoppedTask(task)
+      )
       continue
     }
     reporter.info(`${labelOf(task.taskArn!)}${task.taskArn} exited with code ${container.exitCode}`)
     if (container.exitCode !== 0) {
       problems.push(
-        `${task.taskArn} exited with code ${container.exitCode} (${task.stoppedReason ?? 'no reason given'})`
+        byTtl
+          ? `${task.taskArn} exited with code ${container.exitCode}: ${describeTtlStop(inputs.ttlSeconds!, container.exitCode)}`
+          : `${task.taskArn} exited with code ${container.exitCode} (${task.stoppedReason ?? 'no reason given'})`
       )
+      if (exitCode === undefined) firstFailure = task
       exitCode ??= container.exitCode
     }
   }
   if (exitCode === undefined && !missingExitCode) return { tasks: reports, exitCode: 0 }
-  const failure = new ActionError(
-    exitCode === undefined
-      ? 'The job stopped without an exit code'
-      : `The job failed with exit code ${exitCode}`,
-    { details: problems.join('\n') }
-  )
+  const hint = ttlStopped.length > 0 ? TTL_STOP_HINT : undefined
+  // The ttl is the message when it stopped the task whose exit code the step reports.
+  const message =
+    firstFailure && ttlStopped.includes(firstFailure)
+      ? describeTtlStop(
+          inputs.ttlSeconds!,
+          exitCode,
+          ttlStopped.length === stopped.length ? stopped.length : 1
+        )
+      : exitCode === undefined
+        ? 'The job stopped without an exit code'
+        : `The job failed with exit code ${exitCode}`
+  const failure = new ActionError(message, { details: problems.join('\n'), hint })
   return { tasks: reports, exitCode, failure }
 }
 
@@ -285,7 +308,8 @@ async function explainWaitFailure(error: unknown, context: WaitContext): Promise
       hint: hintForStoppedTask(error.task, {
         assignPublicIp: inputs.assignPublicIp,
         hasExecutionRole: inputs.executionRole !== '',
-        logGroup: inputs.logGroup
+        logGroup: inputs.logGroup,
+        ttlSeconds: inputs.ttlSeconds
       })
     })
   }
