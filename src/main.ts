@@ -61,7 +61,7 @@ export async function run(inputs: Inputs, deps: RunDeps = defaultRunDeps()): Pro
     else if (inputs.mode === 'stop') await runStop(inputs)
     else await runPermissions(inputs)
   } catch (error) {
-    const { explained, started, stopped, service } = explainFailure(error, current)
+    const { explained, started, stopped, service, cost } = explainFailure(error, current)
     core.setFailed(formatActionError(explained))
     try {
       await writeFailureSummary(explained, {
@@ -69,7 +69,8 @@ export async function run(inputs: Inputs, deps: RunDeps = defaultRunDeps()): Pro
         region: inputs.region,
         started,
         stopped,
-        service
+        service,
+        cost
       })
     } catch {
       // A summary that cannot be written must not hide the failure itself.
@@ -92,6 +93,7 @@ function explainFailure(
   started?: StartedTasks
   stopped?: string[]
   service?: FailureContext['service']
+  cost?: FailureContext['cost']
 } {
   if (error instanceof ServiceDeployFailure) {
     return {
@@ -103,7 +105,8 @@ function explainFailure(
   return {
     explained: explainError(failure?.cause ?? error, scopeFor(inputs)),
     started: failure?.started,
-    stopped: failure?.stopped
+    stopped: failure?.stopped,
+    cost: failure?.cost
   }
 }
 

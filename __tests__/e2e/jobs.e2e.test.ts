@@ -80,6 +80,25 @@ describe('wait-for stopped', () => {
     expect(run.outputs['exit-code']).toBe('3')
     expect(jobLineNumbers(run.stdout)).toEqual(oneTo(5))
     expect(run.post.exitCode).toBe(0)
+
+    // The failure summary prices the job as a successful one's does: its task's billed seconds.
+    const task = await describeTask(run.outputs['task-arn']!)
+    const start = task.pullStartedAt ?? task.startedAt
+    const seconds = Math.max(60, Math.ceil((task.stoppedAt!.getTime() - start!.getTime()) / 1000))
+    // 0.25 vCPU × $0.04048 + 0.5 GB × $0.004445 = $0.0123425 per hour, and the public IPv4 address $0.005.
+    const taskDollars = (0.0123425 * seconds) / 3600
+    const ipDollars = (0.005 * seconds) / 3600
+    expect(run.summary).toContain('<h2>ECS Fargate deploy failed</h2>')
+    expect(run.summary).toContain('<p>They have stopped: nothing is left running.</p>')
+    expect(run.summary).toContain(
+      `<tr><td>1 task × (0.25 vCPU, 0.5 GB), Linux/x86, ${seconds} s billed</td><td>$${taskDollars.toFixed(6)}</td></tr>`
+    )
+    expect(run.summary).toContain(
+      `<tr><td>public IPv4 address, ${seconds} s</td><td>$${ipDollars.toFixed(6)}</td></tr>`
+    )
+    expect(run.summary).toContain(`<strong>$${(taskDollars + ipDollars).toFixed(6)}</strong>`)
+    expect(run.summary).toContain('Left running: nothing ($0 per hour).')
+    expect(run.outputs['hourly-cost']).toBe('0')
   })
 
   test('a job exiting 0 succeeds with exit-code 0, its lines shown, and log links', async () => {
@@ -238,6 +257,12 @@ describe('wait-for healthy', () => {
       // The push and RunTask come before the timeout starts; the wait itself ends on time.
       expect(stepMs).toBeGreaterThan(timeoutSeconds * 1000)
       expect(stepMs).toBeLessThan((timeoutSeconds + 15) * 1000)
+      // Left running: its hour and its public IPv4 address's (0.25 × $0.04048 + 0.5 × $0.004445 + $0.005).
+      expect(run.outputs['hourly-cost']).toBe('0.017343')
+      expect(run.summary).toContain('<p>Left running, per hour:</p>')
+      expect(run.summary).toContain(
+        '<tr><td>1 task × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0123</td></tr>'
+      )
     } finally {
       if (taskArn) await stopTask(taskArn)
     }

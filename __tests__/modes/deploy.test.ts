@@ -658,7 +658,9 @@ test('a task that stops before RUNNING: task-arn is already set, and the error s
     stopCode: 'TaskFailedToStart',
     stoppedReason:
       'ResourceInitializationError: unable to pull secrets or registry auth: dial tcp 52.1.2.3:443: i/o timeout',
-    containers: [{ name: 'myapp', lastStatus: 'STOPPED' }]
+    containers: [{ name: 'myapp', lastStatus: 'STOPPED' }],
+    pullStartedAt: new Date('2026-06-01T12:00:00Z'),
+    stoppedAt: new Date('2026-06-01T12:00:40Z')
   }
   const deps = depsWith()
   let outputsWhenWaiting: Record<string, string> | undefined
@@ -675,12 +677,23 @@ test('a task that stops before RUNNING: task-arn is already set, and the error s
     tasks: [
       {
         taskArn: TASK_ARN,
-        lastStatus: 'PROVISIONING',
+        // As the wait saw it last: stopped, with the times it is billed for.
+        lastStatus: 'STOPPED',
+        pullStartedAt: stopped.pullStartedAt,
+        stoppedAt: stopped.stoppedAt,
         logStream: { logGroup: '/ecs/myapp', logStream: `ecs/myapp/${TASK_ID}` },
         logUrl: LOG_URL
       }
     ]
   })
+  // Billed the minute's minimum, and nothing is left running.
+  expect(failure.cost?.job?.lines.map((line) => line.item)).toEqual([
+    '1 task × (0.25 vCPU, 0.5 GB), Linux/x86, 60 s billed',
+    'public IPv4 address, 60 s'
+  ])
+  expect(failure.cost?.jobTitle).toBe('What the task that stopped cost')
+  expect(failure.cost?.hourly?.lines).toEqual([])
+  expect(deps.reporter.outputs['hourly-cost']).toBe('0')
   const error = failure.cause as ActionError
   expect(outputsWhenWaiting).toMatchObject({ 'task-arn': TASK_ARN, 'task-arns': JSON.stringify([TASK_ARN]) })
   expect(deps.reporter.outputs['task-arn']).toBe(TASK_ARN)
@@ -709,6 +722,8 @@ test('a partial start fails after setting the outputs of the tasks that did star
   expect(error.details).toContain('RESOURCE:ENI')
   expect(deps.reporter.outputs['task-arns']).toBe(JSON.stringify([TASK_ARN]))
   expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(0)
+  // The task that started runs on: its hour, and its public IPv4 address's (0.25 × $0.04048 + 0.5 × $0.004445 + $0.005).
+  expect(deps.reporter.outputs['hourly-cost']).toBe('0.017343')
 })
 
 test('several tasks: every task address is reported, the first one is the url', async () => {
@@ -773,6 +788,12 @@ describe('a cancelled run', () => {
     expect(deps.reporter.warnings).toContain(`The run was cancelled (SIGINT): stopped ${TASK_ARN}`)
     // One DescribeTasks: the wait ended with the signal, without another poll.
     expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(1)
+    // Stopped by this run: not left running, and its cost unknown (its stop time was not read).
+    expect(deps.reporter.outputs['hourly-cost']).toBe('0')
+    expect(failure.cost?.job).toBeUndefined()
+    expect(failure.cost?.notes).toEqual([
+      '1 task(s) stopped (or stopping) without a stop time read are not counted: they are billed from their image pull until they stopped'
+    ])
   })
 
   test('cancelled before RunTask: nothing is started, nothing to stop', async () => {
@@ -809,6 +830,10 @@ describe('a cancelled run', () => {
     expect((failure.cause as CancelledError).hint).toContain(
       `${TASK_ARN} could not be stopped or stop-on-cancel is false`
     )
+    expect(failure.cost?.hourly?.lines.map((line) => line.item)).toEqual([
+      '1 task × (0.25 vCPU, 0.5 GB), Linux/x86',
+      '1 public IPv4 address'
+    ])
   })
 
   test('a signal after the deploy reached wait-for changes nothing', async () => {

@@ -14,7 +14,7 @@ import { ActionError } from '../../src/explain/action-error.js'
 import { UnhealthyError } from '../../src/modes/health.js'
 import { parseInputs, type Inputs } from '../../src/inputs/inputs.js'
 import { WaitTimeoutError } from '../../src/aws/task-wait.js'
-import { type TaskReport } from '../../src/modes/types.js'
+import { type TaskReport, type WaitOutcome } from '../../src/modes/types.js'
 import { waitAsAsked, type WaitContext } from '../../src/modes/wait.js'
 
 const ACCOUNT = '123456789012'
@@ -671,9 +671,15 @@ describe('wait-for stopped (a job)', () => {
       ARN_A,
       ARN_B
     ])
+    const learnt: WaitOutcome[] = []
+    context.onLearnt = (outcome) => learnt.push(outcome)
 
     const error = await failureOf(waitAsAsked(context))
 
+    // Told once, the tasks it stopped as STOPPING: not left running, for the failure's cost.
+    expect(learnt.map((outcome) => outcome.tasks.map((report) => report.lastStatus))).toEqual([
+      ['STOPPING', 'STOPPING']
+    ])
     const reason = 'Stopped by ecs-fargate-deploy: still running when timeout (3 s) ran out'
     expect(ecs.commandCalls(StopTaskCommand).map((call) => call.args[0].input)).toEqual([
       { cluster: CLUSTER_ARN, task: ARN_A, reason },
@@ -727,10 +733,14 @@ describe('wait-for stopped (a job)', () => {
     const context = contextFor(
       inputsWith({ 'wait-for': 'stopped', timeout: '3', 'stop-on-timeout': 'false' })
     )
+    const learnt: WaitOutcome[] = []
+    context.onLearnt = (outcome) => learnt.push(outcome)
 
     const error = await failureOf(waitAsAsked(context))
 
     expect(error).toBeInstanceOf(WaitTimeoutError)
+    // As the last poll saw it: RUNNING, so the failure's cost counts it per hour.
+    expect(learnt.map((outcome) => outcome.tasks.map((report) => report.lastStatus))).toEqual([['RUNNING']])
     expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(0)
     expect(error.hint).toContain('The tasks were left running when timeout (3 s) ran out')
     expect(error.hint).toContain("mode: stop, task-arn set to this step's task-arns output and if: always()")

@@ -1,6 +1,8 @@
 // The job summary builders: data in, HTML out.
 import type { DeployResult, ServiceDeployResult, TaskReport } from '../../src/modes/types.js'
 import { ActionError } from '../../src/explain/action-error.js'
+import { parseInputs } from '../../src/inputs/inputs.js'
+import { failureCost } from '../../src/modes/cost.js'
 import {
   costSummary,
   deploySummary,
@@ -20,6 +22,7 @@ import {
 } from '../../src/runner/summaries.js'
 
 const REGION = 'eu-west-1'
+const at = (seconds: number): Date => new Date(Date.UTC(2026, 5, 1, 12, 0, 0) + seconds * 1000)
 const CLUSTER_ARN = 'arn:aws:ecs:eu-west-1:123456789012:cluster/apps'
 const TASK_ARN = 'arn:aws:ecs:eu-west-1:123456789012:task/apps/0123456789abcdef0123456789abcdef'
 const TASK_CONSOLE = `https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/apps/tasks/0123456789abcdef0123456789abcdef/configuration?region=eu-west-1`
@@ -235,6 +238,84 @@ describe('failureSummary', () => {
     expect(cancelled).not.toContain('mode: stop')
     const left = failureSummary(new ActionError('timed out'), { mode: 'deploy', region: REGION, started })
     expect(left).toContain('Stop them with <code>mode: stop</code>')
+  })
+
+  test.each<[string, Record<string, string>, Array<Partial<TaskReport>>, string[], string[]]>([
+    [
+      'a job that exited 3: what its two tasks ran cost, nothing left running',
+      { 'wait-for': 'stopped', count: '2' },
+      [
+        // 150 s, and 30 s billed as the minute's minimum.
+        { lastStatus: 'STOPPED', pullStartedAt: at(0), startedAt: at(5), stoppedAt: at(150) },
+        { lastStatus: 'STOPPED', pullStartedAt: at(0), startedAt: at(5), stoppedAt: at(30) }
+      ],
+      [
+        '<p>They have stopped: nothing is left running.</p>',
+        '<p>What the job cost (billed per second, at least a minute per task):</p>',
+        `<tr><td>2 tasks × (0.25 vCPU, 0.5 GB), Linux/x86, 210 s billed in all</td><td>$${((0.0123425 * 210) / 3600).toFixed(6)}</td></tr>`,
+        `<tr><td>public IPv4 address, 210 s</td><td>$${((0.005 * 210) / 3600).toFixed(6)}</td></tr>`,
+        `<strong>$${((0.0173425 * 210) / 3600).toFixed(6)}</strong>`,
+        '<p>Left running: nothing ($0 per hour).</p>'
+      ],
+      ['Stop them with']
+    ],
+    [
+      'a health check that failed: both tasks left running, per hour',
+      { 'wait-for': 'healthy', count: '2', port: '8080' },
+      [{ lastStatus: 'RUNNING' }, { lastStatus: 'RUNNING' }],
+      [
+        'Stop them with <code>mode: stop</code>',
+        '<p>Left running, per hour:</p>',
+        '<tr><td>2 tasks × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0247</td></tr>',
+        '<tr><td>2 public IPv4 addresses</td><td>$0.0100</td></tr>'
+      ],
+      ['What the job cost']
+    ],
+    [
+      'one task stopped before RUNNING, the other running',
+      { 'wait-for': 'running', count: '2' },
+      [
+        { lastStatus: 'STOPPED', pullStartedAt: at(0), stoppedAt: at(90) },
+        { lastStatus: 'RUNNING', pullStartedAt: at(0), startedAt: at(8) }
+      ],
+      [
+        '<p>What the task that stopped cost (billed per second, at least a minute per task):</p>',
+        '<tr><td>1 task × (0.25 vCPU, 0.5 GB), Linux/x86, 90 s billed</td>',
+        '<tr><td>1 task × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0123</td></tr>'
+      ],
+      []
+    ],
+    [
+      'a job stopped on timeout: stopping, not counted, and said so',
+      { 'wait-for': 'stopped' },
+      [{ lastStatus: 'STOPPING', pullStartedAt: at(0), startedAt: at(5) }],
+      [
+        '<p>Left running: nothing ($0 per hour).</p>',
+        '<p>1 task(s) stopped (or stopping) without a stop time read are not counted: they are billed from their image pull until they stopped.</p>'
+      ],
+      ['What the job cost']
+    ]
+  ])('with the cost of the tasks: %s', (_name, given, times, contains, lacks) => {
+    const inputs = parseInputs((name) => ({ repository: 'app', ...given })[name] ?? '', {
+      env: { AWS_REGION: 'us-east-1' },
+      readFile: () => ''
+    })
+    const tasks: TaskReport[] = times.map((known, index) => ({
+      taskArn: `${TASK_ARN.slice(0, -1)}${index}`,
+      logStream: { logGroup: '/ecs/app', logStream: `ecs/app/${index}` },
+      logUrl: LOG_URL,
+      ...known
+    }))
+    const html = failureSummary(new ActionError('The job failed with exit code 3'), {
+      mode: 'deploy',
+      region: 'us-east-1',
+      started: { clusterArn: CLUSTER_ARN, tasks },
+      cost: failureCost(inputs, tasks)
+    })
+    expect(html).toContain('<h3>Cost</h3>')
+    for (const text of contains) expect(html).toContain(text)
+    for (const text of lacks) expect(html).not.toContain(text)
+    expect(html.indexOf('<h3>Tasks started</h3>')).toBeLessThan(html.indexOf('<h3>Cost</h3>'))
   })
 
   test('stop mode says so', () => {

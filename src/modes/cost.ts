@@ -35,6 +35,61 @@ export function deployCost(inputs: CostInputs, tasks: readonly TaskReport[]): De
   }
 }
 
+/** Statuses of a task that is stopping or stopped: it is not left running, though it may not have stopped yet. */
+const STOPPING_STATUSES = new Set(['DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED', 'DELETED'])
+
+/**
+ * What a deploy that failed after starting its tasks cost: the tasks that stopped (with their times) billed as a
+ * job is, and per hour what is left running; a task that is stopping (this run stopped it, or the wait saw it
+ * stopping) without a stop time is in neither, and a note says so.
+ */
+export function failureCost(
+  inputs: CostInputs,
+  tasks: readonly TaskReport[],
+  /** The tasks this run stopped (cancelled): not left running, whatever their last status. */
+  stoppedByRun: readonly string[] = []
+): DeployCost {
+  const size: TaskSize = {
+    cpu: inputs.cpu,
+    memory: inputs.memory,
+    architecture: CPU_ARCHITECTURES[inputs.platform]
+  }
+  const spot = inputs.capacity === 'spot'
+  const ended = tasks.filter((task) => task.stoppedAt !== undefined)
+  const stopping = tasks.filter(
+    (task) =>
+      task.stoppedAt === undefined &&
+      (stoppedByRun.includes(task.taskArn) || STOPPING_STATUSES.has(task.lastStatus ?? ''))
+  )
+  const running = tasks.length - ended.length - stopping.length
+  const job =
+    ended.length > 0
+      ? jobCost(inputs.region, { ...size, tasks: ended, publicIpPerTask: inputs.assignPublicIp, spot })
+      : undefined
+  const notes =
+    stopping.length > 0
+      ? [
+          `${stopping.length} task(s) stopped (or stopping) without a stop time read are not counted: ` +
+            'they are billed from their image pull until they stopped'
+        ]
+      : []
+  return {
+    region: inputs.region,
+    hourly: hourlyCost(inputs.region, {
+      ...size,
+      tasks: running,
+      publicIpv4Addresses: inputs.assignPublicIp ? running : 0,
+      loadBalancers: 0,
+      spot
+    }),
+    job,
+    ...(job && inputs.waitFor !== 'stopped'
+      ? { jobTitle: `What the ${ended.length === 1 ? 'task' : 'tasks'} that stopped cost` }
+      : {}),
+    ...(notes.length > 0 ? { notes } : {})
+  }
+}
+
 /**
  * An internet-facing Application Load Balancer has a public IPv4 address per Availability Zone it is in, and it
  * is in two at least. Express Mode puts it in the service's subnets: counted as one zone per subnet given, or

@@ -21,7 +21,7 @@ import {
 } from '../aws/task-definition.js'
 import type { Task } from '@aws-sdk/client-ecs'
 import { waitAsAsked } from './wait.js'
-import { deployCost } from './cost.js'
+import { deployCost, failureCost } from './cost.js'
 import { dollarsOutput } from '../shared/cost.js'
 import {
   CancelledError,
@@ -118,6 +118,8 @@ export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployRe
   reporter.setOutput('task-arn', taskArns[0]!)
   reporter.setOutput('task-arns', JSON.stringify(taskArns))
   reporter.setOutput('logs', JSON.stringify(started.tasks.map((task) => task.logUrl)))
+  // The tasks as the wait last saw them, for the cost of a deploy that fails.
+  let learnt = started.tasks
 
   try {
     if (signal.aborted) throw signal.reason
@@ -136,7 +138,8 @@ export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployRe
         clock,
         cluster: started.clusterArn,
         tasks: started.tasks,
-        deadline: clock.now() + inputs.timeoutSeconds * 1000
+        deadline: clock.now() + inputs.timeoutSeconds * 1000,
+        onLearnt: (outcome) => (learnt = outcome.tasks)
       })
     )
     const cost = deployCost(inputs, waited.tasks)
@@ -157,9 +160,25 @@ export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployRe
       cost
     }
   } catch (error) {
-    if (!signal.aborted || !deps.cancellation) throw new DeployFailure(error, started)
-    throw await cancelStarted(inputs, deps, started, deps.cancellation)
+    const failure =
+      !signal.aborted || !deps.cancellation
+        ? new DeployFailure(error, started)
+        : await cancelStarted(inputs, deps, started, deps.cancellation)
+    throw pricedFailure(inputs, reporter, failure, learnt)
   }
+}
+
+/** The failure with the tasks as last seen and what they cost; hourly-cost is what is left running. */
+function pricedFailure(
+  inputs: Inputs,
+  reporter: Reporter,
+  failure: DeployFailure,
+  tasks: TaskReport[]
+): DeployFailure {
+  const cost = failureCost(inputs, tasks, failure.stopped)
+  // Empty, as for a deploy that succeeded, when the price table has no prices for the region.
+  reporter.setOutput('hourly-cost', cost.hourly ? dollarsOutput(cost.hourly.dollars) : '')
+  return new DeployFailure(failure.cause, { ...failure.started, tasks }, failure.stopped, cost)
 }
 
 /**

@@ -53,9 +53,12 @@ export interface WaitOutcome {
 export class DeployFailure extends Error {
   constructor(
     override readonly cause: unknown,
+    /** The tasks started, as the wait last saw them (their status, and a stopped task's times). */
     readonly started: StartedTasks,
     /** The tasks this run stopped itself (cancelled), of those started. */
-    readonly stopped: string[] = []
+    readonly stopped: string[] = [],
+    /** What the tasks cost until the failure, and what is left running per hour (modes/cost.ts failureCost). */
+    readonly cost?: DeployCost
   ) {
     super(cause instanceof Error ? cause.message : String(cause), { cause })
     this.name = 'DeployFailure'
@@ -85,6 +88,10 @@ export interface DeployCost {
   hourly?: CostEstimate
   job?: CostEstimate
   region: string
+  /** Said above the job's figure: "What the job cost" when absent. */
+  jobTitle?: string
+  /** Said below the figures: what they leave out. */
+  notes?: string[]
 }
 
 export interface StopResult {

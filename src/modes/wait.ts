@@ -31,6 +31,8 @@ export interface WaitContext {
   /** The tasks started, in the order RunTask returned them (the outputs follow it). */
   tasks: TaskReport[]
   deadline: number
+  /** Told what the wait learnt about the tasks, whatever happens: a failed deploy's cost comes from it. */
+  onLearnt?: (outcome: WaitOutcome) => void
 }
 
 /**
@@ -42,13 +44,15 @@ export async function waitAsAsked(context: WaitContext): Promise<WaitOutcome> {
   const taskArns = context.tasks.map((task) => task.taskArn)
   // What the outputs show, whatever happens: the tasks as last learnt.
   let learnt: WaitOutcome = { tasks: context.tasks }
+  // The tasks this wait stopped itself (stop-on-timeout).
+  const stopping = new Set<string>()
   try {
     if (inputs.waitFor === 'none') {
       reporter.info('wait-for is none: the public IP is not known yet, so public-ip and url are empty')
       return learnt
     }
     if (inputs.waitFor === 'stopped') {
-      const job = await waitForJob(context, taskArns)
+      const job = await waitForJob(context, taskArns, stopping)
       learnt = { tasks: job.tasks, exitCode: job.exitCode }
       if (job.failure) throw job.failure
       return learnt
@@ -60,10 +64,37 @@ export async function waitAsAsked(context: WaitContext): Promise<WaitOutcome> {
     if (inputs.waitFor === 'healthy') await waitForHealthy(context, learnt.tasks)
     return learnt
   } catch (error) {
+    learnt = { ...learnt, tasks: seenBy(error, learnt.tasks, stopping) }
     throw await explainWaitFailure(error, context)
   } finally {
     setTaskOutputs(reporter, learnt)
+    context.onLearnt?.(learnt)
   }
+}
+
+/**
+ * The tasks with what a failed wait saw of them last (the task that stopped, or each task when it timed out),
+ * and those it stopped itself as STOPPING.
+ */
+function seenBy(error: unknown, reports: TaskReport[], stopping: ReadonlySet<string>): TaskReport[] {
+  const seen =
+    error instanceof TaskStoppedError ? [error.task] : error instanceof WaitTimeoutError ? error.lastSeen : []
+  return reports.map((report) => {
+    const task = seen.find((candidate) => candidate.taskArn === report.taskArn)
+    const updated: TaskReport = task
+      ? {
+          ...report,
+          lastStatus: task.lastStatus,
+          ...(task.pullStartedAt ? { pullStartedAt: task.pullStartedAt } : {}),
+          ...(task.startedAt ? { startedAt: task.startedAt } : {}),
+          ...(task.stoppedAt ? { stoppedAt: task.stoppedAt } : {})
+        }
+      : report
+    // The last poll saw it before the StopTask.
+    return stopping.has(report.taskArn) && !updated.stoppedAt
+      ? { ...updated, lastStatus: 'STOPPING' }
+      : updated
+  })
 }
 
 /** The one place the address outputs and exit-code are set. */
@@ -155,7 +186,8 @@ async function waitForHealthy(context: WaitContext, reports: TaskReport[]): Prom
  */
 async function waitForJob(
   context: WaitContext,
-  taskArns: string[]
+  taskArns: string[],
+  stopping: Set<string>
 ): Promise<WaitOutcome & { failure?: ActionError }> {
   const { inputs, clients, reporter, clock, cluster, deadline } = context
   const labelOf = (taskArn: string): string =>
@@ -200,6 +232,8 @@ async function waitForJob(
       )
       const stoppedArns = taskArns.filter((_, index) => results[index]!.status === 'fulfilled')
       const running = taskArns.filter((_, index) => results[index]!.status === 'rejected')
+      // StopTask was accepted: those tasks are stopping, not left running.
+      for (const taskArn of stoppedArns) stopping.add(taskArn)
       if (stoppedArns.length > 0) {
         reporter.warning(
           `Stopped ${stoppedArns.join(', ')}: still running when timeout (${inputs.timeoutSeconds} s) ran out`

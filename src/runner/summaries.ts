@@ -129,7 +129,7 @@ export function costSummary(cost: DeployCost, notes: readonly string[] = []): st
   const parts = ['<h3>Cost</h3>']
   if (cost.job)
     parts.push(
-      '<p>What the job cost (billed per second, at least a minute per task):</p>',
+      `<p>${escapeHtml(cost.jobTitle ?? 'What the job cost')} (billed per second, at least a minute per task):</p>`,
       costTable(cost.job, 'Cost')
     )
   if (cost.hourly && cost.hourly.lines.length > 0) {
@@ -138,7 +138,7 @@ export function costSummary(cost: DeployCost, notes: readonly string[] = []): st
     parts.push('<p>Left running: nothing ($0 per hour).</p>')
   }
   if (estimate.note) parts.push(`<p>${escapeHtml(estimate.note)}.</p>`)
-  for (const note of notes) parts.push(`<p>${escapeHtml(note)}.</p>`)
+  for (const note of [...(cost.notes ?? []), ...notes]) parts.push(`<p>${escapeHtml(note)}.</p>`)
   parts.push(
     `<p>Estimated at on-demand prices in ${escapeHtml(cost.region)} as of ${escapeHtml(estimate.pricesDate)}; data transfer, logs and storage are not counted.</p>`
   )
@@ -177,6 +177,8 @@ export interface FailureContext {
   stopped?: string[]
   /** Service mode: the service the deploy had created or updated before it failed. */
   service?: { serviceArn: string; created: boolean; deleted: boolean }
+  /** What the started tasks cost until the failure, and what is left running per hour. */
+  cost?: DeployCost
 }
 
 export function failureSummary(error: ActionError, context: FailureContext): string {
@@ -200,10 +202,13 @@ export function failureSummary(error: ActionError, context: FailureContext): str
       ),
       started.tasks.every((task) => context.stopped?.includes(task.taskArn))
         ? '<p>Stopped: the run was cancelled before they reached <code>wait-for</code> (<code>stop-on-cancel</code>).</p>'
-        : '<p>Stop them with <code>mode: stop</code> and <code>task-arn: ${{ steps.ID.outputs.task-arns }}</code>.</p>'
+        : started.tasks.every((task) => task.lastStatus === 'STOPPED')
+          ? '<p>They have stopped: nothing is left running.</p>'
+          : '<p>Stop them with <code>mode: stop</code> and <code>task-arn: ${{ steps.ID.outputs.task-arns }}</code>.</p>'
     )
   }
   if (context.service) parts.push(serviceFailureSection(context.service))
+  if (context.cost) parts.push(costSummary(context.cost))
   parts.push('')
   return parts.join('\n')
 }
