@@ -153,7 +153,7 @@ describe('deploy, then stop, with environment-name', () => {
     const deployed = earlierFailedDeployment + 1
     // Both deployments of the environment are looked at; only the one whose latest status is success changes.
     expect(requestLines()).toEqual([
-      'GET /repos/octo/app/deployments?environment=preview&per_page=10',
+      'GET /repos/octo/app/deployments?environment=preview&per_page=100&page=1',
       `GET /repos/octo/app/deployments/${deployed}/statuses?per_page=1`,
       `POST /repos/octo/app/deployments/${deployed}/statuses inactive`,
       `GET /repos/octo/app/deployments/${earlierFailedDeployment}/statuses?per_page=1`
@@ -197,7 +197,10 @@ test('a job that fails after its task started: the summary has the error and the
   expect(run.summary).toContain(
     `<tr><td><code>${taskArn}</code></td><td><a href="${html(consoleTaskUrl('report-cluster', taskArn))}">task</a> · <a href="`
   )
-  expect(run.summary).toContain('<code>mode: stop</code>')
+  // The job's task has stopped: nothing to stop, and its cost is in the summary.
+  expect(run.summary).toContain('<p>They have stopped: nothing is left running.</p>')
+  expect(run.summary).not.toContain('<code>mode: stop</code>')
+  expect(run.summary).toContain('<p>Left running: nothing ($0 per hour).</p>')
 
   expect(requestLines()).toEqual([
     'POST /repos/octo/app/deployments',
