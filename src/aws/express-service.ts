@@ -209,8 +209,11 @@ export async function findService(
   if (status === 'INACTIVE') return { serviceArn: service.serviceArn, status }
   let express: ECSExpressGatewayService | undefined
   try {
-    express = (await ecs.send(new DescribeExpressGatewayServiceCommand({ serviceArn: service.serviceArn })))
-      .service
+    express = (
+      await ecs.send(
+        new DescribeExpressGatewayServiceCommand({ serviceArn: service.serviceArn, include: ['TAGS'] })
+      )
+    ).service
   } catch (error) {
     if (!isNotFound(error)) throw error
   }
