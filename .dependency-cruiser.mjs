@@ -30,9 +30,9 @@ const LOCAL_AWS = [
   ['entry', '^local-aws/src/(cli|index)\\.ts$'],
   [
     'server',
-    '^local-aws/src/(authorize|control-api|controls|dispatch|http-server|instance-state|shutdown|storage)\\.ts$'
+    '^local-aws/src/(authorize|control-api|controls|dispatch|http-server|instance-state|schedule-targets|shutdown|storage)\\.ts$'
   ],
-  ['services', '^local-aws/src/(services/|task-runner\\.ts$|service-controller\\.ts$)'],
+  ['services', '^local-aws/src/(services/|task-runner\\.ts$|service-controller\\.ts$|schedule-runner\\.ts$)'],
   ['context', '^local-aws/src/context\\.ts$'],
   ['state', '^local-aws/src/state/'],
   ['base', '^local-aws/src/(docker|fargate|front|policy|protocol|registry)\\.ts$']
@@ -62,10 +62,14 @@ const localAwsRules = [
   },
   {
     name: 'local-aws-services-apart',
-    comment: 'A service module or the task runner imports no other of them: move what they share to state/',
+    comment:
+      'A service module, the task runner or the schedule runner imports no other of them: move what they share to state/',
     severity: 'error',
-    from: { path: '^local-aws/src/(services/[^/]+|task-runner)\\.ts$' },
-    to: { path: '^local-aws/src/(services/|task-runner\\.ts$)', pathNot: '^local-aws/src/$1\\.ts$' }
+    from: { path: '^local-aws/src/(services/[^/]+|task-runner|schedule-runner)\\.ts$' },
+    to: {
+      path: '^local-aws/src/(services/|task-runner\\.ts$|schedule-runner\\.ts$)',
+      pathNot: '^local-aws/src/$1\\.ts$'
+    }
   },
   {
     name: 'action-and-emulator-apart',

@@ -47,7 +47,8 @@ const TEMPLATE_SCOPE: Scope = {
   taskRole: 'arn:aws:iam::ACCOUNT:role/TASK_ROLE',
   logGroup: 'LOG_GROUP',
   service: 'SERVICE',
-  infrastructureRole: 'arn:aws:iam::ACCOUNT:role/INFRASTRUCTURE_ROLE'
+  infrastructureRole: 'arn:aws:iam::ACCOUNT:role/INFRASTRUCTURE_ROLE',
+  ttlRole: 'arn:aws:iam::ACCOUNT:role/TTL_ROLE'
 }
 
 export function renderPermissionsSection(): string {

@@ -13,6 +13,8 @@ import {
   ServiceDeployFailure,
   type DeployResult,
   type Reporter,
+  type ServiceDeployResult,
+  type ServiceStopResult,
   type StartedTasks
 } from './modes/types.js'
 import { coreReporter } from './runner/reporter.js'
@@ -30,7 +32,7 @@ import {
   type FailureContext
 } from './runner/summaries.js'
 import type { PullRequest } from './runner/pull-request.js'
-import type { DeployClients } from './aws/clients.js'
+import type { DeployClients, StopClients } from './aws/clients.js'
 
 export interface RunDeps {
   /** Where the runner's SIGINT and SIGTERM come from. */
@@ -54,7 +56,7 @@ export async function run(inputs: Inputs, deps: RunDeps = defaultRunDeps()): Pro
     if (pullRequest && (pullRequest.action === previewModule.CLOSED || inputs.mode === 'stop'))
       await runPreviewClose(current, pullRequest)
     else if (inputs.mode === 'deploy' && inputs.serviceName)
-      await runServiceDeploy(current, reporter, cancel!.signal, deps.env)
+      await runServiceDeploy(current, reporter, cancel!.signal, deps.env, pullRequest)
     else if (inputs.mode === 'deploy')
       await runDeploy(current, reporter, cancel!.signal, deps.env, pullRequest)
     else if (inputs.mode === 'stop' && inputs.serviceName) await runServiceStop(inputs)
@@ -120,8 +122,9 @@ function readPreview(env: Record<string, string | undefined>): PullRequest {
 
 function previewOf(inputs: Inputs, pullRequest: PullRequest): Inputs {
   const preview = previewModule.previewInputs(inputs, pullRequest)
+  const subject = preview.serviceName ? `service ${preview.serviceName}` : `family ${preview.family}`
   core.info(
-    `Preview of pull request #${pullRequest.number} (${pullRequest.action}): family ${preview.family}, ` +
+    `Preview of pull request #${pullRequest.number} (${pullRequest.action}): ${subject}, ` +
       `GitHub environment ${preview.environmentName!}`
   )
   return preview
@@ -207,20 +210,7 @@ async function runDeploy(
     } catch (statusError) {
       core.warning(`Could not mark the GitHub deployment failed: ${formatActionError(statusError)}`)
     }
-    if (pullRequest) {
-      await previewModule.writePreviewComment(
-        inputs.githubToken,
-        pullRequest.number,
-        {
-          name: inputs.family,
-          commit: pullRequest.headSha,
-          runUrl: runUrl(env),
-          howToStop: [],
-          state: { kind: 'failed', reason: formatActionError(explainFailure(error, inputs).explained) }
-        },
-        (message) => core.warning(message)
-      )
-    }
+    if (pullRequest) await writeFailedPreviewComment(inputs, pullRequest, error, env)
     throw error
   } finally {
     if (finished) core.saveState(STATE.mainFinished, 'true')
@@ -232,6 +222,27 @@ async function runDeploy(
   } catch (statusError) {
     core.warning(`Could not mark the GitHub deployment successful: ${formatActionError(statusError)}`)
   }
+}
+
+/** The preview's comment after a failed deploy: the reason; the previous commit's preview, if any, still runs. */
+async function writeFailedPreviewComment(
+  inputs: Inputs,
+  pullRequest: PullRequest,
+  error: unknown,
+  env: Record<string, string | undefined>
+): Promise<void> {
+  await previewModule.writePreviewComment(
+    inputs.githubToken,
+    pullRequest.number,
+    {
+      name: previewModule.previewSubject(inputs),
+      commit: pullRequest.headSha,
+      runUrl: runUrl(env),
+      howToStop: [],
+      state: { kind: 'failed', reason: formatActionError(explainFailure(error, inputs).explained) }
+    },
+    (message) => core.warning(message)
+  )
 }
 
 /**
@@ -269,7 +280,7 @@ async function finishPreview(
     inputs.githubToken,
     pullRequest.number,
     {
-      name: inputs.family,
+      name: previewModule.previewSubject(inputs),
       commit: pullRequest.headSha,
       image: done.result.image,
       runUrl: runUrl(done.env),
@@ -287,28 +298,23 @@ async function finishPreview(
   return written?.change
 }
 
-/** The pull request closed (or mode stop on it): every task of its preview stopped, then GitHub told. */
+/**
+ * The pull request closed (or mode stop on it): every task of its preview stopped, or its service deleted (with
+ * the ttl's schedule), then GitHub told: the deployments inactive, the comment updated.
+ */
 async function runPreviewClose(inputs: Inputs, pullRequest: PullRequest): Promise<void> {
-  const [{ createStopClients }, { stopPreview }, { deactivateGitHubEnvironment }] = await Promise.all([
+  const [{ createStopClients }, { deactivateGitHubEnvironment }] = await Promise.all([
     import('./aws/clients.js'),
-    import('./modes/preview.js'),
     import('./runner/github-deployments.js')
   ])
-  const { ecs } = await createStopClients(inputs.region)
-  const result = await stopPreview(ecs, {
-    cluster: inputs.cluster,
-    family: inputs.family,
-    startedBy: inputs.startedBy,
-    pullRequest: pullRequest.number,
-    deadline: Date.now() + inputs.timeoutSeconds * 1000,
-    log: (message) => core.info(message)
-  })
-  core.setOutput('stopped-task-arns', JSON.stringify(result.stopped))
-  await writeStopSummary(inputs.region, inputs.cluster, result)
+  const clients = await createStopClients(inputs.region)
+  const what = inputs.serviceName
+    ? await deleteServicePreview(inputs, clients)
+    : await stopTaskPreview(inputs, pullRequest, clients)
   try {
     const deactivated = await deactivateGitHubEnvironment(
       inputs,
-      `Pull request #${pullRequest.number} closed: preview stopped`
+      `Pull request #${pullRequest.number} closed: preview ${inputs.serviceName ? 'deleted' : 'stopped'}`
     )
     core.info(
       `GitHub environment ${inputs.environmentName!}: ${deactivated.length} deployment(s) marked inactive`
@@ -320,19 +326,43 @@ async function runPreviewClose(inputs: Inputs, pullRequest: PullRequest): Promis
     inputs.githubToken,
     pullRequest.number,
     {
-      name: inputs.family,
+      name: previewModule.previewSubject(inputs),
       commit: pullRequest.headSha,
       howToStop: [],
-      state: {
-        kind: 'stopped',
-        stopped: result.stopped.length - result.alreadyStopped.length,
-        environment: inputs.environmentName
-      }
+      state: { kind: 'stopped', what, environment: inputs.environmentName }
     },
     (message) => core.warning(message),
     false
   )
   if (written) core.info(`Preview comment on pull request #${pullRequest.number}: ${written.change}`)
+}
+
+/** A task preview closed: its running tasks stopped. Returns what was done, in words, for the comment. */
+async function stopTaskPreview(
+  inputs: Inputs,
+  pullRequest: PullRequest,
+  clients: StopClients
+): Promise<string> {
+  const { stopPreview } = await import('./modes/preview.js')
+  const result = await stopPreview(clients.ecs, {
+    cluster: inputs.cluster,
+    family: inputs.family,
+    startedBy: inputs.startedBy,
+    pullRequest: pullRequest.number,
+    deadline: Date.now() + inputs.timeoutSeconds * 1000,
+    log: (message) => core.info(message)
+  })
+  core.setOutput('stopped-task-arns', JSON.stringify(result.stopped))
+  await writeStopSummary(inputs.region, inputs.cluster, result)
+  return `${result.stopped.length - result.alreadyStopped.length} task(s) stopped`
+}
+
+/** A service preview closed: the service deleted (and its ttl's schedule). Returns what was done, in words. */
+async function deleteServicePreview(inputs: Inputs, clients: StopClients): Promise<string> {
+  const result = await stopServiceOf(inputs, clients)
+  return result.deleted
+    ? `service \`${result.serviceName}\` deleted`
+    : `service \`${result.serviceName}\` was deleted already (its ttl, or by hand)`
 }
 
 async function runStop(inputs: Inputs): Promise<void> {
@@ -372,7 +402,8 @@ async function runServiceDeploy(
   inputs: Inputs,
   reporter: Reporter,
   signal: AbortSignal,
-  env: Record<string, string | undefined>
+  env: Record<string, string | undefined>,
+  pullRequest?: PullRequest
 ): Promise<void> {
   signal.addEventListener('abort', () =>
     core.warning(
@@ -383,9 +414,7 @@ async function runServiceDeploy(
     import('./aws/clients.js'),
     import('./modes/service.js')
   ])
-  const deployment = inputs.environmentName
-    ? await (await import('./runner/github-deployments.js')).startGitHubDeployment(inputs)
-    : undefined
+  const deployment = inputs.environmentName ? await startDeployment(inputs, pullRequest) : undefined
   let url: string | undefined
   // The post step deletes the saved service unless this is set: left unset only when a cancelled run's delete failed.
   let finished = true
@@ -406,9 +435,23 @@ async function runServiceDeploy(
         core.saveState(STATE.createdService, JSON.stringify(saved))
       },
       onDeployed: () => core.saveState(STATE.serviceDeployed, 'true'),
-      cancellation: { signal, stopReason: cancelStopReason(runUrl(env)) }
+      cancellation: { signal, stopReason: cancelStopReason(runUrl(env)) },
+      runUrl: runUrl(env)
     })
-    await writeServiceSummary(inputs.region, result)
+    const comment = pullRequest
+      ? await writeServicePreviewComment(inputs, pullRequest, result, env)
+      : undefined
+    await writeServiceSummary(inputs.region, result, {
+      ttlSeconds: inputs.ttlSeconds,
+      stopsAt: result.expiry?.expiresAt,
+      expirySchedule: result.expiry?.scheduleName,
+      service: true,
+      pullRequest: pullRequest && {
+        number: pullRequest.number,
+        environment: inputs.environmentName!,
+        comment: comment === 'none' ? undefined : comment
+      }
+    })
     url = result.url
   } catch (error) {
     const cause = error instanceof ServiceDeployFailure ? error.cause : undefined
@@ -418,6 +461,7 @@ async function runServiceDeploy(
     } catch (statusError) {
       core.warning(`Could not mark the GitHub deployment failed: ${formatActionError(statusError)}`)
     }
+    if (pullRequest) await writeFailedPreviewComment(inputs, pullRequest, error, env)
     throw error
   } finally {
     if (finished) core.saveState(STATE.mainFinished, 'true')
@@ -430,22 +474,56 @@ async function runServiceDeploy(
   }
 }
 
+/** A service preview deployed: its comment, with the URL, the image, the expiry and how to delete it now. */
+async function writeServicePreviewComment(
+  inputs: Inputs,
+  pullRequest: PullRequest,
+  result: ServiceDeployResult,
+  env: Record<string, string | undefined>
+): Promise<'created' | 'updated' | 'none' | undefined> {
+  const written = await previewModule.writePreviewComment(
+    inputs.githubToken,
+    pullRequest.number,
+    {
+      name: result.serviceName,
+      commit: pullRequest.headSha,
+      image: result.image,
+      runUrl: runUrl(env),
+      howToStop: previewModule.serviceStopInstructions(inputs.region, result.serviceArn),
+      state: {
+        kind: 'running',
+        url: result.url,
+        stopsAt: result.expiry?.expiresAt,
+        ttlSeconds: inputs.ttlSeconds
+      }
+    },
+    (message) => core.warning(message)
+  )
+  if (written) core.info(`Preview comment ${written.change} on pull request #${pullRequest.number}`)
+  return written?.change
+}
+
 /** mode: stop with service: delete the service, wait until it is INACTIVE; a service already gone is no error. */
 async function runServiceStop(inputs: Inputs): Promise<void> {
-  const [{ createStopClients }, { stopService }] = await Promise.all([
-    import('./aws/clients.js'),
-    import('./modes/service.js')
-  ])
-  const { ecs } = await createStopClients(inputs.region)
-  const result = await stopService(ecs, {
+  const { createStopClients } = await import('./aws/clients.js')
+  await stopServiceOf(inputs, await createStopClients(inputs.region))
+  await deactivateEnvironment(inputs)
+}
+
+/** The service deleted (waiting until INACTIVE) with its ttl's schedule; the output and the summary written. */
+async function stopServiceOf(inputs: Inputs, clients: StopClients): Promise<ServiceStopResult> {
+  const { stopService } = await import('./modes/service.js')
+  const result = await stopService(clients.ecs, {
     serviceName: inputs.serviceName!,
     cluster: inputs.cluster,
     deadline: Date.now() + inputs.timeoutSeconds * 1000,
-    log: (message) => core.info(message)
+    log: (message) => core.info(message),
+    warn: (message) => core.warning(message),
+    scheduler: clients.scheduler
   })
   core.setOutput('service-arn', result.serviceArn ?? '')
   await writeServiceStopSummary(inputs.region, inputs.cluster, result)
-  await deactivateEnvironment(inputs)
+  return result
 }
 
 async function runPermissions(inputs: Inputs): Promise<void> {

@@ -4,13 +4,15 @@ import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr'
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs'
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import { SchedulerClient } from '@aws-sdk/client-scheduler'
 import type { FinalizeHandlerArguments, MiddlewareStack } from '@smithy/types'
 import {
   MAX_ATTEMPTS,
   clientConfig,
   createDeployClients,
   createStopClients,
-  createStsClient
+  createStsClient,
+  lazySchedulerClient
 } from '../../src/aws/clients.js'
 import { awsCallOf } from '../../src/explain/aws-errors.js'
 
@@ -58,8 +60,9 @@ test('clientConfig: the region, 8 attempts with the standard retry strategy, and
 })
 
 test('createDeployClients: five clients in the region, retrying as configured, with errors annotated', async () => {
-  const clients = await createDeployClients('eu-west-3')
+  const { scheduler, ...clients } = await createDeployClients('eu-west-3')
   expect(Object.keys(clients).sort()).toEqual(['ec2', 'ecr', 'ecs', 'iam', 'logs'])
+  expect(typeof scheduler).toBe('function')
   expect(clients.ecr).toBeInstanceOf(ECRClient)
   expect(clients.ecs).toBeInstanceOf(ECSClient)
   expect(clients.ec2).toBeInstanceOf(EC2Client)
@@ -70,11 +73,19 @@ test('createDeployClients: five clients in the region, retrying as configured, w
   }
 })
 
-test('createStopClients: only ECS, configured and annotated', async () => {
+test('createStopClients: only ECS, configured and annotated (EventBridge Scheduler only when asked for)', async () => {
   const clients = await createStopClients('ap-southeast-2')
-  expect(Object.keys(clients)).toEqual(['ecs'])
+  expect(Object.keys(clients)).toEqual(['ecs', 'scheduler'])
   expect(clients.ecs).toBeInstanceOf(ECSClient)
   expect(await settingsOf(clients.ecs)).toEqual(configured('ap-southeast-2'))
+})
+
+test('lazySchedulerClient: one SchedulerClient, made on first use, configured like the others', async () => {
+  const scheduler = lazySchedulerClient('eu-north-1')
+  const first = await scheduler()
+  expect(first).toBeInstanceOf(SchedulerClient)
+  expect(await scheduler()).toBe(first)
+  expect(await settingsOf(first)).toEqual(configured('eu-north-1'))
 })
 
 test.each([

@@ -481,7 +481,7 @@ describe('deleteService', () => {
     ecs.on(DeleteExpressGatewayServiceCommand).resolves({})
     expect(
       await deleteService(client, { serviceName: 'shop', cluster: 'web', deadline: 60_000, clock })
-    ).toEqual({ serviceArn: SERVICE_ARN, deleted: true })
+    ).toEqual({ serviceArn: SERVICE_ARN, deleted: true, hadExpiry: false })
     expect(ecs.commandCalls(DeleteExpressGatewayServiceCommand)[0]!.args[0].input).toEqual({
       serviceArn: SERVICE_ARN
     })
@@ -518,7 +518,7 @@ describe('deleteService', () => {
       .rejects(awsError('InvalidParameterException', 'Resource not found'))
     expect(
       await deleteService(client, { serviceName: 'shop', cluster: 'web', deadline: 60_000, clock })
-    ).toEqual({ serviceArn: SERVICE_ARN, deleted: false })
+    ).toEqual({ serviceArn: SERVICE_ARN, deleted: false, hadExpiry: false })
   })
 
   test('a DRAINING service is waited for without a second delete', async () => {
@@ -530,7 +530,7 @@ describe('deleteService', () => {
       .resolves({ service: { serviceArn: SERVICE_ARN, status: { statusCode: 'INACTIVE' } } })
     expect(
       await deleteService(client, { serviceName: 'shop', cluster: 'web', deadline: 60_000, clock })
-    ).toEqual({ serviceArn: SERVICE_ARN, deleted: false })
+    ).toEqual({ serviceArn: SERVICE_ARN, deleted: false, hadExpiry: false })
     expect(ecs.commandCalls(DeleteExpressGatewayServiceCommand)).toHaveLength(0)
   })
 

@@ -59,6 +59,8 @@ test("action.yml's defaults are these (the runner evaluates github-token's)", ()
     'started-by': 'ecs-fargate-deploy',
     preview: 'false',
     'timer-image': 'public.ecr.aws/docker/library/busybox:stable',
+    'ttl-role': 'ecsFargateDeployTtlRole',
+    'create-ttl-role': 'true',
     'github-token': '${{ github.token }}',
     'infrastructure-role': 'ecsInfrastructureRoleForExpressServices',
     'create-infrastructure-role': 'true',

@@ -173,10 +173,8 @@ describe('service inputs', () => {
 
 test.each<[Record<string, string>, string]>([
   [{ capacity: 'spot' }, 'capacity: spot runs tasks only: an Express Mode service runs on Fargate on-demand'],
-  [
-    { preview: 'true' },
-    'preview: works with tasks only for now: leave service empty for a pull request preview'
-  ]
+  [{ ttl: '2h', 'ttl-role': 'not a role' }, "ttl-role: 'not a role' is not an IAM role name or role ARN"],
+  [{ ttl: '2h', 'create-ttl-role': 'maybe' }, "create-ttl-role: 'maybe' is not a boolean; use true or false"]
 ])('with a service, %j is refused before any AWS call', (given, problem) => {
   const env = { GITHUB_EVENT_NAME: 'pull_request' }
   const found = (() => {
@@ -193,4 +191,41 @@ test.each<[Record<string, string>, string]>([
     return []
   })()
   expect(found).toContain(problem)
+})
+
+describe('a service preview and a service ttl', () => {
+  const parseIn = (given: Record<string, string>, env: Record<string, string> = {}) => {
+    const all: Record<string, string> = { repository: 'shop', service: 'shop', ...given }
+    return parseInputs((name) => all[name] ?? '', {
+      env: { AWS_REGION: 'us-east-1', GITHUB_EVENT_NAME: 'pull_request', ...env },
+      readFile: () => '{}'
+    })
+  }
+
+  test('preview and ttl are accepted with a service; the ttl role defaults to the one the action makes', () => {
+    expect(parseIn({ preview: 'true', ttl: '1h30m' })).toMatchObject({
+      preview: true,
+      serviceName: 'shop',
+      ttlSeconds: 5400,
+      ttlRole: 'ecsFargateDeployTtlRole',
+      createTtlRole: true
+    })
+  })
+
+  test("a ttl role given as an ARN, and create-ttl-role false, are the user's", () => {
+    const arn = 'arn:aws:iam::123456789012:role/expiry'
+    expect(parseIn({ ttl: '2h', 'ttl-role': arn, 'create-ttl-role': 'false' })).toMatchObject({
+      ttlRole: arn,
+      createTtlRole: false
+    })
+  })
+
+  test('a service has no timer container, so its name is free with a ttl (tasks refuse it)', () => {
+    expect(parseIn({ ttl: '2h', 'container-name': 'ecs-fargate-deploy-ttl' })).toMatchObject({
+      containerName: 'ecs-fargate-deploy-ttl'
+    })
+    expect(() => parseIn({ ttl: '2h', service: '', 'container-name': 'ecs-fargate-deploy-ttl' })).toThrow(
+      /container-name: 'ecs-fargate-deploy-ttl' is the name of the ttl's timer container/
+    )
+  })
 })

@@ -21,10 +21,18 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   TagResourceCommand,
+  UntagResourceCommand,
   UpdateExpressGatewayServiceCommand,
   type ServiceDeploymentStatus
 } from '@aws-sdk/client-ecs'
-import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam'
+import { CreateRoleCommand, GetRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam'
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+  UpdateScheduleCommand
+} from '@aws-sdk/client-scheduler'
 import { mockClient } from 'aws-sdk-client-mock'
 import { FakeClock } from '../../__fixtures__/clock.js'
 import { RecordingReporter } from '../../__fixtures__/reporter.js'
@@ -59,12 +67,15 @@ const ecs = mockClient(ECSClient)
 const ec2 = mockClient(EC2Client)
 const iam = mockClient(IAMClient)
 const logs = mockClient(CloudWatchLogsClient)
+const schedulerMock = mockClient(SchedulerClient)
+const schedulerClient = new SchedulerClient({ region: 'us-east-1' })
 const clients = {
   ecr: new ECRClient({ region: 'us-east-1' }),
   ecs: new ECSClient({ region: 'us-east-1' }),
   ec2: new EC2Client({ region: 'us-east-1' }),
   iam: new IAMClient({ region: 'us-east-1' }),
-  logs: new CloudWatchLogsClient({ region: 'us-east-1' })
+  logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
+  scheduler: async () => schedulerClient
 }
 const awsError = (name: string, message = `${name} message`) => Object.assign(new Error(message), { name })
 
@@ -188,7 +199,7 @@ function stack(existing = false): void {
 }
 
 beforeEach(() => {
-  for (const mock of [ecr, ecs, ec2, iam, logs]) mock.reset()
+  for (const mock of [ecr, ecs, ec2, iam, logs, schedulerMock]) mock.reset()
 })
 
 test('platform linux/arm64 reaches the service as cpuArchitecture ARM64', async () => {
@@ -504,4 +515,160 @@ test.each([
   ]
 ])('deploymentLine %#', (deployment, line) => {
   expect(deploymentLine(deployment)).toBe(line)
+})
+
+describe('ttl: an EventBridge Scheduler schedule deletes the service', () => {
+  const TTL_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/ecsFargateDeployTtlRole`
+  const scheduleNotFound = () =>
+    new ResourceNotFoundException({ message: 'none', Message: 'none', $metadata: {} })
+
+  test('a new service is tagged with its expiry and a schedule made; the ttl role created when missing', async () => {
+    stack()
+    iam
+      .on(GetRoleCommand, { RoleName: 'ecsFargateDeployTtlRole' })
+      .rejects(Object.assign(new Error('no role'), { name: 'NoSuchEntityException' }))
+    iam.on(CreateRoleCommand).resolves({ Role: { Arn: TTL_ROLE_ARN } } as never)
+    iam.on(PutRolePolicyCommand).resolves({})
+    schedulerMock.on(UpdateScheduleCommand).rejects(scheduleNotFound())
+    schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' })
+    const clock = new FakeClock(Date.parse('2026-12-01T12:00:00Z'))
+    const deps = depsWith({ clock })
+    const result = await deployService(inputsWith({ ttl: '2h' }), deps)
+
+    const expires = '2026-12-01T14:00:00Z'
+    expect(ecs.commandCalls(CreateExpressGatewayServiceCommand)[0]!.args[0].input.tags).toEqual([
+      { key: 'ecs-fargate-deploy:expires-at', value: expires }
+    ])
+    const created = schedulerMock.commandCalls(CreateScheduleCommand)[0]!.args[0].input
+    expect(created).toMatchObject({
+      ScheduleExpression: 'at(2026-12-01T14:00:00)',
+      Target: { RoleArn: TTL_ROLE_ARN, Input: JSON.stringify({ ServiceArn: SERVICE_ARN }) }
+    })
+    // The role trusts EventBridge Scheduler of the cluster's account, and may delete tagged services only.
+    const role = iam.commandCalls(CreateRoleCommand)[0]!.args[0].input
+    expect(JSON.parse(role.AssumeRolePolicyDocument!).Statement[0].Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': ACCOUNT }
+    })
+    expect(
+      JSON.parse(iam.commandCalls(PutRolePolicyCommand)[0]!.args[0].input.PolicyDocument!)
+    ).toMatchObject({
+      Statement: [
+        { Action: 'ecs:DeleteExpressGatewayService', Resource: `arn:aws:ecs:*:${ACCOUNT}:service/*/*` }
+      ]
+    })
+    expect(result.expiry).toEqual({ scheduleName: created.Name, expiresAt: new Date(expires) })
+    expect(result.created).toContain('IAM role ecsFargateDeployTtlRole')
+    expect(result.phases.map((phase) => phase.name)).toContain('Schedule the ttl')
+    expect(deps.reporter.lines.join('\n')).toContain(`it deletes the service at ${expires} (ttl 2h)`)
+  })
+
+  test('an update moves the schedule and re-tags the service', async () => {
+    stack(true)
+    iam
+      .on(GetRoleCommand, { RoleName: 'ecsFargateDeployTtlRole' })
+      .resolves({ Role: { Arn: TTL_ROLE_ARN } } as never)
+    schedulerMock.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn' })
+    const result = await deployService(inputsWith({ ttl: '30m' }), depsWith())
+    expect(result.expiry).toBeDefined()
+    expect(schedulerMock.commandCalls(CreateScheduleCommand)).toHaveLength(0)
+    expect(ecs.commandCalls(TagResourceCommand)[0]!.args[0].input.tags).toEqual([
+      expect.objectContaining({ key: 'ecs-fargate-deploy:expires-at' })
+    ])
+    expect(iam.commandCalls(CreateRoleCommand)).toHaveLength(0)
+  })
+
+  test('a deploy without ttl of a service that had one: the schedule deleted and the tag taken off', async () => {
+    stack(true)
+    ecs.on(DescribeExpressGatewayServiceCommand).resolves({
+      service: {
+        serviceArn: SERVICE_ARN,
+        status: { statusCode: 'ACTIVE' },
+        tags: [{ key: 'ecs-fargate-deploy:expires-at', value: '2026-12-01T14:00:00Z' }]
+      }
+    })
+    ecs.on(UntagResourceCommand).resolves({})
+    schedulerMock.on(DeleteScheduleCommand).resolves({})
+    const result = await deployService(inputsWith(), depsWith())
+    expect(result.expiryRemoved).toBe(true)
+    expect(result.expiry).toBeUndefined()
+    expect(schedulerMock.commandCalls(DeleteScheduleCommand)).toHaveLength(1)
+    expect(ecs.commandCalls(UntagResourceCommand)[0]!.args[0].input).toEqual({
+      resourceArn: SERVICE_ARN,
+      tagKeys: ['ecs-fargate-deploy:expires-at']
+    })
+  })
+
+  test('a deploy without ttl of a service that never had one calls no EventBridge Scheduler', async () => {
+    stack(true)
+    const result = await deployService(inputsWith(), depsWith())
+    expect(result.expiryRemoved).toBeUndefined()
+    expect(schedulerMock.calls()).toHaveLength(0)
+    expect(result.phases.map((phase) => phase.name)).not.toContain('Remove the ttl')
+  })
+
+  test('a schedule that cannot be made fails the deploy, naming the service it made', async () => {
+    stack()
+    iam
+      .on(GetRoleCommand, { RoleName: 'ecsFargateDeployTtlRole' })
+      .resolves({ Role: { Arn: TTL_ROLE_ARN } } as never)
+    schedulerMock
+      .on(UpdateScheduleCommand)
+      .rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }))
+    const failure = await deployService(inputsWith({ ttl: '2h' }), depsWith()).catch((error) => error)
+    expect(failure).toBeInstanceOf(ServiceDeployFailure)
+    expect(failure).toMatchObject({ serviceArn: SERVICE_ARN, createdService: true })
+  })
+
+  const taggedService = () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [{ serviceArn: SERVICE_ARN, status: 'ACTIVE' }] })
+    ecs
+      .on(DescribeExpressGatewayServiceCommand)
+      .resolvesOnce({
+        service: {
+          serviceArn: SERVICE_ARN,
+          status: { statusCode: 'ACTIVE' },
+          tags: [{ key: 'ecs-fargate-deploy:expires-at', value: '2026-12-01T14:00:00Z' }]
+        }
+      })
+      .resolves({ service: { serviceArn: SERVICE_ARN, status: { statusCode: 'INACTIVE' } } })
+    ecs.on(DeleteExpressGatewayServiceCommand).resolves({})
+  }
+
+  test("stopService deletes a tagged service's schedule too", async () => {
+    taggedService()
+    schedulerMock.on(DeleteScheduleCommand).resolves({})
+    const result = await stopService(clients.ecs, {
+      serviceName: 'shop',
+      cluster: 'web',
+      deadline: 2_000_000,
+      clock: new FakeClock(),
+      scheduler: clients.scheduler
+    })
+    expect(result).toEqual({
+      serviceName: 'shop',
+      serviceArn: SERVICE_ARN,
+      deleted: true,
+      expirySchedule: 'deleted'
+    })
+  })
+
+  test('a schedule stop cannot delete is a warning, not a failure: it fails harmlessly later', async () => {
+    taggedService()
+    schedulerMock
+      .on(DeleteScheduleCommand)
+      .rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }))
+    const warnings: string[] = []
+    const result = await stopService(clients.ecs, {
+      serviceName: 'shop',
+      cluster: 'web',
+      deadline: 2_000_000,
+      clock: new FakeClock(),
+      scheduler: clients.scheduler,
+      warn: (line) => warnings.push(line)
+    })
+    expect(result.expirySchedule).toBe('left')
+    expect(warnings).toEqual([
+      expect.stringMatching(/Could not delete the ttl's schedule of service shop \(not allowed\)/)
+    ])
+  })
 })

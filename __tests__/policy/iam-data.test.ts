@@ -55,7 +55,7 @@ async function actionData(action: string): Promise<ActionData | undefined> {
       return {
         name: type.name,
         arnFormat: resourceType.arn,
-        conditionKeys: [...type.conditionKeys, ...resourceType.conditionKeys]
+        conditionKeys: [...type.conditionKeys, ...(resourceType.conditionKeys ?? [])]
       }
     })
   )

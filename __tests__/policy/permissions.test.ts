@@ -72,6 +72,7 @@ const KNOWN_IAM_ACTIONS = new Set([
   'ecs:ListTasks',
   'ecs:StopTask',
   'ecs:TagResource',
+  'ecs:UntagResource',
   'ecs:DescribeServices',
   'ecs:DescribeExpressGatewayService',
   'ecs:CreateExpressGatewayService',
@@ -98,6 +99,9 @@ const KNOWN_IAM_ACTIONS = new Set([
   'logs:TagLogGroup',
   'logs:TagResource',
   'logs:GetLogEvents',
+  'scheduler:CreateSchedule',
+  'scheduler:UpdateSchedule',
+  'scheduler:DeleteSchedule',
   'sts:GetCallerIdentity'
 ])
 
@@ -492,7 +496,8 @@ function sdkOperations(source: string): { service?: string; operation: string }[
     ec2: 'ec2',
     iam: 'iam',
     'cloudwatch-logs': 'logs',
-    sts: 'sts'
+    sts: 'sts',
+    scheduler: 'scheduler'
   }
   const waiters: Record<string, { service: string; operation: string }> = {
     TasksRunning: { service: 'ecs', operation: 'DescribeTasks' },
@@ -730,7 +735,7 @@ describe('the policy of a service (service input)', () => {
     expect(actions.has('ecs:RunTask')).toBe(false)
   })
 
-  test('mode stop with service: find, delete, watch the service; nothing else', () => {
+  test("mode stop with service: find, delete, watch the service, delete its ttl's schedule; nothing else", () => {
     const stop = policyFor(inputsWith({ service: 'shop', mode: 'stop', cluster: 'web' }), ACCOUNT)
     expect(stop.Statement).toEqual([
       {
@@ -743,7 +748,61 @@ describe('the policy of a service (service input)', () => {
         ],
         Resource: [SERVICE],
         Condition: { ArnEquals: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:123456789012:cluster/web' } }
+      },
+      {
+        Sid: 'SchedulerTtl',
+        Effect: 'Allow',
+        Action: ['scheduler:DeleteSchedule'],
+        Resource: ['arn:aws:scheduler:eu-west-1:123456789012:schedule/default/efd-ttl-*']
       }
     ])
+  })
+
+  test('a ttl: the ttl role made, passed only to EventBridge Scheduler, the schedules scoped to efd-ttl-*', () => {
+    const withTtl = policyFor(inputsWith({ service: 'shop', cluster: 'web', ttl: '2h' }), ACCOUNT)
+    const without = policyFor(inputsWith({ service: 'shop', cluster: 'web' }), ACCOUNT)
+    const sid = (policy: typeof withTtl, name: string) => policy.Statement.find((s) => s.Sid === name)
+    const ttlRole = 'arn:aws:iam::123456789012:role/ecsFargateDeployTtlRole'
+    expect(sid(withTtl, 'IamTtlRole')).toEqual({
+      Sid: 'IamTtlRole',
+      Effect: 'Allow',
+      Action: ['iam:CreateRole', 'iam:GetRole', 'iam:PutRolePolicy', 'iam:TagRole'],
+      Resource: [ttlRole]
+    })
+    expect(sid(withTtl, 'IamPassTtlRole')).toEqual({
+      Sid: 'IamPassTtlRole',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: [ttlRole],
+      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } }
+    })
+    expect(sid(withTtl, 'SchedulerTtl')).toEqual({
+      Sid: 'SchedulerTtl',
+      Effect: 'Allow',
+      Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:UpdateSchedule'],
+      Resource: ['arn:aws:scheduler:eu-west-1:123456789012:schedule/default/efd-ttl-*']
+    })
+    expect(sid(withTtl, 'EcsServiceTags')?.Action).toEqual(['ecs:TagResource', 'ecs:UntagResource'])
+    for (const name of ['IamTtlRole', 'IamPassTtlRole', 'SchedulerTtl', 'EcsServiceTags'])
+      expect(sid(without, name)).toBeUndefined()
+    // A ttl role given as an ARN: no IAM call, only its PassRole.
+    const arn = 'arn:aws:iam::123456789012:role/mine'
+    const own = policyFor(
+      inputsWith({ service: 'shop', cluster: 'web', ttl: '2h', 'ttl-role': arn }),
+      ACCOUNT
+    )
+    expect(sid(own, 'IamTtlRole')).toBeUndefined()
+    expect(sid(own, 'IamPassTtlRole')?.Resource).toEqual([arn])
+  })
+
+  test('a service preview: the service is every SERVICE-pr-N in mode permissions, and its close deletes it', () => {
+    const preview = policyFor(
+      inputsWith({ service: 'shop', cluster: 'web', preview: 'true', mode: 'permissions' }),
+      ACCOUNT
+    )
+    const ecsService = preview.Statement.find((s) => s.Sid === 'EcsService')!
+    expect(ecsService.Resource).toContain('arn:aws:ecs:eu-west-1:123456789012:service/web/shop-pr-*')
+    expect(ecsService.Action).toContain('ecs:DeleteExpressGatewayService')
+    expect(actionsOf(preview).has('ecs:StopTask')).toBe(false)
   })
 })

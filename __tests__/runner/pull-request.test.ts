@@ -228,7 +228,7 @@ describe('the comment body', () => {
         name: 'web-pr-12',
         commit: SHA,
         howToStop: [],
-        state: { kind: 'stopped', stopped: 1, environment: 'pr-12' }
+        state: { kind: 'stopped', what: '1 task(s) stopped', environment: 'pr-12' }
       })
     ).toBe(
       [

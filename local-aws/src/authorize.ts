@@ -2,14 +2,18 @@
 // each statement's Condition evaluated against the request's context keys; a create with tags must also be
 // allowed its tag-on-create action; and RegisterTaskDefinition, RunTask and the Express create and update must be
 // allowed iam:PassRole for the roles they hand to ECS (task roles to ecs-tasks.amazonaws.com, an Express
-// service's infrastructure role to ecs.amazonaws.com).
+// service's infrastructure role to ecs.amazonaws.com), and a schedule's create and update iam:PassRole for its
+// target's role (scheduler.amazonaws.com). The context has aws:ResourceTag/KEY for a call on an Express
+// service, from that service's tags.
 import type { Context } from './context.js'
 import {
   PASSED_TO_ECS,
   PASSED_TO_ECS_TASKS,
+  PASSED_TO_SCHEDULER,
   accessDenied,
   evaluate,
   requestContextFor,
+  resourceTagContext,
   resourcesFor,
   tagOnCreateFor,
   type PolicyDocument,
@@ -26,6 +30,8 @@ export interface Call {
   params: Record<string, unknown>
   region: string
   accessKeyId: string
+  /** The principal the denial names; default: the IAM user of the access key (a role session's ARN for the scheduler). */
+  principalArn?: string
 }
 
 /** Throws the service's access-denied error unless `policy` (the key's; undefined: unrestricted) allows the call. */
@@ -33,12 +39,15 @@ export function authorize(ctx: Context, policy: PolicyDocument | undefined, call
   const { protocol, service, operation, params, region, accessKeyId } = call
   // GetCallerIdentity cannot be denied in AWS.
   if (!policy || (service === 'sts' && operation === 'GetCallerIdentity')) return
-  const principal = callerArn(ctx, accessKeyId)
+  const principal = call.principalArn ?? callerArn(ctx, accessKeyId)
   const check = (action: string, resource: string, context: RequestContext): void => {
     const decision = evaluate(policy, action, resource, context)
     if (decision !== 'allow') throw accessDenied(protocol, decision, principal, action, resource)
   }
-  const context = requestContextFor(service, operation, params, region, ctx.accountId)
+  const context = {
+    ...requestContextFor(service, operation, params, region, ctx.accountId),
+    ...resourceTagContext(resourceTags(ctx, service, operation, params))
+  }
   for (const resource of resourcesFor(service, operation, params, region, ctx.accountId))
     check(`${service}:${operation}`, resource, context)
   for (const implied of tagOnCreateFor(service, operation, params, region, ctx.accountId))
@@ -52,6 +61,25 @@ export function authorize(ctx: Context, policy: PolicyDocument | undefined, call
     typeof infrastructureRole === 'string'
   )
     check('iam:PassRole', infrastructureRole, PASSED_TO_ECS)
+  const scheduleTarget = params.Target as { RoleArn?: unknown } | undefined
+  if (
+    service === 'scheduler' &&
+    (operation === 'CreateSchedule' || operation === 'UpdateSchedule') &&
+    typeof scheduleTarget?.RoleArn === 'string'
+  )
+    check('iam:PassRole', scheduleTarget.RoleArn, PASSED_TO_SCHEDULER)
+}
+
+/** The tags of the existing resource a call acts on, as far as the local AWS keeps them: an Express service's. */
+function resourceTags(
+  ctx: Context,
+  service: string,
+  operation: string,
+  params: Record<string, unknown>
+): Array<{ key: string; value: string }> {
+  if (service !== 'ecs' || operation === 'CreateExpressGatewayService') return []
+  const arn = params.serviceArn ?? params.resourceArn
+  return typeof arn === 'string' ? (ctx.express.services.get(arn)?.tags ?? []) : []
 }
 
 /** The roles a call hands to ECS tasks: a task definition's, as registered or as RunTask starts it. */

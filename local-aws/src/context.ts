@@ -9,6 +9,7 @@ import type { EcsState, Task } from './state/ecs.js'
 import type { ExpressService, ExpressState } from './state/express.js'
 import type { IamState } from './state/iam.js'
 import type { LogsState } from './state/logs.js'
+import type { Schedule, SchedulerState } from './state/scheduler.js'
 
 /** Failure-test switches (setBehaviour / POST /_local/behaviour). */
 export interface Behaviour {
@@ -39,6 +40,10 @@ export interface TaskTimings {
   healthCheckGraceMs: number
   /** Express services: how long a deployment bakes after the traffic shift before the old tasks stop. */
   bakeTimeMs: number
+  /** EventBridge Scheduler: retries after a failed target invocation (AWS's RetryPolicy default: 185 over 24 h). */
+  scheduleRetries: number
+  /** EventBridge Scheduler: the wait before the first retry, doubled before each next one. */
+  scheduleRetryBackoffMs: number
 }
 
 /** What the ECS handlers ask of the task runner (task-runner.ts implements it; tests may pass their own). */
@@ -59,6 +64,16 @@ export interface ServiceLauncher {
   delete(service: ExpressService): void
 }
 
+/** What the Scheduler handlers ask of the schedule runner (schedule-runner.ts implements it). */
+export interface ScheduleLauncher {
+  /** A schedule was just created or updated: (re-)arm its timer, cancelling any earlier one and its retries. */
+  arm(schedule: Schedule): void
+  /** The schedule was just deleted: cancel its timer and retries. */
+  cancel(schedule: Schedule): void
+  /** Whether a universal target's operation (ecs, DeleteExpressGatewayService) is one the local AWS can call. */
+  canInvoke(service: string, operation: string): boolean
+}
+
 export interface RequestInfo {
   region: string
   accessKeyId: string
@@ -71,12 +86,14 @@ export interface Context {
   registry: Registry
   runner: TaskLauncher
   services: ServiceLauncher
+  schedules: ScheduleLauncher
   ecs: EcsState
   express: ExpressState
   ec2: Ec2State
   iam: IamState
   logs: LogsState
   ecr: EcrState
+  scheduler: SchedulerState
   log: (line: string) => void
 }
 

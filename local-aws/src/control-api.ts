@@ -45,6 +45,8 @@ export function createControlApi(ctx: Context, controls: Controls, endpoint: () 
       case 'DELETE /_local/policies':
         controls.clearPolicies()
         return json(200, {})
+      case 'GET /_local/scheduler/invocations':
+        return json(200, ctx.scheduler.invocations)
       case 'GET /_local/state':
         return json(200, snapshot(ctx))
       default:

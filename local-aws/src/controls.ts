@@ -13,6 +13,16 @@ export interface CallRecord {
   accessKeyId?: string
   error?: string
   durationMs: number
+  /** A call EventBridge Scheduler made for a schedule's universal target (made as `role`, no access key). */
+  invokedBy?: 'scheduler'
+  /** The role the scheduler's call was made as (the schedule's Target.RoleArn). */
+  role?: string
+  /** The schedule whose target the scheduler called. */
+  schedule?: string
+  /** The scheduler's attempt at this firing: 1, then 2, 3, ... for its retries. */
+  attempt?: number
+  /** The error's message, on the scheduler's failed calls. */
+  errorMessage?: string
 }
 
 export interface Fault {

@@ -7,13 +7,16 @@ import type { Context, Handler } from './context.js'
 import { faultError, type CallRecord, type Controls } from './controls.js'
 import {
   AwsError,
+  decodeRestRequest,
   ec2Response,
   errorFor,
   jsonResponse,
   parseAuthorization,
   parseQueryParams,
   queryResponse,
+  restJsonResponse,
   type Protocol,
+  type RestRoute,
   type WireResponse,
   type XmlNode
 } from './protocol.js'
@@ -23,12 +26,15 @@ import { ecsHandlers } from './services/ecs.js'
 import { expressHandlers } from './services/express.js'
 import { iamHandlers, stsHandlers } from './services/iam.js'
 import { logsHandlers } from './services/logs.js'
+import { schedulerHandlers, schedulerRoutes } from './services/scheduler.js'
 
-interface ServiceDef {
+export interface ServiceDef {
   protocol: Protocol
   handlers: Record<string, Handler>
   /** X-Amz-Target prefix for JSON services. */
   target?: string
+  /** The operations' HTTP routes, for rest-json services. */
+  routes?: readonly RestRoute[]
 }
 
 const SERVICES: Record<string, ServiceDef> = {
@@ -41,17 +47,32 @@ const SERVICES: Record<string, ServiceDef> = {
   logs: { protocol: 'json', handlers: logsHandlers, target: 'Logs_20140328' },
   ec2: { protocol: 'ec2', handlers: ec2Handlers },
   iam: { protocol: 'query', handlers: iamHandlers },
-  sts: { protocol: 'query', handlers: stsHandlers }
+  sts: { protocol: 'query', handlers: stsHandlers },
+  scheduler: { protocol: 'rest-json', handlers: schedulerHandlers, routes: schedulerRoutes }
 }
 
-export type AwsDispatcher = (headers: IncomingHttpHeaders, body: string) => Promise<WireResponse>
+/** The service of a SigV4 scope name (ecs, scheduler, ...), when the local AWS provides it. */
+export const serviceDef = (name: string): ServiceDef | undefined =>
+  Object.prototype.hasOwnProperty.call(SERVICES, name) ? SERVICES[name] : undefined
+
+/** The request line, which rest-json services route on (the other protocols ignore it). */
+export interface RequestLine {
+  method: string
+  url: string
+}
+
+export type AwsDispatcher = (
+  headers: IncomingHttpHeaders,
+  body: string,
+  request?: RequestLine
+) => Promise<WireResponse>
 
 export function createDispatcher(
   ctx: Context,
   controls: Controls,
   log: (line: string) => void
 ): AwsDispatcher {
-  return async function handleAws(headers, body) {
+  return async function handleAws(headers, body, request = { method: 'POST', url: '/' }) {
     const started = Date.now()
     const target = headers['x-amz-target']
     const guessProtocol: Protocol = typeof target === 'string' ? 'json' : 'query'
@@ -67,14 +88,14 @@ export function createDispatcher(
       const auth = parseAuthorization(headers.authorization)
       record.accessKeyId = auth.accessKeyId
       record.service = auth.service
-      const svc = SERVICES[auth.service]
+      const svc = serviceDef(auth.service)
       if (!svc)
         throw new AwsError(
           'UnrecognizedClientException',
           `The service ${auth.service} is not provided by the local AWS.`
         )
       protocol = svc.protocol
-      const { operation, params } = decodeOperation(svc, target, body)
+      const { operation, params } = decodeOperation(svc, target, body, request)
       record.operation = operation
       record.params = params
       const latencyMs = controls.latencyMs()
@@ -83,7 +104,7 @@ export function createDispatcher(
       if (fault) throw faultError(fault, protocol)
       const handler = svc.handlers[operation]
       if (!handler) {
-        throw svc.protocol === 'json'
+        throw svc.protocol === 'json' || svc.protocol === 'rest-json'
           ? new AwsError('UnknownOperationException', '')
           : new AwsError('InvalidAction', `The action ${operation} is not valid for this web service.`)
       }
@@ -97,13 +118,11 @@ export function createDispatcher(
       })
       const output = await handler(ctx, params, { region: auth.region, accessKeyId: auth.accessKeyId })
       if (svc.protocol === 'json') return jsonResponse(output)
+      if (svc.protocol === 'rest-json') return restJsonResponse(output)
       if (svc.protocol === 'ec2') return ec2Response(operation, (output ?? {}) as XmlNode)
       return queryResponse(auth.service as 'iam' | 'sts', operation, output as XmlNode | undefined)
     } catch (err) {
-      const awsErr =
-        err instanceof AwsError
-          ? err
-          : new AwsError(protocol === 'json' ? 'ServerException' : 'InternalFailure', String(err), 500)
+      const awsErr = err instanceof AwsError ? err : new AwsError(internalCode(protocol), String(err), 500)
       if (!(err instanceof AwsError)) log(`internal error: ${(err as Error).stack ?? String(err)}`)
       record.error = awsErr.code
       return errorFor(protocol, awsErr)
@@ -117,12 +136,28 @@ export function createDispatcher(
   }
 }
 
-/** The operation and its parameters: from X-Amz-Target and a JSON body, or from a query body's Action. */
+const internalCode = (protocol: Protocol): string =>
+  protocol === 'json'
+    ? 'ServerException'
+    : protocol === 'rest-json'
+      ? 'InternalServerException'
+      : 'InternalFailure'
+
+/**
+ * The operation and its parameters: from X-Amz-Target and a JSON body, from the method, path, query string
+ * and JSON body (rest-json), or from a query body's Action.
+ */
 function decodeOperation(
   svc: ServiceDef,
   target: string | string[] | undefined,
-  body: string
+  body: string,
+  request: RequestLine
 ): { operation: string; params: Record<string, unknown> } {
+  if (svc.protocol === 'rest-json') {
+    const decoded = decodeRestRequest(svc.routes ?? [], request.method, request.url, body)
+    if (!decoded) throw new AwsError('UnknownOperationException', '', 404)
+    return decoded
+  }
   if (svc.protocol === 'json') {
     const [prefix, op] = String(target ?? '').split('.')
     if (prefix !== svc.target || !op) throw new AwsError('UnknownOperationException', '')

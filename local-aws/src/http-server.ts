@@ -29,7 +29,7 @@ export async function startHttpServer(
       const url = req.url ?? '/'
       const answer = url.startsWith('/_local/')
         ? Promise.resolve().then(() => routes.control(req.method ?? 'GET', url, body))
-        : routes.aws(req.headers, body)
+        : routes.aws(req.headers, body, { method: req.method ?? 'GET', url })
       answer
         .catch((err: unknown): WireResponse => ({
           status: 400,

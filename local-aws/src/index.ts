@@ -9,8 +9,11 @@ import { createDispatcher } from './dispatch.js'
 import { startHttpServer } from './http-server.js'
 import { buildContext, snapshot } from './instance-state.js'
 import type { PolicyDocument } from './policy.js'
+import { ScheduleRunner } from './schedule-runner.js'
+import { createScheduleTargets } from './schedule-targets.js'
 import { shutDown } from './shutdown.js'
 import { newEcrState } from './state/ecr.js'
+import type { Invocation } from './state/scheduler.js'
 import { startStorage } from './storage.js'
 import { ServiceControllers } from './service-controller.js'
 import { TaskRunner } from './task-runner.js'
@@ -18,6 +21,7 @@ import { TaskRunner } from './task-runner.js'
 export type { Behaviour } from './context.js'
 export type { CallRecord, Fault } from './controls.js'
 export type { PolicyDocument, PolicyStatement } from './policy.js'
+export type { Invocation } from './state/scheduler.js'
 
 export interface LocalAwsOptions {
   port?: number
@@ -42,6 +46,8 @@ export interface LocalAws {
   setPolicy(accessKeyId: string, policy: PolicyDocument | undefined): void
   configure(o: Partial<Pick<LocalAwsOptions, 'latencyMs' | 'taskTimings'>>): void
   state(): unknown
+  /** Every attempt EventBridge Scheduler made at a schedule's target, oldest first (GET /_local/scheduler/invocations). */
+  schedulerInvocations(): Invocation[]
   stop(): Promise<void>
 }
 
@@ -58,11 +64,13 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
   })
   const runner = new TaskRunner(hex(6))
   const services = new ServiceControllers()
+  const schedules = new ScheduleRunner()
   const ctx = buildContext({
     accountId,
     registry: storage.registry,
     runner,
     services,
+    schedules,
     ecr,
     taskTimings: opts.taskTimings,
     log
@@ -70,6 +78,7 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
   runner.attach(ctx)
   services.attach(ctx)
   const controls = createControls(ctx, opts.latencyMs ?? 0)
+  schedules.attach(ctx, createScheduleTargets(ctx, controls, log))
   let endpoint = ''
   const server = await startHttpServer(
     opts.port ?? 0,
@@ -92,8 +101,9 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
     setPolicy: controls.setPolicy,
     configure: controls.configure,
     state: () => snapshot(ctx),
+    schedulerInvocations: () => [...ctx.scheduler.invocations],
     stop() {
-      stopping ??= shutDown({ runner, services, storage, server })
+      stopping ??= shutDown({ runner, services, schedules, storage, server })
       return stopping
     }
   }

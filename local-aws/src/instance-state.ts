@@ -3,6 +3,7 @@
 import {
   defaultBehaviour,
   type Context,
+  type ScheduleLauncher,
   type ServiceLauncher,
   type TaskLauncher,
   type TaskTimings
@@ -13,12 +14,14 @@ import { ecsSnapshot } from './services/ecs.js'
 import { expressSnapshot } from './services/express.js'
 import { iamSnapshot } from './services/iam.js'
 import { logsSnapshot } from './services/logs.js'
+import { schedulerSnapshot } from './services/scheduler.js'
 import { newEc2State } from './state/ec2.js'
 import type { EcrState } from './state/ecr.js'
 import { newEcsState } from './state/ecs.js'
 import { newExpressState } from './state/express.js'
 import { newIamState } from './state/iam.js'
 import { newLogsState } from './state/logs.js'
+import { newSchedulerState } from './state/scheduler.js'
 
 export interface ContextParts {
   accountId: string
@@ -26,6 +29,8 @@ export interface ContextParts {
   runner: TaskLauncher
   /** The Express service controllers; without them (unit tests) services are recorded but never move. */
   services?: ServiceLauncher
+  /** The schedule runner; without it (unit tests) schedules are recorded but never fire. */
+  schedules?: ScheduleLauncher
   /** Made before the registry, which asks it whether a repository exists. */
   ecr: EcrState
   taskTimings?: Partial<TaskTimings>
@@ -40,6 +45,8 @@ export function buildContext(parts: ContextParts): Context {
     healthCheckIntervalMs: 250,
     healthCheckGraceMs: 1000,
     bakeTimeMs: 1000,
+    scheduleRetries: 2,
+    scheduleRetryBackoffMs: 200,
     ...parts.taskTimings
   }
   return {
@@ -53,12 +60,18 @@ export function buildContext(parts: ContextParts): Context {
       deploy: () => undefined,
       delete: () => undefined
     },
+    schedules: parts.schedules ?? {
+      arm: () => undefined,
+      cancel: () => undefined,
+      canInvoke: () => true
+    },
     ecs: newEcsState(),
     express: newExpressState(),
     ec2: newEc2State(),
     iam: newIamState(),
     logs: newLogsState(),
     ecr: parts.ecr,
+    scheduler: newSchedulerState(),
     log: parts.log
   }
 }
@@ -75,5 +88,6 @@ export const snapshot = (ctx: Context): unknown => ({
   networkInterfaces: [...ctx.ec2.enis.values()],
   roles: iamSnapshot(ctx),
   logGroups: logsSnapshot(ctx),
+  schedules: schedulerSnapshot(ctx),
   behaviour: ctx.behaviour
 })

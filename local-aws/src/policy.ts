@@ -172,6 +172,7 @@ export function accessDenied(
       403
     )
   if (protocol === 'query') return new AwsError('AccessDenied', sentence, 403)
+  if (protocol === 'rest-json') return new AwsError('AccessDeniedException', sentence, 403)
   return new AwsError('AccessDeniedException', sentence, 400)
 }
 
@@ -263,6 +264,12 @@ export function resourcesFor(
     case 'iam': {
       const role = s('RoleName')
       return [role ? `arn:aws:iam::${accountId}:role/${role}` : '*']
+    }
+    case 'scheduler': {
+      // Schedules are authorized on schedule/GROUP/NAME; ListSchedules on no resource.
+      const name = s('Name')
+      if (!name) return ['*']
+      return [arn('scheduler', `schedule/${s('GroupName') || 'default'}/${name}`)]
     }
     case 'logs': {
       const group = s('logGroupName')
@@ -363,6 +370,14 @@ export const PASSED_TO_ECS_TASKS: RequestContext = { 'iam:PassedToService': 'ecs
 
 /** The context of iam:PassRole when an Express service is handed its infrastructure role. */
 export const PASSED_TO_ECS: RequestContext = { 'iam:PassedToService': 'ecs.amazonaws.com' }
+
+/** The context of iam:PassRole when an EventBridge Scheduler schedule is handed its target's role. */
+export const PASSED_TO_SCHEDULER: RequestContext = { 'iam:PassedToService': 'scheduler.amazonaws.com' }
+
+/** aws:ResourceTag/KEY for each tag the resource of a call carries (the caller looks the tags up). */
+export function resourceTagContext(tags: ReadonlyArray<{ key: string; value: string }>): RequestContext {
+  return Object.fromEntries(tags.map((t) => [`aws:ResourceTag/${t.key}`, t.value]))
+}
 
 export interface ImpliedCheck {
   action: string

@@ -2,9 +2,11 @@
 //   awsJson1_1 (ECS, ECR, CloudWatch Logs): POST /, X-Amz-Target "Prefix.Operation", JSON body.
 //   ec2 query (EC2): form body "Action=...&Filter.1.Name=...", XML response without a Result wrapper.
 //   awsQuery (IAM, STS): form body with ".member.N" lists, XML response wrapped in <OpResult>.
+//   restJson1 (EventBridge Scheduler): operation from the HTTP method and path, parameters from the path, the
+//   query string and a JSON body; errors named by the x-amzn-errortype header, with the model's status codes.
 import { randomUUID } from 'node:crypto'
 
-export type Protocol = 'json' | 'ec2' | 'query'
+export type Protocol = 'json' | 'ec2' | 'query' | 'rest-json'
 
 /** An error answered to the client in the protocol's native shape. */
 export class AwsError extends Error {
@@ -127,6 +129,80 @@ export function jsonError(err: AwsError): WireResponse {
   }
 }
 
+// ---------------------------------------------------------------- restJson1
+
+/** One operation of a rest-json service: its method, its path with {Label}s, and its query members. */
+export interface RestRoute {
+  method: string
+  /** e.g. "/schedules/{Name}": each {Label} is a path segment read into the member Label. */
+  path: string
+  operation: string
+  /** query parameter name → member name (GetSchedule: groupName → GroupName). */
+  query?: Record<string, string>
+}
+
+/**
+ * The operation and parameters of a rest-json request: the route whose method and path match, its labels
+ * (URL-decoded), its query members, then the JSON body's members. Undefined when no route matches.
+ */
+export function decodeRestRequest(
+  routes: readonly RestRoute[],
+  method: string,
+  url: string,
+  body: string
+): { operation: string; params: Record<string, unknown> } | undefined {
+  const parsed = new URL(url, 'http://local')
+  const segments = parsed.pathname.split('/').filter((s) => s !== '')
+  for (const route of routes) {
+    if (route.method !== method) continue
+    const pattern = route.path.split('/').filter((s) => s !== '')
+    if (pattern.length !== segments.length) continue
+    const labels: Record<string, unknown> = {}
+    const matches = pattern.every((part, i) => {
+      const label = /^\{(\w+)\}$/.exec(part)?.[1]
+      if (label) labels[label] = decodeURIComponent(segments[i]!)
+      return label !== undefined || part === segments[i]
+    })
+    if (!matches) continue
+    const query: Record<string, unknown> = {}
+    for (const [name, member] of Object.entries(route.query ?? {})) {
+      const value = parsed.searchParams.get(name)
+      if (value !== null) query[member] = value
+    }
+    let fromBody: Record<string, unknown> = {}
+    if (body.trim()) {
+      try {
+        fromBody = JSON.parse(body) as Record<string, unknown>
+      } catch {
+        throw new AwsError('SerializationException', 'Start of structure or map found where not expected.')
+      }
+    }
+    return { operation: route.operation, params: { ...fromBody, ...query, ...labels } }
+  }
+  return undefined
+}
+
+export function restJsonResponse(output: unknown): WireResponse {
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() },
+    body: JSON.stringify(output ?? {}, jsonReplacer)
+  }
+}
+
+/** restJson1 errors: the code in x-amzn-errortype (which the SDK reads first), the message as `Message`. */
+export function restJsonError(err: AwsError): WireResponse {
+  return {
+    status: err.status,
+    headers: {
+      'content-type': 'application/json',
+      'x-amzn-errortype': err.code,
+      'x-amzn-requestid': randomUUID()
+    },
+    body: JSON.stringify({ Message: err.message })
+  }
+}
+
 // ---------------------------------------------------------------- XML (ec2 + awsQuery)
 
 export function xmlEscape(s: string): string {
@@ -223,11 +299,24 @@ export function queryError(err: AwsError): WireResponse {
 }
 
 export function errorFor(protocol: Protocol, err: AwsError): WireResponse {
+  if (protocol === 'rest-json') return restJsonError(err)
   return protocol === 'json' ? jsonError(err) : protocol === 'ec2' ? ec2Error(err) : queryError(err)
+}
+
+/** The HTTP status of each rest-json error code (EventBridge Scheduler's model; AccessDenied as AWS answers it). */
+const REST_JSON_STATUS: Record<string, number> = {
+  ValidationException: 400,
+  AccessDeniedException: 403,
+  ResourceNotFoundException: 404,
+  ConflictException: 409,
+  ServiceQuotaExceededException: 402,
+  ThrottlingException: 429,
+  InternalServerException: 500
 }
 
 /** Default HTTP status of an injected fault code, per protocol, as AWS answers it. */
 export function defaultFaultStatus(protocol: Protocol, code: string): number {
+  if (protocol === 'rest-json') return REST_JSON_STATUS[code] ?? 400
   if (protocol === 'json')
     return code === 'ServerException' || code === 'ServiceUnavailableException' ? 500 : 400
   if (protocol === 'ec2') {

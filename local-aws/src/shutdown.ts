@@ -1,9 +1,10 @@
-// Stopping a local AWS leaves the engine and the disk as found: the Express fronts closed, task containers removed (and the images they
+// Stopping a local AWS leaves the engine and the disk as found: the schedules' timers cancelled, the Express fronts closed, task containers removed (and the images they
 // pulled untagged), the images tagged for this registry untagged, the registry and the server stopped, and a
 // temporary data directory removed.
 import { rm } from 'node:fs/promises'
 import { docker } from './docker.js'
 import type { HttpServer } from './http-server.js'
+import type { ScheduleRunner } from './schedule-runner.js'
 import type { ServiceControllers } from './service-controller.js'
 import type { Storage } from './storage.js'
 import type { TaskRunner } from './task-runner.js'
@@ -11,11 +12,13 @@ import type { TaskRunner } from './task-runner.js'
 export interface Running {
   runner: TaskRunner
   services: ServiceControllers
+  schedules: ScheduleRunner
   storage: Storage
   server: HttpServer
 }
 
-export async function shutDown({ runner, services, storage, server }: Running): Promise<void> {
+export async function shutDown({ runner, services, schedules, storage, server }: Running): Promise<void> {
+  schedules.closeAll()
   await services.closeAll()
   await runner.stopAll()
   await untagRegistryImages(storage.registry.host)

@@ -215,7 +215,9 @@ describe('controls', () => {
       stopGraceSeconds: 2,
       healthCheckIntervalMs: 250,
       healthCheckGraceMs: 1000,
-      bakeTimeMs: 1000
+      bakeTimeMs: 1000,
+      scheduleRetries: 2,
+      scheduleRetryBackoffMs: 200
     })
   })
 })

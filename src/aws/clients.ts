@@ -5,6 +5,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2'
 import type { ECRClient } from '@aws-sdk/client-ecr'
 import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { IAMClient } from '@aws-sdk/client-iam'
+import type { SchedulerClient } from '@aws-sdk/client-scheduler'
 import type { STSClient } from '@aws-sdk/client-sts'
 import { annotateAwsErrors } from '../explain/aws-errors.js'
 
@@ -22,16 +23,32 @@ export function clientConfig(region: string): ClientConfig {
   return { region, maxAttempts: MAX_ATTEMPTS, retryMode: 'standard', customUserAgent: 'ecs-fargate-deploy' }
 }
 
+/** EventBridge Scheduler, loaded on first use: only a service with a ttl (or one that had one) needs it. */
+export type SchedulerFactory = () => Promise<SchedulerClient>
+
 export interface DeployClients {
   ecr: ECRClient
   ecs: ECSClient
   ec2: EC2Client
   iam: IAMClient
   logs: CloudWatchLogsClient
+  scheduler?: SchedulerFactory
 }
 
 export interface StopClients {
   ecs: ECSClient
+  scheduler?: SchedulerFactory
+}
+
+/** One SchedulerClient for the run, made (and its module loaded) the first time it is asked for. */
+export function lazySchedulerClient(region: string): SchedulerFactory {
+  let client: Promise<SchedulerClient> | undefined
+  return () =>
+    (client ??= import('@aws-sdk/client-scheduler').then(({ SchedulerClient }) => {
+      const scheduler = new SchedulerClient(clientConfig(region))
+      annotateAwsErrors(scheduler)
+      return scheduler
+    }))
 }
 
 export async function createDeployClients(region: string): Promise<DeployClients> {
@@ -44,14 +61,14 @@ export async function createDeployClients(region: string): Promise<DeployClients
     loadLogs().then((CloudWatchLogsClient) => new CloudWatchLogsClient(config))
   ])
   for (const client of [ecr, ecs, ec2, iam, logs]) annotateAwsErrors(client)
-  return { ecr, ecs, ec2, iam, logs }
+  return { ecr, ecs, ec2, iam, logs, scheduler: lazySchedulerClient(region) }
 }
 
 export async function createStopClients(region: string): Promise<StopClients> {
   const ECSClient = await loadEcs()
   const ecs = new ECSClient(clientConfig(region))
   annotateAwsErrors(ecs)
-  return { ecs }
+  return { ecs, scheduler: lazySchedulerClient(region) }
 }
 
 export async function createStsClient(region: string): Promise<STSClient> {

@@ -8,6 +8,7 @@ import {
   DescribeServicesCommand,
   ListServiceDeploymentsCommand,
   TagResourceCommand,
+  UntagResourceCommand,
   UpdateExpressGatewayServiceCommand,
   type CreateExpressGatewayServiceCommandInput,
   type ECSClient,
@@ -24,9 +25,11 @@ import {
 } from '@aws-sdk/client-ecs'
 import { ActionError } from '../explain/action-error.js'
 import { lastSegment } from '../shared/arn.js'
+import { retryWhileRoleIsNew } from '../shared/role-retries.js'
 import { systemClock, type Clock } from '../shared/clock.js'
 import { SCALING_METRIC, type ScalingSettings } from '../shared/express-scaling.js'
 import { isThrottling } from '../shared/throttling.js'
+import { EXPIRES_AT_TAG } from '../shared/ttl-role.js'
 import { nextPollDelay } from './task-wait.js'
 
 /** What the action deploys as an Express Mode service; the inputs layer's values, already validated. */
@@ -149,11 +152,18 @@ function withoutUndefined<T extends object>(value: T): T {
 
 export type ServiceStatus = 'ACTIVE' | 'DRAINING' | 'INACTIVE'
 
+/** A deploy without ttl of a service that had one: the expiry tag goes (its schedule is deleted apart). */
+export async function removeExpiryTag(ecs: ECSClient, serviceArn: string): Promise<void> {
+  await ecs.send(new UntagResourceCommand({ resourceArn: serviceArn, tagKeys: [EXPIRES_AT_TAG] }))
+}
+
 export interface FoundService {
   serviceArn: string
   status: ServiceStatus
   /** The HTTPS URL of the public ingress path, when Express Mode reports one. */
   url?: string
+  /** The expiry tag's value (shared/ttl-role.ts): a schedule deletes the service then. */
+  expiresAt?: string
 }
 
 /** The HTTPS URL of a service configuration's ingress path (public first); AWS gives a host name. */
@@ -199,8 +209,11 @@ export async function findService(
   if (status === 'INACTIVE') return { serviceArn: service.serviceArn, status }
   let express: ECSExpressGatewayService | undefined
   try {
-    express = (await ecs.send(new DescribeExpressGatewayServiceCommand({ serviceArn: service.serviceArn })))
-      .service
+    express = (
+      await ecs.send(
+        new DescribeExpressGatewayServiceCommand({ serviceArn: service.serviceArn, include: ['TAGS'] })
+      )
+    ).service
   } catch (error) {
     if (!isNotFound(error)) throw error
   }
@@ -215,7 +228,8 @@ export async function findService(
   return {
     serviceArn: service.serviceArn,
     status: (express.status?.statusCode ?? status) as ServiceStatus,
-    url: ingressUrl(express.activeConfigurations ?? [])
+    url: ingressUrl(express.activeConfigurations ?? []),
+    expiresAt: express.tags?.find((tag) => tag.key === EXPIRES_AT_TAG)?.value
   }
 }
 
@@ -231,6 +245,8 @@ export interface ServiceChange {
   requestedAt: number
   /** Deployments of the service that existed before the update (none for a create). */
   previousDeployments: string[]
+  /** The expiry tag the service had before this update: a ttl set by an earlier deploy. */
+  previousExpiry?: string
 }
 
 export interface ChangeOptions {
@@ -310,7 +326,8 @@ async function updateService(
     adopted,
     url: ingressUrl([service?.targetConfiguration]) ?? found.url,
     requestedAt,
-    previousDeployments
+    previousDeployments,
+    previousExpiry: found.expiresAt
   }
 }
 
@@ -324,16 +341,8 @@ export async function deploymentArns(ecs: ECSClient, serviceArn: string, cluster
   )
 }
 
-async function withRoleRetries<T>(call: () => Promise<T>, clock: Clock, options: ChangeOptions): Promise<T> {
-  const retries = options.newRole ? (options.roleRetries ?? 5) : 0
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call()
-    } catch (error) {
-      if (attempt > retries || !ROLE_NOT_ASSUMABLE.test((error as Error).message)) throw error
-      await clock.sleep(2000 * attempt)
-    }
-  }
+function withRoleRetries<T>(call: () => Promise<T>, clock: Clock, options: ChangeOptions): Promise<T> {
+  return retryWhileRoleIsNew(call, (error) => ROLE_NOT_ASSUMABLE.test(error.message), { ...options, clock })
 }
 
 function drainingError(target: { serviceName: string; cluster: string }): ActionError {
@@ -371,6 +380,8 @@ export interface DeleteResult {
   serviceArn?: string
   /** False when the service was already gone or INACTIVE. */
   deleted: boolean
+  /** The service carried an expiry tag: its schedule may still exist. */
+  hadExpiry?: boolean
 }
 
 /** The AWS answers that mean: nothing left to delete (the service is gone, INACTIVE or already DRAINING). */
@@ -388,6 +399,7 @@ export async function deleteService(ecs: ECSClient, options: DeleteOptions): Pro
   if (!found || found.status === 'INACTIVE') return { serviceArn: found?.serviceArn, deleted: false }
   // A DRAINING service is being deleted already: wait for it without a second delete.
   let deleted = found.status === 'ACTIVE'
+  const hadExpiry = found.expiresAt !== undefined
   if (deleted) {
     try {
       await ecs.send(new DeleteExpressGatewayServiceCommand({ serviceArn: found.serviceArn }))
@@ -404,10 +416,10 @@ export async function deleteService(ecs: ECSClient, options: DeleteOptions): Pro
         new DescribeExpressGatewayServiceCommand({ serviceArn: found.serviceArn })
       )
       lastStatus = service?.status?.statusCode ?? 'unknown'
-      if (!service || lastStatus === 'INACTIVE') return { serviceArn: found.serviceArn, deleted }
+      if (!service || lastStatus === 'INACTIVE') return { serviceArn: found.serviceArn, deleted, hadExpiry }
       delay = nextPollDelay(delay)
     } catch (error) {
-      if (isNotFound(error)) return { serviceArn: found.serviceArn, deleted }
+      if (isNotFound(error)) return { serviceArn: found.serviceArn, deleted, hadExpiry }
       if (!isThrottling(error)) throw error
       delay = Math.min((delay ?? 1000) * 2, 10_000)
     }

@@ -1,5 +1,6 @@
 // IAM roles: the execution role (created with the AWS managed policy when missing, and allowed to read the
-// task's secrets), the task role, and service mode's infrastructure role (created the same way).
+// task's secrets), the task role, service mode's infrastructure role (created the same way) and the ttl role
+// EventBridge Scheduler deletes an expired service with (created with an inline policy).
 import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
@@ -11,6 +12,7 @@ import { isArn, lastSegment, parseArn } from '../shared/arn.js'
 import { ECS_TASKS_TRUST_POLICY, executionRolePolicyArn, type TrustPolicy } from '../shared/execution-role.js'
 import { ECS_TRUST_POLICY, infrastructureRolePolicyArn } from '../shared/infrastructure-role.js'
 import { keyValueTags, type Tag } from '../shared/tags.js'
+import { TTL_POLICY_NAME, ttlRolePolicy, ttlTrustPolicy, type ScopedTrustPolicy } from '../shared/ttl-role.js'
 import { ActionError } from '../explain/action-error.js'
 import type { Secret } from '../inputs/inputs.js'
 
@@ -39,8 +41,9 @@ interface ManagedRole {
   role: string
   create: boolean
   tags: Tag[]
-  trustPolicy: TrustPolicy
-  policyArn: string
+  trustPolicy: TrustPolicy | ScopedTrustPolicy
+  /** An AWS managed policy to attach, or an inline policy to put. */
+  policy: { arn: string } | { name: string; document: object }
   description: string
   /** The error when the role is missing and may not be created. */
   missing: () => ActionError
@@ -76,7 +79,15 @@ async function ensureRole(iam: IAMClient, options: ManagedRole): Promise<Executi
     roleArn = adopted
     created = false
   }
-  await iam.send(new AttachRolePolicyCommand({ RoleName: options.role, PolicyArn: options.policyArn }))
+  const { policy } = options
+  if ('arn' in policy) {
+    await iam.send(new AttachRolePolicyCommand({ RoleName: options.role, PolicyArn: policy.arn }))
+  } else {
+    const document = JSON.stringify(policy.document)
+    await iam.send(
+      new PutRolePolicyCommand({ RoleName: options.role, PolicyName: policy.name, PolicyDocument: document })
+    )
+  }
   return { roleArn, created, isNew: true }
 }
 
@@ -88,7 +99,7 @@ export async function ensureExecutionRole(
   return ensureRole(iam, {
     ...options,
     trustPolicy: ECS_TASKS_TRUST_POLICY,
-    policyArn: executionRolePolicyArn(options.partition),
+    policy: { arn: executionRolePolicyArn(options.partition) },
     description: 'ECS task execution role created by ecs-fargate-deploy',
     missing: () =>
       new ActionError(`Execution role '${options.role}' does not exist and create-execution-role is false`, {
@@ -109,7 +120,7 @@ export async function ensureInfrastructureRole(
   return ensureRole(iam, {
     ...options,
     trustPolicy: ECS_TRUST_POLICY,
-    policyArn: infrastructureRolePolicyArn(options.partition),
+    policy: { arn: infrastructureRolePolicyArn(options.partition) },
     description: 'ECS Express Mode infrastructure role created by ecs-fargate-deploy',
     missing: () =>
       new ActionError(
@@ -118,6 +129,27 @@ export async function ensureInfrastructureRole(
           hint: 'Give the ARN of an existing role trusted by ecs.amazonaws.com with AmazonECSInfrastructureRoleforExpressGatewayServices in infrastructure-role, or set create-infrastructure-role: true.'
         }
       )
+  })
+}
+
+/**
+ * The ttl role (service and ttl): trusted by EventBridge Scheduler for schedules of this account, allowed only to
+ * delete Express Mode services tagged with their expiry. The account comes from the cluster's ARN.
+ */
+export async function ensureTtlRole(
+  iam: IAMClient,
+  options: { role: string; create: boolean; tags: Tag[]; partition: string; account: string }
+): Promise<ExecutionRoleResult> {
+  return ensureRole(iam, {
+    ...options,
+    trustPolicy: ttlTrustPolicy(options.account),
+    policy: { name: TTL_POLICY_NAME, document: ttlRolePolicy(options.partition, options.account) },
+    description:
+      'Deletes ECS Express Mode services whose ttl ran out (EventBridge Scheduler); created by ecs-fargate-deploy',
+    missing: () =>
+      new ActionError(`ttl role '${options.role}' does not exist and create-ttl-role is false`, {
+        hint: 'Give the ARN of an existing role trusted by scheduler.amazonaws.com that may call ecs:DeleteExpressGatewayService in ttl-role, or set create-ttl-role: true.'
+      })
   })
 }
 

@@ -12,6 +12,7 @@ import { lastSegment } from '../shared/arn.js'
 import { ActionError } from '../explain/action-error.js'
 import { describeRunTaskFailures } from '../explain/task-failures.js'
 import type { Inputs } from '../inputs/inputs.js'
+import { retryWhileRoleIsNew } from '../shared/role-retries.js'
 import { systemClock, type Clock } from '../shared/clock.js'
 import { ecsTags } from '../shared/tags.js'
 
@@ -72,19 +73,12 @@ export async function runTasks(
   input: RunTaskCommandInput,
   options: RunOptions = {}
 ): Promise<RunResult> {
-  const clock = options.clock ?? systemClock
-  const retries = options.newRole ? (options.roleRetries ?? 5) : 0
-  let answer
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // The same clientToken on a retry: a RunTask that was rejected started nothing to duplicate.
-      answer = await ecs.send(new RunTaskCommand(input))
-      break
-    } catch (error) {
-      if (attempt > retries || !ROLE_NOT_ASSUMABLE.test((error as Error).message)) throw error
-      await clock.sleep(2000 * attempt)
-    }
-  }
+  // The same clientToken on a retry: a RunTask that was rejected started nothing to duplicate.
+  const answer = await retryWhileRoleIsNew(
+    () => ecs.send(new RunTaskCommand(input)),
+    (error) => ROLE_NOT_ASSUMABLE.test(error.message),
+    { ...options, clock: options.clock ?? systemClock }
+  )
   const { tasks = [], failures = [] } = answer
   if (tasks.length === 0) {
     throw new ActionError(`RunTask started no task${failures.length > 0 ? '' : ' and reported no failure'}`, {

@@ -28,7 +28,8 @@ const SERVICE_OF_CLIENT: Record<string, string> = {
   EC2Client: 'ec2',
   IAMClient: 'iam',
   CloudWatchLogsClient: 'logs',
-  STSClient: 'sts'
+  STSClient: 'sts',
+  SchedulerClient: 'scheduler'
 }
 
 const SERVICE_TITLE: Record<string, string> = {

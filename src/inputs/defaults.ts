@@ -21,6 +21,8 @@ export const DEFAULTS: {
   readonly capacity: Capacity
   readonly preview: boolean
   readonly 'timer-image': string
+  readonly 'ttl-role': string
+  readonly 'create-ttl-role': boolean
   // Service mode (service.ts).
   readonly 'infrastructure-role': string
   readonly 'create-infrastructure-role': boolean
@@ -44,6 +46,8 @@ export const DEFAULTS: {
   preview: false,
   // Amazon ECR Public's copy of the Docker official image: no Docker Hub pull limits, pulled without credentials.
   'timer-image': 'public.ecr.aws/docker/library/busybox:stable',
+  'ttl-role': 'ecsFargateDeployTtlRole',
+  'create-ttl-role': true,
   'infrastructure-role': 'ecsInfrastructureRoleForExpressServices',
   'create-infrastructure-role': true,
   'min-tasks': 1

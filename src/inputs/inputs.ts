@@ -18,7 +18,7 @@ export { DEFAULTS, FALLBACKS, familyFromRepository } from './defaults.js'
 export { managesExecutionRole } from './deploy.js'
 export { InputError, inputFromEnv, parseCommand, parseKeyValueLines, parseList } from './reader.js'
 export { parseTaskArns, taskReferenceProblem } from './stop.js'
-export { PULL_REQUEST_EVENTS, TTL_CONTAINER_NAME, formatTtl, parseTtl } from './preview.js'
+export { PULL_REQUEST_EVENTS, TTL_CONTAINER_NAME, formatTtl, managesTtlRole, parseTtl } from './preview.js'
 export { managesInfrastructureRole } from './service.js'
 export { CAPACITIES, MODES, PLATFORMS, WAIT_FOR } from './types.js'
 export type {
@@ -55,12 +55,8 @@ export function parseInputs(get: (name: string) => string, context: ParseContext
   const deploy = readDeployInputs(r, rules, context)
   const capacity = readCapacityInputs(r, deploy.taskDefinitionTemplate)
   const stop = readStopInputs(r, rules, deploy.family)
-  const preview = readPreviewInputs(r, rules, context.env, deploy.containerName)
   const service = readServiceInputs(r, rules, deploy)
-  // Previews run tasks for now; a service preview is a later step (README, "Pull request previews").
-  if (preview.preview && service.serviceName) {
-    r.fail('preview', 'works with tasks only for now: leave service empty for a pull request preview')
-  }
+  const preview = readPreviewInputs(r, rules, context.env, deploy.containerName, service.serviceName)
   // CreateExpressGatewayService takes no capacity provider strategy: a service runs on Fargate on-demand.
   if (capacity.capacity === 'spot' && service.serviceName) {
     r.fail('capacity', 'spot runs tasks only: an Express Mode service runs on Fargate on-demand')

@@ -1,6 +1,9 @@
 // The inputs of pull request previews and of the time to live: preview (names derived from the pull request,
-// one comment on it, everything stopped when it closes), ttl (the tasks stop themselves) and timer-image
-// (the image of the timer container that makes them stop). runner/pull-request.ts reads the event itself.
+// one comment on it, everything stopped when it closes), ttl (tasks stop themselves; a service is deleted by a
+// one-time EventBridge Scheduler schedule), timer-image (the image of the tasks' timer container) and ttl-role
+// (the role the schedule deletes the service with). runner/pull-request.ts reads the event itself.
+import { isArn } from '../shared/arn.js'
+import { isRole } from './deploy.js'
 import { DEFAULTS } from './defaults.js'
 import type { Reader } from './reader.js'
 import type { ModeRules, PreviewInputs } from './types.js'
@@ -46,11 +49,20 @@ export function formatTtl(seconds: number): string {
   return text || '0s'
 }
 
+/**
+ * Whether the action manages the ttl role: given by name (looked up, created when missing) with create-ttl-role
+ * true. A role given as an ARN, or with create-ttl-role false, is the user's.
+ */
+export function managesTtlRole(inputs: Pick<PreviewInputs, 'ttlRole' | 'createTtlRole'>): boolean {
+  return !isArn(inputs.ttlRole) && inputs.createTtlRole
+}
+
 export function readPreviewInputs(
   r: Reader,
   rules: ModeRules,
   env: NodeJS.ProcessEnv,
-  containerName: string
+  containerName: string,
+  serviceName: string | undefined
 ): PreviewInputs {
   const preview = r.boolean('preview', DEFAULTS.preview)
   // Permissions mode prints the policy of a preview outside any pull request.
@@ -74,7 +86,8 @@ export function readPreviewInputs(
     if (typeof parsed === 'string') r.fail('ttl', parsed)
     else ttlSeconds = parsed
   }
-  if (ttlSeconds !== undefined && containerName === TTL_CONTAINER_NAME) {
+  // A service has no timer container: its ttl is a schedule that deletes it.
+  if (ttlSeconds !== undefined && !serviceName && containerName === TTL_CONTAINER_NAME) {
     r.fail(
       'container-name',
       `'${TTL_CONTAINER_NAME}' is the name of the ttl's timer container; choose another`
@@ -88,5 +101,9 @@ export function readPreviewInputs(
     IMAGE_REFERENCE,
     'an image reference such as public.ecr.aws/docker/library/busybox:stable (it needs sh and sleep)'
   )
-  return { preview, ttlSeconds, timerImage }
+
+  const ttlRole = r.raw('ttl-role') || DEFAULTS['ttl-role']
+  if (!isRole(ttlRole)) r.fail('ttl-role', `'${ttlRole}' is not an IAM role name or role ARN`)
+  const createTtlRole = r.boolean('create-ttl-role', DEFAULTS['create-ttl-role'])
+  return { preview, ttlSeconds, timerImage, ttlRole, createTtlRole }
 }

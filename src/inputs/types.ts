@@ -109,10 +109,16 @@ export interface CapacityInputs {
 export interface PreviewInputs {
   /** Names derived from the pull request, one comment on it, everything stopped when it closes. */
   preview: boolean
-  /** The tasks stop themselves this many seconds after they start (a timer container exits). */
+  /**
+   * Tasks stop themselves this many seconds after they start (a timer container exits); a service is deleted
+   * this long after the deploy, by a one-time EventBridge Scheduler schedule.
+   */
   ttlSeconds?: number
   /** The timer container's image: it needs sh and sleep. */
   timerImage: string
+  /** Name or ARN of the role the schedule deletes an expired service with (service and ttl). */
+  ttlRole: string
+  createTtlRole: boolean
 }
 
 /** What stop mode reads (stop.ts) beyond the common inputs and the family. */

@@ -3,6 +3,7 @@
 // registerRevision (a task-definition template only) → createOrUpdateService → waitForService. Stop mode's
 // side is deleteService (aws/express-service.ts); main.ts wires both.
 import { DeleteExpressGatewayServiceCommand, type ServiceDeployment } from '@aws-sdk/client-ecs'
+import type { SchedulerFactory } from '../aws/clients.js'
 import { ensureCluster } from '../aws/cluster.js'
 import { ensureRepository, getRegistryLogin } from '../aws/ecr.js'
 import { waitForServiceDeployment } from '../aws/express-deployment.js'
@@ -10,20 +11,23 @@ import {
   createOrUpdateService,
   deleteService,
   describeServiceState,
+  removeExpiryTag,
   type ServiceChange,
   type ServiceSpec,
   type ServiceState
 } from '../aws/express-service.js'
-import { ensureInfrastructureRole, resolveTaskRole } from '../aws/iam.js'
+import { ensureInfrastructureRole, ensureTtlRole, resolveTaskRole } from '../aws/iam.js'
+import { deleteServiceExpiry, scheduleServiceExpiry, type Expiry } from '../aws/scheduler.js'
 import { ensureLogGroup } from '../aws/log-group.js'
 import { describeLatestRevision } from '../aws/task-definition.js'
 import { Docker } from '../docker/docker.js'
 import { ActionError } from '../explain/action-error.js'
-import { CPU_ARCHITECTURES, type Inputs } from '../inputs/inputs.js'
-import { lastSegment } from '../shared/arn.js'
+import { CPU_ARCHITECTURES, formatTtl, type Inputs } from '../inputs/inputs.js'
+import { lastSegment, parseArn } from '../shared/arn.js'
 import { systemClock, type Clock } from '../shared/clock.js'
 import { dollarsOutput } from '../shared/cost.js'
 import { ecsTags } from '../shared/tags.js'
+import { EXPIRES_AT_TAG, expiryTime } from '../shared/ttl-role.js'
 import { signalNameOf, type Cancellation } from './cancel.js'
 import { serviceCost } from './cost.js'
 import {
@@ -45,6 +49,8 @@ export interface ServiceDeployDeps extends Omit<DeployDeps, 'onStarted'> {
   onDeployed?: () => void
   /** For wait-for healthy; the global fetch unless given. */
   fetch?: typeof fetch
+  /** Said in the ttl schedule's description. */
+  runUrl?: string
 }
 
 /** How long the delete of a cancelled run's service may take: the runner kills the step 7.5 s after SIGINT. */
@@ -105,13 +111,17 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
     reporter.setOutput('task-definition-arn', taskDefinitionArn)
   }
 
+  // The ttl counts from this deploy: the tag and the schedule carry the same time.
+  const expiresAt =
+    inputs.ttlSeconds === undefined ? undefined : new Date(clock.now() + inputs.ttlSeconds * 1000)
   const spec = serviceSpec(inputs, {
     clusterArn: prepared.cluster.clusterArn,
     image: pushed.image,
     executionRoleArn: prepared.executionRole.roleArn,
     taskRoleArn: prepared.taskRoleArn,
     infrastructureRoleArn: prepared.infrastructureRole.roleArn,
-    taskDefinitionArn
+    taskDefinitionArn,
+    expiresAt
   })
   // Not cut short by a cancellation: the service the call makes must be known, to be cleaned up.
   const changeStart = clock.now()
@@ -139,6 +149,12 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
   let succeeded = false
   try {
     if (signal.aborted) throw signal.reason
+    const ttl =
+      expiresAt || change.previousExpiry
+        ? await timed(expiresAt ? 'Schedule the ttl' : 'Remove the ttl', () =>
+            setOrRemoveExpiry(inputs, deps, change, prepared.ttlRole, expiresAt)
+          )
+        : {}
     const waited = await timed(`Wait for ${inputs.waitFor}`, () =>
       waitForService(inputs, { ...deps, clock }, prepared.cluster.clusterArn, change, () => {
         succeeded = true
@@ -173,7 +189,9 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
       taskDefinitionArn,
       created: prepared.created,
       phases,
-      cost
+      cost,
+      expiry: ttl.expiry && { scheduleName: ttl.expiry.scheduleName, expiresAt: ttl.expiry.expiresAt },
+      expiryRemoved: ttl.removed
     }
   } catch (error) {
     if (!signal.aborted || !deps.cancellation) {
@@ -193,41 +211,77 @@ export async function prepareServiceResources(
   const build = inputs.context
     ? docker.build(inputs.context, inputs.dockerfile, `${inputs.repository}:${inputs.tag}`)
     : Promise.resolve()
-  const [login, repository, cluster, executionRole, infrastructureRole, taskRoleArn, logGroup, latest] =
-    await Promise.all([
-      getRegistryLogin(clients.ecr),
-      ensureRepository(clients.ecr, {
-        name: inputs.repository,
-        create: inputs.createRepository,
-        tags: inputs.tags
-      }),
-      ensureCluster(clients.ecs, {
-        cluster: inputs.cluster,
-        create: inputs.createCluster,
-        tags: inputs.tags
-      }),
-      prepareExecutionRole(inputs, clients),
-      ensureInfrastructureRole(clients.iam, {
-        role: inputs.infrastructureRole,
-        create: inputs.createInfrastructureRole,
-        tags: inputs.tags
-      }),
-      resolveTaskRole(clients.iam, inputs.taskRole),
-      ensureLogGroup(clients.logs, { name: inputs.logGroup, tags: inputs.tags }),
-      // Only a template registers a task definition; otherwise Express Mode makes its own.
-      inputs.taskDefinitionTemplate ? describeLatestRevision(clients.ecs, inputs.family) : undefined,
-      build
-    ])
+  const clusterReady = ensureCluster(clients.ecs, {
+    cluster: inputs.cluster,
+    create: inputs.createCluster,
+    tags: inputs.tags
+  })
+  // The ttl role's trust and policy name the account, which the cluster's ARN gives.
+  const ttlRoleReady =
+    inputs.ttlSeconds === undefined
+      ? Promise.resolve(undefined)
+      : clusterReady.then((made) => {
+          const { partition = 'aws', account = '' } = parseArn(made.clusterArn) ?? {}
+          return ensureTtlRole(clients.iam, {
+            role: inputs.ttlRole,
+            create: inputs.createTtlRole,
+            tags: inputs.tags,
+            partition,
+            account
+          })
+        })
+  const [
+    login,
+    repository,
+    cluster,
+    executionRole,
+    infrastructureRole,
+    taskRoleArn,
+    logGroup,
+    latest,
+    ttlRole
+  ] = await Promise.all([
+    getRegistryLogin(clients.ecr),
+    ensureRepository(clients.ecr, {
+      name: inputs.repository,
+      create: inputs.createRepository,
+      tags: inputs.tags
+    }),
+    clusterReady,
+    prepareExecutionRole(inputs, clients),
+    ensureInfrastructureRole(clients.iam, {
+      role: inputs.infrastructureRole,
+      create: inputs.createInfrastructureRole,
+      tags: inputs.tags
+    }),
+    resolveTaskRole(clients.iam, inputs.taskRole),
+    ensureLogGroup(clients.logs, { name: inputs.logGroup, tags: inputs.tags }),
+    // Only a template registers a task definition; otherwise Express Mode makes its own.
+    inputs.taskDefinitionTemplate ? describeLatestRevision(clients.ecs, inputs.family) : undefined,
+    ttlRoleReady,
+    build
+  ])
   reporter.setSecret(login.password)
   const created = [
     repository.created ? `ECR repository ${inputs.repository}` : undefined,
     cluster.created ? `ECS cluster ${cluster.clusterName}` : undefined,
     executionRole.created ? `IAM role ${inputs.executionRole}` : undefined,
     infrastructureRole.created ? `IAM role ${inputs.infrastructureRole}` : undefined,
+    ttlRole?.created ? `IAM role ${inputs.ttlRole}` : undefined,
     logGroup.created ? `log group ${inputs.logGroup}` : undefined
   ].filter((thing): thing is string => thing !== undefined)
   for (const thing of created) reporter.info(`Created ${thing}`)
-  return { login, repository, cluster, executionRole, infrastructureRole, taskRoleArn, latest, created }
+  return {
+    login,
+    repository,
+    cluster,
+    executionRole,
+    infrastructureRole,
+    taskRoleArn,
+    latest,
+    ttlRole,
+    created
+  }
 }
 
 /** The service as Express Mode takes it, from the inputs and what the first phases made. */
@@ -240,8 +294,14 @@ export function serviceSpec(
     taskRoleArn?: string
     infrastructureRoleArn: string
     taskDefinitionArn?: string
+    /** With a ttl: the service is tagged with it, which lets the ttl role delete it. */
+    expiresAt?: Date
   }
 ): ServiceSpec {
+  const tags = [
+    ...(ecsTags(inputs.tags) ?? []),
+    ...(made.expiresAt ? [{ key: EXPIRES_AT_TAG, value: expiryTime(made.expiresAt) }] : [])
+  ]
   return {
     serviceName: inputs.serviceName!,
     cluster: made.clusterArn,
@@ -259,7 +319,7 @@ export function serviceSpec(
     logGroup: inputs.logGroup,
     subnets: inputs.subnets,
     securityGroups: inputs.securityGroups,
-    tags: ecsTags(inputs.tags) ?? [],
+    tags,
     minTasks: inputs.minTasks,
     maxTasks: inputs.maxTasks,
     scaleOn: inputs.scaleOn,
@@ -268,6 +328,50 @@ export function serviceSpec(
     cpuArchitecture: made.taskDefinitionArn ? undefined : CPU_ARCHITECTURES[inputs.platform],
     taskDefinitionArn: made.taskDefinitionArn
   }
+}
+
+/**
+ * With a ttl: the schedule that deletes the service moved to the new expiry (or made). Without: a ttl an earlier
+ * deploy set is removed (its schedule deleted, the tag taken off), so the service is not deleted under the user.
+ */
+async function setOrRemoveExpiry(
+  inputs: Inputs,
+  deps: Pick<ServiceDeployDeps, 'clients' | 'reporter' | 'clock' | 'runUrl'>,
+  change: ServiceChange,
+  ttlRole: { roleArn: string; isNew: boolean } | undefined,
+  expiresAt: Date | undefined
+): Promise<{ expiry?: Expiry; removed?: boolean }> {
+  const { clients, reporter } = deps
+  const scheduler = () => {
+    if (!clients.scheduler) throw new Error('No EventBridge Scheduler client was given')
+    return clients.scheduler()
+  }
+  if (expiresAt && ttlRole) {
+    const expiry = await scheduleServiceExpiry(
+      await scheduler(),
+      {
+        serviceArn: change.serviceArn,
+        roleArn: ttlRole.roleArn,
+        expiresAt,
+        ttl: formatTtl(inputs.ttlSeconds!),
+        runUrl: deps.runUrl
+      },
+      { clock: deps.clock ?? systemClock, newRole: ttlRole.isNew }
+    )
+    reporter.info(
+      `EventBridge Scheduler schedule ${expiry.scheduleName} ${expiry.created ? 'made' : 'moved'}: ` +
+        `it deletes the service at ${expiryTime(expiresAt)} (ttl ${formatTtl(inputs.ttlSeconds!)})`
+    )
+    return { expiry }
+  }
+  if (!change.previousExpiry) return {}
+  const deleted = await deleteServiceExpiry(await scheduler(), change.serviceArn)
+  await removeExpiryTag(clients.ecs, change.serviceArn)
+  reporter.info(
+    `No ttl: the service no longer expires at ${change.previousExpiry}` +
+      (deleted ? ' (its schedule deleted)' : ' (its schedule was gone already)')
+  )
+  return { removed: true }
 }
 
 interface ServiceWaited {
@@ -408,6 +512,9 @@ export async function stopService(
     deadline: number
     clock?: Clock
     log?: (message: string) => void
+    warn?: (message: string) => void
+    /** For the ttl's schedule, when the service had one. */
+    scheduler?: SchedulerFactory
   }
 ): Promise<ServiceStopResult> {
   const log = options.log ?? (() => undefined)
@@ -417,5 +524,22 @@ export async function stopService(
       ? `Deleted service ${result.serviceArn}: it is INACTIVE`
       : `Service ${options.serviceName} in ${options.cluster} is already deleted (or never existed)`
   )
-  return { serviceName: options.serviceName, serviceArn: result.serviceArn, deleted: result.deleted }
+  const stopped: ServiceStopResult = {
+    serviceName: options.serviceName,
+    serviceArn: result.serviceArn,
+    deleted: result.deleted
+  }
+  if (!result.hadExpiry || !result.serviceArn || !options.scheduler) return stopped
+  // The service is gone: its schedule would only fail (and retry for a day) when its time comes.
+  try {
+    const deleted = await deleteServiceExpiry(await options.scheduler(), result.serviceArn)
+    if (deleted) log(`Deleted the ttl's schedule of service ${options.serviceName}`)
+    return { ...stopped, expirySchedule: deleted ? 'deleted' : 'none' }
+  } catch (error) {
+    ;(options.warn ?? log)(
+      `Could not delete the ttl's schedule of service ${options.serviceName} (${(error as Error).message}): ` +
+        'it fails harmlessly when its time comes (the service is gone), then deletes itself'
+    )
+    return { ...stopped, expirySchedule: 'left' }
+  }
 }

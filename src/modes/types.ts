@@ -131,6 +131,10 @@ export interface ServiceDeployResult {
   phases: Array<{ name: string; ms: number }>
   /** What the service costs per hour (modes/cost.ts serviceCost). */
   cost?: DeployCost
+  /** With a ttl: the EventBridge Scheduler schedule that deletes the service, and when. */
+  expiry?: { scheduleName: string; expiresAt: Date }
+  /** This deploy had no ttl, and removed the one an earlier deploy had set. */
+  expiryRemoved?: boolean
 }
 
 /** What stop mode did to a service: the ARN it had, and whether this run deleted it or it was already gone. */
@@ -138,6 +142,8 @@ export interface ServiceStopResult {
   serviceName: string
   serviceArn?: string
   deleted: boolean
+  /** The ttl's schedule: deleted with the service, none left (it had fired, or there was no ttl), or left. */
+  expirySchedule?: 'deleted' | 'none' | 'left'
 }
 
 /**

@@ -10,10 +10,17 @@ import {
   type TrustPolicy
 } from '../shared/execution-role.js'
 import { ECS_SERVICE, infrastructureRolePolicyArn } from '../shared/infrastructure-role.js'
-import { DEFAULTS, managesExecutionRole, managesInfrastructureRole, type Inputs } from '../inputs/inputs.js'
+import { SCHEDULER_SERVICE, SCHEDULE_GROUP, SCHEDULE_PREFIX } from '../shared/ttl-role.js'
+import {
+  DEFAULTS,
+  managesExecutionRole,
+  managesInfrastructureRole,
+  managesTtlRole,
+  type Inputs
+} from '../inputs/inputs.js'
 
 /** The AWS API the action calls (the SDK client); a row's IAM actions may belong to another service. */
-export type Service = 'ecr' | 'ecs' | 'ec2' | 'iam' | 'logs' | 'sts'
+export type Service = 'ecr' | 'ecs' | 'ec2' | 'iam' | 'logs' | 'scheduler' | 'sts'
 export type PermissionMode = 'deploy' | 'stop'
 
 /** Condition block of a policy statement: operator → condition key → value(s). */
@@ -33,6 +40,8 @@ export interface Scope {
   /** Service mode: the Express Mode service's name (SERVICE when none is given) and the infrastructure role's ARN. */
   service: string
   infrastructureRole: string
+  /** Service and ttl: the role EventBridge Scheduler deletes the expired service with. */
+  ttlRole: string
 }
 
 /** A create step the user can skip by bringing their own resource. */
@@ -100,6 +109,7 @@ export function arnsFor(scope: Scope) {
     logStreams: `arn:${p}:logs:${r}:${a}:log-group:${scope.logGroup}:log-stream:*`,
     service: `arn:${p}:ecs:${r}:${a}:service/${scope.cluster}/${scope.service}`,
     serviceDeployments: `arn:${p}:ecs:${r}:${a}:service-deployment/${scope.cluster}/${scope.service}/*`,
+    expirySchedules: `arn:${p}:scheduler:${r}:${a}:schedule/${SCHEDULE_GROUP}/${SCHEDULE_PREFIX}*`,
     ecsServiceLinkedRole: `arn:${p}:iam::${a}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
     executionRolePolicy: executionRolePolicyArn(p),
     infrastructureRolePolicy: infrastructureRolePolicyArn(p)
@@ -108,6 +118,9 @@ export function arnsFor(scope: Scope) {
 
 const passRoleCondition = (): Condition => ({ StringEquals: { 'iam:PassedToService': ECS_TASKS_SERVICE } })
 const passToEcsCondition = (): Condition => ({ StringEquals: { 'iam:PassedToService': ECS_SERVICE } })
+const passToSchedulerCondition = (): Condition => ({
+  StringEquals: { 'iam:PassedToService': SCHEDULER_SERVICE }
+})
 const ecsCreateAction = (action: string) => (): Condition => ({
   StringEquals: { 'ecs:CreateAction': action }
 })
@@ -125,6 +138,10 @@ const registersTaskDefinition = (inputs: Inputs) =>
   inputs.serviceName === undefined || inputs.taskDefinitionTemplate !== undefined
 const infrastructureRoleByName = (inputs: Inputs) => !isArn(inputs.infrastructureRole)
 const createsInfrastructureRole = (inputs: Inputs) => managesInfrastructureRole(inputs)
+/** Service and ttl: a schedule deletes the service when the ttl runs out. */
+const hasTtl = (inputs: Inputs) => inputs.ttlSeconds !== undefined
+const ttlRoleByName = (inputs: Inputs) => hasTtl(inputs) && !isArn(inputs.ttlRole)
+const createsTtlRole = (inputs: Inputs) => hasTtl(inputs) && managesTtlRole(inputs)
 /** A cancelled run deletes the service it created and never saw healthy (stop-on-cancel). */
 const deletesOnCancel = (inputs: Inputs) => inputs.waitFor !== 'none' && inputs.stopOnCancel
 
@@ -149,6 +166,11 @@ const CREATE_INFRASTRUCTURE_ROLE: OptionalStep = {
   input: 'create-infrastructure-role',
   bringYourOwn:
     'set create-infrastructure-role: false and set infrastructure-role to the ARN of an existing role trusted by ecs.amazonaws.com with AmazonECSInfrastructureRoleforExpressGatewayServices (an ARN needs no IAM call)'
+}
+const CREATE_TTL_ROLE: OptionalStep = {
+  input: 'create-ttl-role',
+  bringYourOwn:
+    'set create-ttl-role: false and set ttl-role to the ARN of an existing role trusted by scheduler.amazonaws.com that may call ecs:DeleteExpressGatewayService (an ARN needs no IAM call)'
 }
 const CREATE_LOG_GROUP: OptionalStep = {
   input: 'log-group',
@@ -368,6 +390,42 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     when: createsInfrastructureRole,
     optional: CREATE_INFRASTRUCTURE_ROLE,
     sid: 'IamInfrastructureRolePolicy'
+  },
+  {
+    service: 'iam',
+    operation: 'GetRole',
+    actions: ['iam:GetRole'],
+    resource: (s) => s.ttlRole,
+    step: 'look up the ttl role',
+    target: 'service',
+    modes: DEPLOY,
+    when: ttlRoleByName,
+    optional: CREATE_TTL_ROLE,
+    sid: 'IamTtlRole'
+  },
+  {
+    service: 'iam',
+    operation: 'CreateRole',
+    actions: ['iam:CreateRole', 'iam:TagRole'],
+    resource: (s) => s.ttlRole,
+    step: 'create the ttl role (trusted by EventBridge Scheduler of this account)',
+    target: 'service',
+    modes: DEPLOY,
+    when: createsTtlRole,
+    optional: CREATE_TTL_ROLE,
+    sid: 'IamTtlRole'
+  },
+  {
+    service: 'iam',
+    operation: 'PutRolePolicy',
+    actions: ['iam:PutRolePolicy'],
+    resource: (s) => s.ttlRole,
+    step: 'let the ttl role delete Express Mode services tagged ecs-fargate-deploy:expires-at (its inline policy)',
+    target: 'service',
+    modes: DEPLOY,
+    when: createsTtlRole,
+    optional: CREATE_TTL_ROLE,
+    sid: 'IamTtlRole'
   },
   {
     service: 'logs',
@@ -698,11 +756,79 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     operation: 'TagResource',
     actions: ['ecs:TagResource'],
     resource: (s) => arnsFor(s).service,
-    step: 'tag the service it updates (tags given)',
+    step: 'tag the service it updates (tags given, or the ttl its expiry)',
     target: 'service',
     modes: DEPLOY,
-    when: (inputs) => inputs.tags.length > 0,
+    when: (inputs) => inputs.tags.length > 0 || hasTtl(inputs),
     sid: 'EcsServiceTags'
+  },
+  {
+    service: 'ecs',
+    operation: 'UntagResource',
+    actions: ['ecs:UntagResource'],
+    resource: (s) => arnsFor(s).service,
+    step: 'take the expiry tag off the service when a later deploy has no ttl',
+    target: 'service',
+    modes: DEPLOY,
+    when: hasTtl,
+    sid: 'EcsServiceTags'
+  },
+  {
+    service: 'scheduler',
+    operation: 'UpdateSchedule',
+    actions: ['scheduler:UpdateSchedule'],
+    resource: (s) => arnsFor(s).expirySchedules,
+    step: "move the service's ttl schedule to the new expiry on each deploy",
+    target: 'service',
+    modes: DEPLOY,
+    when: hasTtl,
+    sid: 'SchedulerTtl'
+  },
+  {
+    service: 'scheduler',
+    operation: 'UpdateSchedule',
+    actions: ['iam:PassRole'],
+    resource: (s) => s.ttlRole,
+    condition: passToSchedulerCondition,
+    step: 'pass the ttl role to EventBridge Scheduler, which deletes the service with it',
+    target: 'service',
+    modes: DEPLOY,
+    when: hasTtl,
+    sid: 'IamPassTtlRole'
+  },
+  {
+    service: 'scheduler',
+    operation: 'CreateSchedule',
+    actions: ['scheduler:CreateSchedule'],
+    resource: (s) => arnsFor(s).expirySchedules,
+    step: 'make the one-time schedule that deletes the service when the ttl runs out',
+    target: 'service',
+    modes: DEPLOY,
+    when: hasTtl,
+    sid: 'SchedulerTtl'
+  },
+  {
+    service: 'scheduler',
+    operation: 'CreateSchedule',
+    actions: ['iam:PassRole'],
+    resource: (s) => s.ttlRole,
+    condition: passToSchedulerCondition,
+    step: 'pass the ttl role to EventBridge Scheduler, which deletes the service with it',
+    target: 'service',
+    modes: DEPLOY,
+    when: hasTtl,
+    sid: 'IamPassTtlRole'
+  },
+  {
+    service: 'scheduler',
+    operation: 'DeleteSchedule',
+    actions: ['scheduler:DeleteSchedule'],
+    resource: (s) => arnsFor(s).expirySchedules,
+    step: "delete the ttl's schedule when a later deploy has no ttl, or when the preview's pull request closes",
+    target: 'service',
+    modes: DEPLOY,
+    when: hasTtl,
+    sid: 'SchedulerTtl'
   },
   {
     service: 'ecs',
@@ -753,11 +879,24 @@ export const PERMISSIONS: readonly PermissionRow[] = [
   },
   {
     service: 'ecs',
+    operation: 'DeleteExpressGatewayService',
+    actions: ['ecs:DeleteExpressGatewayService'],
+    resource: (s) => arnsFor(s).service,
+    condition: inCluster,
+    step: "delete the preview's service when its pull request closes (and wait until it is INACTIVE)",
+    target: 'service',
+    modes: DEPLOY,
+    when: previews,
+    sid: 'EcsService'
+  },
+  {
+    service: 'ecs',
     operation: 'ListTasks',
     actions: ['ecs:ListTasks'],
     resource: () => '*',
     condition: inCluster,
     step: "find the preview's running tasks (started-by, family)",
+    target: 'tasks',
     modes: DEPLOY,
     when: previews,
     sid: 'EcsListTasks'
@@ -768,6 +907,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     actions: ['ecs:DescribeTasks'],
     resource: (s) => arnsFor(s).tasks,
     step: "check which of the preview's tasks run, and wait until they have stopped when its pull request closes",
+    target: 'tasks',
     modes: DEPLOY,
     when: previews,
     sid: 'EcsTasks'
@@ -778,6 +918,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     actions: ['ecs:StopTask'],
     resource: (s) => arnsFor(s).tasks,
     step: 'stop the preview of the previous commit, and the preview when its pull request closes',
+    target: 'tasks',
     modes: DEPLOY,
     when: previews,
     sid: 'EcsTasks'
@@ -825,6 +966,16 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     target: 'service',
     modes: STOP,
     sid: 'EcsService'
+  },
+  {
+    service: 'scheduler',
+    operation: 'DeleteSchedule',
+    actions: ['scheduler:DeleteSchedule'],
+    resource: (s) => arnsFor(s).expirySchedules,
+    step: "delete the ttl's schedule of a service that had one (without it, the schedule fails harmlessly later)",
+    target: 'service',
+    modes: STOP,
+    sid: 'SchedulerTtl'
   }
 ]
 
@@ -843,9 +994,12 @@ export function partitionOf(region: string): string {
  */
 export function scopeFor(inputs: Inputs, account?: string): Scope {
   const clusterArn = parseArn(inputs.cluster)
-  const roleArns = [inputs.executionRole, inputs.taskRole ?? '', inputs.infrastructureRole ?? ''].map(
-    parseArn
-  )
+  const roleArns = [
+    inputs.executionRole,
+    inputs.taskRole ?? '',
+    inputs.infrastructureRole ?? '',
+    inputs.ttlRole ?? ''
+  ].map(parseArn)
   const arnAccount = [...roleArns, clusterArn].find((arn) => arn?.account)?.account
   const resolvedAccount = account || arnAccount || ACCOUNT_PLACEHOLDER
   const region = inputs.region || clusterArn?.region || REGION_PLACEHOLDER
@@ -854,7 +1008,8 @@ export function scopeFor(inputs: Inputs, account?: string): Scope {
   const roleArn = (role: string) =>
     parseArn(role) ? role : `arn:${partition}:iam::${resolvedAccount}:role/${role}`
   // Outside a pull request (permissions mode) a preview's family is every FAMILY-pr-N.
-  const family = `${inputs.family || 'FAMILY'}${inputs.preview && inputs.mode === 'permissions' ? '-pr-*' : ''}`
+  const anyPreview = inputs.preview && inputs.mode === 'permissions' ? '-pr-*' : ''
+  const family = `${inputs.family || 'FAMILY'}${anyPreview}`
   return {
     partition,
     region,
@@ -866,8 +1021,9 @@ export function scopeFor(inputs: Inputs, account?: string): Scope {
     taskRole: inputs.taskRole ? roleArn(inputs.taskRole) : undefined,
     logGroup:
       inputs.logGroup && inputs.logGroup !== '/ecs/' ? inputs.logGroup : `/ecs/${inputs.family || 'FAMILY'}`,
-    service: inputs.serviceName ?? 'SERVICE',
-    infrastructureRole: roleArn(inputs.infrastructureRole || DEFAULTS['infrastructure-role'])
+    service: `${inputs.serviceName ?? 'SERVICE'}${anyPreview}`,
+    infrastructureRole: roleArn(inputs.infrastructureRole || DEFAULTS['infrastructure-role']),
+    ttlRole: roleArn(inputs.ttlRole || DEFAULTS['ttl-role'])
   }
 }
 

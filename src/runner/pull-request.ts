@@ -91,8 +91,8 @@ export function previewEnvironment(environmentName: string | undefined, pullRequ
 
 /**
  * The inputs of the preview: the family (and so the security group the action creates, which is named
- * after it), the container when it defaulted to the family, and the environment, all named after the pull
- * request. The log group stays the app's: the streams are named after the container.
+ * after it), the container when it defaulted to the family, the service (service mode) and the environment,
+ * all named after the pull request. The log group stays the app's: the streams are named after the container.
  */
 export function previewInputs(inputs: Inputs, pullRequest: PullRequest): Inputs {
   const family = previewName(inputs.family, pullRequest.number)
@@ -100,8 +100,14 @@ export function previewInputs(inputs: Inputs, pullRequest: PullRequest): Inputs 
     ...inputs,
     family,
     containerName: inputs.containerName === inputs.family ? family : inputs.containerName,
+    serviceName: inputs.serviceName && previewName(inputs.serviceName, pullRequest.number),
     environmentName: previewEnvironment(inputs.environmentName, pullRequest.number)
   }
+}
+
+/** The name a preview runs as, in its comment and logs: the service in service mode, else the family. */
+export function previewSubject(inputs: Pick<Inputs, 'serviceName' | 'family'>): string {
+  return inputs.serviceName ?? inputs.family
 }
 
 /** The variables the AWS SDK takes credentials from, other than instance metadata. */
@@ -146,7 +152,12 @@ export type PreviewState =
       ttlSeconds?: number
     }
   | { kind: 'failed'; reason: string }
-  | { kind: 'stopped'; stopped: number; environment?: string }
+  | {
+      kind: 'stopped'
+      /** What closing did, in words: "2 task(s) stopped", "service web-pr-3 deleted". */
+      what: string
+      environment?: string
+    }
 
 export interface PreviewComment {
   /** The family (task previews) or service the preview runs as: one comment per name and pull request. */
@@ -214,7 +225,7 @@ export function previewCommentBody(comment: PreviewComment): string {
   }
   if (state.kind === 'stopped') {
     lines.push(
-      `The pull request is closed: ${state.stopped} task(s) stopped` +
+      `The pull request is closed: ${state.what}` +
         (state.environment ? `, the deployments of ${code(state.environment)} marked inactive.` : '.')
     )
   }
@@ -227,6 +238,16 @@ export function taskStopInstructions(region: string, cluster: string, taskArns: 
     '',
     '```sh',
     ...taskArns.map((arn) => `aws ecs stop-task --region ${region} --cluster ${cluster} --task ${arn}`),
+    '```'
+  ]
+}
+
+/** How to delete a service preview by hand: the AWS CLI. */
+export function serviceStopInstructions(region: string, serviceArn: string): string[] {
+  return [
+    '',
+    '```sh',
+    `aws ecs delete-express-gateway-service --region ${region} --service-arn ${serviceArn}`,
     '```'
   ]
 }

@@ -238,15 +238,24 @@ export interface Lifetime {
   ttlSeconds?: number
   /** When the ttl runs out, at the latest (the timer started before the deploy ended). */
   stopsAt?: Date
+  /** What ends it when the ttl runs out: a service's schedule (its name), else the tasks' timer container. */
+  expirySchedule?: string
+  /** A service preview: deleted, rather than stopped, when its pull request closes. */
+  service?: boolean
   pullRequest?: { number: number; environment: string; comment?: 'created' | 'updated' }
 }
 
 export function lifetimeSummary(lifetime: Lifetime): string {
   const parts: string[] = []
+  const schedule = lifetime.expirySchedule
   if (lifetime.stopsAt && lifetime.ttlSeconds !== undefined) {
+    const ttl = `ttl ${formatTtl(lifetime.ttlSeconds)}`
     parts.push(
-      `<p>Stops by itself by <strong>${formatStopTime(lifetime.stopsAt)}</strong> at the latest ` +
-        `(ttl ${formatTtl(lifetime.ttlSeconds)}: its timer container exits).</p>`
+      schedule
+        ? `<p>Deleted at <strong>${formatStopTime(lifetime.stopsAt)}</strong> (${ttl}) by the EventBridge ` +
+            `Scheduler schedule ${code(schedule)}, counted from this deploy: a later deploy moves it.</p>`
+        : `<p>Stops by itself by <strong>${formatStopTime(lifetime.stopsAt)}</strong> at the latest ` +
+            `(${ttl}: its timer container exits).</p>`
     )
   }
   const pr = lifetime.pullRequest
@@ -254,7 +263,7 @@ export function lifetimeSummary(lifetime: Lifetime): string {
     const comment = pr.comment ? `; its comment ${pr.comment}` : '; no comment written (see the warning)'
     parts.push(
       `<p>Preview of pull request #${pr.number} in environment ${code(pr.environment)}${comment}. ` +
-        'It stops when the pull request closes.</p>'
+        `It ${schedule !== undefined || lifetime.service ? 'is deleted' : 'stops'} when the pull request closes.</p>`
     )
   }
   return parts.length > 0 ? `<h3>Lifetime</h3>\n${parts.join('\n')}\n` : ''
@@ -335,6 +344,9 @@ export function serviceSummary(region: string, result: ServiceDeployResult): str
     '<h3>Timings</h3>',
     timings,
     created,
+    ...(result.expiryRemoved
+      ? ['<p>No ttl: the expiry an earlier deploy set is removed; the service runs until deleted.</p>']
+      : []),
     ...(result.cost ? [costSummary(result.cost, [SERVICE_COST_NOTE])] : []),
     ''
   ].join('\n')
@@ -345,11 +357,25 @@ export function serviceStopSummary(region: string, cluster: string, result: Serv
   const what = result.deleted
     ? `Service ${name} deleted: it is INACTIVE.`
     : `Service ${name} was already deleted (or never existed): nothing to do.`
-  return ['<h2>ECS Express Mode service stop</h2>', `<p>${what}</p>`, ''].join('\n')
+  const schedule = {
+    deleted: "<p>Its ttl's schedule deleted too.</p>",
+    none: "<p>Its ttl's schedule was gone already.</p>",
+    left: "<p>Its ttl's schedule could not be deleted (see the warning): it fails harmlessly when its time comes, then deletes itself.</p>"
+  }
+  return [
+    '<h2>ECS Express Mode service stop</h2>',
+    `<p>${what}</p>`,
+    ...(result.expirySchedule ? [schedule[result.expirySchedule]] : []),
+    ''
+  ].join('\n')
 }
 
-export async function writeServiceSummary(region: string, result: ServiceDeployResult): Promise<void> {
-  await writeSummary(serviceSummary(region, result))
+export async function writeServiceSummary(
+  region: string,
+  result: ServiceDeployResult,
+  lifetime?: Lifetime
+): Promise<void> {
+  await writeSummary(serviceSummary(region, result) + (lifetime ? lifetimeSummary(lifetime) : ''))
 }
 
 export async function writeServiceStopSummary(

@@ -565,6 +565,14 @@ const TagResource: Handler = (ctx, p) => {
   return {}
 }
 
+const UntagResource: Handler = (ctx, p) => {
+  const target = findTaggable(ctx, requireStr(p, 'resourceArn'))
+  const keys = arr<string>(p, 'tagKeys')
+  if (keys.length === 0) throw new AwsError('InvalidParameterException', 'tagKeys cannot be empty.')
+  target.tags = target.tags.filter((tag) => !keys.includes(tag.key))
+  return {}
+}
+
 const ListTagsForResource: Handler = (ctx, p) => ({
   tags: findTaggable(ctx, requireStr(p, 'resourceArn')).tags
 })
@@ -583,6 +591,7 @@ export const ecsHandlers: Record<string, Handler> = {
   ListTasks,
   StopTask,
   TagResource,
+  UntagResource,
   ListTagsForResource
 }
 
