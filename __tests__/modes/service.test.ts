@@ -449,6 +449,32 @@ describe('cancellation', () => {
     )
   })
 
+  test("a created service deleted on cancel takes its ttl's schedule with it", async () => {
+    stack()
+    iam
+      .on(GetRoleCommand, { RoleName: 'ecsFargateDeployTtlRole' })
+      .resolves({ Role: { Arn: `arn:aws:iam::${ACCOUNT}:role/ecsFargateDeployTtlRole` } } as never)
+    schedulerMock
+      .on(UpdateScheduleCommand)
+      .rejects(new ResourceNotFoundException({ message: 'none', Message: 'none', $metadata: {} }))
+    schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' })
+    schedulerMock.on(DeleteScheduleCommand).resolves({})
+    const controller = new AbortController()
+    ecs.on(DescribeServiceDeploymentsCommand).callsFake(async () => {
+      controller.abort('SIGINT')
+      return deploymentIn('IN_PROGRESS')
+    })
+    ecs.on(DeleteExpressGatewayServiceCommand).resolves({})
+    const deps = depsWith({ cancellation: { signal: controller.signal, stopReason: 'cancelled' } })
+    const error = (await deployService(inputsWith({ ttl: '2h' }), deps).catch(
+      (e: unknown) => e
+    )) as ServiceDeployFailure
+    expect(error.deleted).toBe(true)
+    expect(schedulerMock.commandCalls(DeleteScheduleCommand)[0]!.args[0].input.Name).toBe(
+      schedulerMock.commandCalls(CreateScheduleCommand)[0]!.args[0].input.Name
+    )
+  })
+
   test('an existing service is left to its own deployment and rollback', async () => {
     stack(true)
     const controller = new AbortController()

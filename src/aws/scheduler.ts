@@ -102,10 +102,15 @@ export async function scheduleServiceExpiry(
 }
 
 /** Deletes the service's schedule; false when there was none (it fired already, or never existed). */
-export async function deleteServiceExpiry(scheduler: SchedulerClient, serviceArn: string): Promise<boolean> {
+export async function deleteServiceExpiry(
+  scheduler: SchedulerClient,
+  serviceArn: string,
+  options: { abortSignal?: AbortSignal } = {}
+): Promise<boolean> {
   try {
     await scheduler.send(
-      new DeleteScheduleCommand({ Name: expiryScheduleName(serviceArn), GroupName: SCHEDULE_GROUP })
+      new DeleteScheduleCommand({ Name: expiryScheduleName(serviceArn), GroupName: SCHEDULE_GROUP }),
+      options
     )
     return true
   } catch (error) {

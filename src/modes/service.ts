@@ -147,6 +147,8 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
   deps.onService?.(change, prepared.cluster.clusterArn)
 
   let succeeded = false
+  // Known once made, for a cancelled run that deletes the service: its schedule goes too.
+  let expiry: Expiry | undefined
   try {
     if (signal.aborted) throw signal.reason
     const ttl =
@@ -155,6 +157,7 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
             setOrRemoveExpiry(inputs, deps, change, prepared.ttlRole, expiresAt)
           )
         : {}
+    expiry = ttl.expiry
     const waited = await timed(`Wait for ${inputs.waitFor}`, () =>
       waitForService(inputs, { ...deps, clock }, prepared.cluster.clusterArn, change, () => {
         succeeded = true
@@ -197,7 +200,7 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
     if (!signal.aborted || !deps.cancellation) {
       throw new ServiceDeployFailure(error, change.serviceArn, change.created)
     }
-    throw await cancelService(inputs, deps, change, succeeded, deps.cancellation)
+    throw await cancelService(inputs, deps, change, succeeded, deps.cancellation, expiry)
   }
 }
 
@@ -457,7 +460,8 @@ async function cancelService(
   deps: Pick<ServiceDeployDeps, 'clients' | 'reporter'>,
   change: ServiceChange,
   succeeded: boolean,
-  cancellation: Cancellation
+  cancellation: Cancellation,
+  expiry?: Expiry
 ): Promise<ServiceDeployFailure> {
   const signalName = signalNameOf(cancellation.signal)
   const fail = (outcome: ServiceCancelledError['outcome'], reason?: string) => {
@@ -472,6 +476,12 @@ async function cancelService(
     await deps.clients.ecs.send(new DeleteExpressGatewayServiceCommand({ serviceArn: change.serviceArn }), {
       abortSignal: AbortSignal.timeout(CANCEL_DELETE_TIMEOUT_MS)
     })
+    // The schedule would only fail when its time comes: deleted too if there is time, else left to fail.
+    if (expiry && deps.clients.scheduler) {
+      await deleteServiceExpiry(await deps.clients.scheduler(), change.serviceArn, {
+        abortSignal: AbortSignal.timeout(CANCEL_DELETE_TIMEOUT_MS / 2)
+      }).catch(() => undefined)
+    }
     return fail('deleted')
   } catch (error) {
     return fail('not-deleted', (error as Error).message)
