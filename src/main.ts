@@ -100,7 +100,8 @@ function explainFailure(
   if (error instanceof ServiceDeployFailure) {
     return {
       explained: explainError(error.cause, scopeFor(inputs)),
-      service: { serviceArn: error.serviceArn, created: error.createdService, deleted: error.deleted }
+      service: { serviceArn: error.serviceArn, created: error.createdService, deleted: error.deleted },
+      cost: error.cost
     }
   }
   const failure = error instanceof DeployFailure ? error : undefined

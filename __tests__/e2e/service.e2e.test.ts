@@ -171,6 +171,10 @@ describe('an Express Mode service through the action', () => {
     expect(error).toContain('still serves.')
     expect(error).toContain('Stopped tasks:')
     expect(await versionAt(url)).toBe('v2')
+    // What serves on still costs: the failure's summary and hourly-cost say how much, as a success's do.
+    expect(Number(run.outputs['hourly-cost'])).toBeGreaterThan(0)
+    expect(run.summary).toContain('<h3>Cost</h3>')
+    expect(run.summary).toContain(`$${Number(run.outputs['hourly-cost']).toFixed(4)}`)
   })
 
   test('deletes the service, and deleting it again succeeds', async () => {

@@ -317,6 +317,9 @@ test('a deployment that rolls back fails with its reason, and the service ARN is
   expect(error.createdService).toBe(false)
   expect(deps.reporter.outputs['service-arn']).toBe(SERVICE_ARN)
   expect(deps.reporter.outputs['deployment-arn']).toBe(DEPLOYMENT_NEW)
+  // The previous revision serves on: what the service costs per hour is still said, and in the output.
+  expect(error.cost?.hourly?.dollars).toBeGreaterThan(0)
+  expect(Number(deps.reporter.outputs['hourly-cost'])).toBeCloseTo(error.cost!.hourly!.dollars, 5)
 })
 
 test('the cost of a service: its desired tasks, their addresses and the load balancer, at its architecture', async () => {
@@ -444,6 +447,7 @@ describe('cancellation', () => {
       serviceArn: SERVICE_ARN
     })
     expect(error.deleted).toBe(true)
+    expect(error.cost).toBeUndefined()
     expect((error.cause as ServiceCancelledError).message).toBe(
       'The run was cancelled (SIGINT): deleted service shop, which this run created and never saw healthy'
     )

@@ -29,7 +29,7 @@ import { dollarsOutput } from '../shared/cost.js'
 import { ecsTags } from '../shared/tags.js'
 import { EXPIRES_AT_TAG, expiryTime } from '../shared/ttl-role.js'
 import { signalNameOf, type Cancellation } from './cancel.js'
-import { serviceCost } from './cost.js'
+import { SERVICE_COST_NOTE, serviceCost } from './cost.js'
 import {
   checkPlatform,
   firstPhaseName,
@@ -197,10 +197,15 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
       expiryRemoved: ttl.removed
     }
   } catch (error) {
-    if (!signal.aborted || !deps.cancellation) {
-      throw new ServiceDeployFailure(error, change.serviceArn, change.created)
-    }
-    throw await cancelService(inputs, deps, change, succeeded, deps.cancellation, expiry)
+    const failure =
+      !signal.aborted || !deps.cancellation
+        ? new ServiceDeployFailure(error, change.serviceArn, change.created)
+        : await cancelService(inputs, deps, change, succeeded, deps.cancellation, expiry)
+    if (failure.deleted) throw failure
+    // The service stays (an update's previous revision serves on): what it costs, as a deploy that succeeded says.
+    const cost = { ...serviceCost(inputs, undefined), notes: [SERVICE_COST_NOTE] }
+    reporter.setOutput('hourly-cost', cost.hourly ? dollarsOutput(cost.hourly.dollars) : '')
+    throw new ServiceDeployFailure(failure.cause, failure.serviceArn, failure.createdService, false, cost)
   }
 }
 

@@ -156,7 +156,9 @@ export class ServiceDeployFailure extends Error {
     readonly serviceArn: string,
     readonly createdService: boolean,
     /** True when the run was cancelled and this run deleted the service it had created. */
-    readonly deleted = false
+    readonly deleted = false,
+    /** What the service left behind costs per hour (absent when it was deleted). */
+    readonly cost?: DeployCost
   ) {
     super(cause instanceof Error ? cause.message : String(cause), { cause })
     this.name = 'ServiceDeployFailure'
