@@ -3,11 +3,12 @@
 // everything stopped on closed), a ttl of seconds that stops a task by itself, a token without pull-requests
 // write, and a fork's run without AWS credentials. Container ports 5400–5449.
 import { DescribeTaskDefinitionCommand, ECSClient, type Task } from '@aws-sdk/client-ecs'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runAction } from './harness.js'
 import { startGitHubStandIn, type GitHubStandIn } from './github-stand-in.js'
+import { pullRequestEnv as pullRequestEventEnv, type PullRequestOf } from './pull-request-events.js'
 import { JOB_IMAGE, REGION, WEB_IMAGE, startStack, waitForTaskStatus, type Stack } from './stack.js'
 
 const CLUSTER = 'preview-cluster'
@@ -34,36 +35,12 @@ afterAll(async () => {
   await Promise.all([stack?.aws.stop(), github?.stop()])
 })
 
-/** The step environment of a pull_request run: the payload written where GITHUB_EVENT_PATH points. */
-function pullRequestEnv(
+const pullRequestEnv = (
   action: string,
-  pr: { number: number; sha: string; head?: string },
+  pr: PullRequestOf,
   base: Record<string, string> = stack.env
-): Record<string, string> {
-  const path = join(eventDir, `${pr.number}-${action}-${pr.sha.slice(0, 7)}.json`)
-  const head = pr.head ?? 'octo/app'
-  writeFileSync(
-    path,
-    JSON.stringify({
-      action,
-      number: pr.number,
-      pull_request: {
-        number: pr.number,
-        html_url: `https://github.com/octo/app/pull/${pr.number}`,
-        head: { sha: pr.sha, ref: 'feature', repo: { full_name: head, fork: head !== 'octo/app' } },
-        base: { sha: 'c'.repeat(40), ref: 'main', repo: { full_name: 'octo/app', fork: false } }
-      }
-    })
-  )
-  return {
-    ...base,
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: path,
-    GITHUB_API_URL: github.apiUrl,
-    GITHUB_SERVER_URL: 'https://github.example',
-    GITHUB_RUN_ID: '4545'
-  }
-}
+): Record<string, string> =>
+  pullRequestEventEnv({ eventDir, apiUrl: github.apiUrl, runId: '4545' }, action, pr, base)
 
 /** The task once STOPPED, the condition the test waits for (no fixed sleep), or as last seen after withinMs. */
 const stoppedTask = (taskArn: string, withinMs = 60_000): Promise<Task> =>

@@ -5,11 +5,12 @@
 // deployed and closed by an identity holding exactly the policy mode permissions prints.
 import { DescribeExpressGatewayServiceCommand, ECSClient } from '@aws-sdk/client-ecs'
 import { GetScheduleCommand, SchedulerClient, type GetScheduleCommandOutput } from '@aws-sdk/client-scheduler'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runAction, type ActionRun } from './harness.js'
 import { startGitHubStandIn, type GitHubStandIn } from './github-stand-in.js'
+import { pullRequestEnv as pullRequestEventEnv, type PullRequestOf } from './pull-request-events.js'
 import { REGION, WEB_IMAGE, startStack, type Stack } from './stack.js'
 
 const CLUSTER = 'preview-svc-cluster'
@@ -37,33 +38,12 @@ afterAll(async () => {
   await Promise.all([stack?.aws.stop(), github?.stop()])
 })
 
-function pullRequestEnv(
+const pullRequestEnv = (
   action: string,
-  pr: { number: number; sha: string },
+  pr: PullRequestOf,
   base: Record<string, string> = stack.env
-): Record<string, string> {
-  const path = join(eventDir, `${pr.number}-${action}-${pr.sha.slice(0, 7)}.json`)
-  writeFileSync(
-    path,
-    JSON.stringify({
-      action,
-      number: pr.number,
-      pull_request: {
-        number: pr.number,
-        head: { sha: pr.sha, ref: 'feature', repo: { full_name: 'octo/app', fork: false } },
-        base: { sha: 'c'.repeat(40), ref: 'main', repo: { full_name: 'octo/app', fork: false } }
-      }
-    })
-  )
-  return {
-    ...base,
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: path,
-    GITHUB_API_URL: github.apiUrl,
-    GITHUB_SERVER_URL: 'https://github.example',
-    GITHUB_RUN_ID: '4646'
-  }
-}
+): Record<string, string> =>
+  pullRequestEventEnv({ eventDir, apiUrl: github.apiUrl, runId: '4646' }, action, pr, base)
 
 const servicePreview = (extra: Record<string, string> = {}) => ({
   repository: 'preview-svc',
