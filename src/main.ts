@@ -495,7 +495,8 @@ async function writeServicePreviewComment(
         kind: 'running',
         url: result.url,
         stopsAt: result.expiry?.expiresAt,
-        ttlSeconds: inputs.ttlSeconds
+        ttlSeconds: inputs.ttlSeconds,
+        expirySchedule: result.expiry?.scheduleName
       }
     },
     (message) => core.warning(message)

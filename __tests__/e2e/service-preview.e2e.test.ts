@@ -140,7 +140,9 @@ describe('one pull request of a service: opened, synchronize, closed', () => {
     expect(body).toContain(
       `aws ecs delete-express-gateway-service --region ${REGION} --service-arn ${serviceArn}`
     )
-    expect(body).toMatch(/\| Stops \| by \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC at the latest \(ttl 1h\)/)
+    expect(body).toMatch(
+      /\| Stops \| deleted from \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(ttl 1h, by the EventBridge Scheduler schedule `efd-ttl-preview-svc-pr-21-[0-9a-f]{8}`; each push moves it\), or when the pull request closes \|/
+    )
     const created = github
       .requests()
       .find((request) => request.method === 'POST' && request.path === '/repos/octo/app/deployments')

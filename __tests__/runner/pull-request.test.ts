@@ -8,8 +8,10 @@ import {
   previewCommentBody,
   previewEnvironment,
   previewInputs,
+  previewSubject,
   previewName,
   readPullRequestEvent,
+  serviceStopInstructions,
   taskStopInstructions,
   upsertPreviewComment,
   type GitHubApi,
@@ -121,6 +123,19 @@ describe('names derived from the pull request', () => {
       previewInputs(inputs({ repository: 'web', preview: 'true', 'container-name': 'app' }), PR)
     ).toMatchObject({ family: 'web-pr-12', containerName: 'app' })
   })
+
+  test('a service is named after the pull request too, and the comment is named after the service', () => {
+    const preview = previewInputs(inputs({ repository: 'web', preview: 'true', service: 'shop' }), PR)
+    expect(preview).toMatchObject({
+      serviceName: 'shop-pr-12',
+      family: 'web-pr-12',
+      environmentName: 'pr-12'
+    })
+    expect(previewSubject(preview)).toBe('shop-pr-12')
+    expect(previewSubject(previewInputs(inputs({ repository: 'web', preview: 'true' }), PR))).toBe(
+      'web-pr-12'
+    )
+  })
 })
 
 describe('a fork without credentials', () => {
@@ -185,6 +200,31 @@ describe('the comment body', () => {
         'aws ecs stop-task --region us-east-1 --cluster default --task arn:aws:ecs:us-east-1:123456789012:task/default/0123456789abcdef0123456789abcdef',
         '```',
         ''
+      ].join('\n')
+    )
+  })
+
+  test('running, a service with a ttl: the schedule that deletes it, and the delete command', () => {
+    const serviceArn = 'arn:aws:ecs:us-east-1:123456789012:service/default/web-pr-12'
+    const body = previewCommentBody({
+      ...base,
+      howToStop: serviceStopInstructions('us-east-1', serviceArn),
+      state: {
+        kind: 'running',
+        url: 'https://web-pr-12.ecs.us-east-1.on.aws',
+        stopsAt: new Date('2025-01-02T14:30:05Z'),
+        ttlSeconds: 86400,
+        expirySchedule: 'efd-ttl-web-pr-12-0123abcd'
+      }
+    })
+    expect(body).toContain(
+      '| Stops | deleted from 2025-01-02 14:30:05 UTC (ttl 1d, by the EventBridge Scheduler schedule `efd-ttl-web-pr-12-0123abcd`; each push moves it), or when the pull request closes |'
+    )
+    expect(body).toContain(
+      [
+        '```sh',
+        `aws ecs delete-express-gateway-service --region us-east-1 --service-arn ${serviceArn}`,
+        '```'
       ].join('\n')
     )
   })

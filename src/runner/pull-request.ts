@@ -150,6 +150,8 @@ export type PreviewState =
       /** When the ttl runs out, at the latest. */
       stopsAt?: Date
       ttlSeconds?: number
+      /** A service's ttl: the EventBridge Scheduler schedule that deletes it then. */
+      expirySchedule?: string
     }
   | { kind: 'failed'; reason: string }
   | {
@@ -197,9 +199,11 @@ export function previewCommentBody(comment: PreviewComment): string {
   if (state.kind === 'running') {
     rows.push([
       'Stops',
-      state.stopsAt
-        ? `by ${formatStopTime(state.stopsAt)} at the latest (ttl ${formatTtl(state.ttlSeconds ?? 0)}), or when the pull request closes`
-        : 'when the pull request closes'
+      !state.stopsAt
+        ? 'when the pull request closes'
+        : state.expirySchedule
+          ? `deleted from ${formatStopTime(state.stopsAt)} (ttl ${formatTtl(state.ttlSeconds ?? 0)}, by the EventBridge Scheduler schedule ${code(state.expirySchedule)}; each push moves it), or when the pull request closes`
+          : `by ${formatStopTime(state.stopsAt)} at the latest (ttl ${formatTtl(state.ttlSeconds ?? 0)}), or when the pull request closes`
     ])
   }
   if (comment.runUrl) rows.push(['Run', `[workflow run](${comment.runUrl})`])
