@@ -19,7 +19,8 @@ test('the price table has the us-east-1 figures AWS publishes', () => {
       ARM64: { vcpuHour: 0.03238, gbHour: 0.00356 }
     },
     publicIpv4Hour: 0.005,
-    loadBalancerHour: 0.0225
+    loadBalancerHour: 0.0225,
+    asOf: '2026-06'
   })
 })
 

@@ -1,7 +1,7 @@
 // What a run costs, from the price table: per hour for what it leaves running (tasks, public IPv4 addresses,
 // a load balancer), and for a one-off job from its tasks' start and stop times. Pure arithmetic; the prices
 // and how AWS bills them are in prices.ts.
-import { PRICES_DATE, SPOT_NOTE, pricesFor, type CpuArchitecture, type RegionPrices } from './prices.js'
+import { SPOT_NOTE, pricesFor, type CpuArchitecture, type RegionPrices } from './prices.js'
 
 /** One task's size as the task definition gives it: cpu units (1024 = 1 vCPU) and memory in MiB. */
 export interface TaskSize {
@@ -72,7 +72,7 @@ export function hourlyCost(region: string, running: RunningResources): CostEstim
       dollars: running.loadBalancers * prices.loadBalancerHour
     })
   }
-  return estimate(region, lines, running.spot && running.tasks > 0)
+  return estimate(region, prices, lines, running.spot && running.tasks > 0)
 }
 
 /**
@@ -146,16 +146,16 @@ export function jobCost(
   if (job.publicIpPerTask && total > 0) {
     lines.push({ item: `public IPv4 address, ${total} s`, dollars: hours * prices.publicIpv4Hour })
   }
-  return estimate(region, lines, job.spot)
+  return estimate(region, prices, lines, job.spot)
 }
 
-function estimate(region: string, lines: CostLine[], spot: boolean): CostEstimate {
+function estimate(region: string, prices: RegionPrices, lines: CostLine[], spot: boolean): CostEstimate {
   return {
     region,
     dollars: lines.reduce((sum, line) => sum + line.dollars, 0),
     lines,
     note: spot ? SPOT_NOTE : undefined,
-    pricesDate: PRICES_DATE
+    pricesDate: prices.asOf
   }
 }
 
