@@ -322,7 +322,10 @@ const RevokeSecurityGroupIngress: Handler = (ctx, p) => {
 }
 
 const DeleteSecurityGroup: Handler = (ctx, p) => {
-  const group = getGroup(ctx, str(p, 'GroupId') ?? '')
+  const groupId = str(p, 'GroupId')
+  // GroupName, as in DescribeSecurityGroups, names a group of the default VPC only.
+  const group =
+    groupId || !str(p, 'GroupName') ? getGroup(ctx, groupId ?? '') : findByName(ctx, str(p, 'GroupName'))
   if (group.GroupName === 'default')
     throw new AwsError(
       'CannotDelete',
