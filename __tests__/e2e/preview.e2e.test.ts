@@ -2,7 +2,13 @@
 // one pull request opened, pushed to and closed (one comment updated in place, the earlier task replaced,
 // everything stopped on closed), a ttl of seconds that stops a task by itself, a token without pull-requests
 // write, and a fork's run without AWS credentials. Container ports 5400–5449.
-import { DescribeTaskDefinitionCommand, ECSClient, type Task } from '@aws-sdk/client-ecs'
+import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2'
+import {
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  ListTaskDefinitionsCommand,
+  type Task
+} from '@aws-sdk/client-ecs'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,15 +26,18 @@ const TIMER_IMAGE = 'busybox:stable'
 let stack: Stack
 let github: GitHubStandIn
 let ecs: ECSClient
+let ec2: EC2Client
 const eventDir = mkdtempSync(join(tmpdir(), 'efd-preview-events-'))
 
 beforeAll(async () => {
   ;[stack, github] = await Promise.all([startStack(), startGitHubStandIn()])
-  ecs = new ECSClient({
+  const config = {
     region: REGION,
     endpoint: stack.aws.endpoint,
     credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' }
-  })
+  }
+  ecs = new ECSClient(config)
+  ec2 = new EC2Client(config)
 })
 afterAll(async () => {
   rmSync(eventDir, { recursive: true, force: true })
@@ -139,8 +148,19 @@ describe('one pull request: opened, synchronize, closed', () => {
     expect(run.summary).toContain('its comment updated.')
   })
 
-  test('closed: the preview stopped, its deployment inactive, the comment says so; nothing pushed', async () => {
+  const GROUP = 'ecs-fargate-deploy-preview-web-pr-12'
+  const groupsNamed = async (name: string) =>
+    (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [name] }] })))
+      .SecurityGroups ?? []
+  const revisions = async (family: string, status: 'ACTIVE' | 'INACTIVE') =>
+    (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status }))).taskDefinitionArns ??
+    []
+
+  test('closed: the preview stopped, its group deleted, its family deregistered, its deployment inactive, the comment says so; nothing pushed', async () => {
     github.clear()
+    const [group] = await groupsNamed(GROUP)
+    expect(group?.GroupId).toMatch(/^sg-/)
+    expect(await revisions('preview-web-pr-12', 'ACTIVE')).not.toEqual([])
     const run = await runAction(webPreview(5402), {
       env: pullRequestEnv('closed', { number: pr, sha: SHA_B })
     })
@@ -165,9 +185,20 @@ describe('one pull request: opened, synchronize, closed', () => {
     const comments = github.comments(pr)
     expect(comments.map((comment) => comment.id)).toEqual([commentId])
     expect(comments[0]!.body).toContain('### Preview `preview-web-pr-12` is stopped')
+    const removed = `security group ${group!.GroupId!} and task definition family preview-web-pr-12 removed`
     expect(comments[0]!.body).toContain(
-      'The pull request is closed: 1 task(s) stopped, the deployments of `pr-12` marked inactive.'
+      `The pull request is closed: 1 task(s) stopped, ${removed}, the deployments of \`pr-12\` marked inactive.`
     )
+    expect(run.summary).toContain(`<p>Also ${removed}.</p>`)
+    expect(warnings(run.stdout)).toEqual([])
+
+    // Nothing of the preview is left to pile up: no group of its name, no ACTIVE revision of its family.
+    expect(await groupsNamed(GROUP)).toEqual([])
+    expect(await revisions('preview-web-pr-12', 'ACTIVE')).toEqual([])
+    expect(await revisions('preview-web-pr-12', 'INACTIVE')).toEqual([
+      expect.stringMatching(/:task-definition\/preview-web-pr-12:1$/),
+      expect.stringMatching(/:task-definition\/preview-web-pr-12:2$/)
+    ])
   })
 })
 
