@@ -208,7 +208,7 @@ describe('cleanUpPreview: after the close, the security group and the family rem
     expect(ec2.commandCalls(DeleteSecurityGroupCommand).length).toBeGreaterThan(3)
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toContain(
-      `Could not delete the security group ecs-fargate-deploy-web-pr-12 (${GROUP.GroupId!}): a network interface still uses it after 60 s`
+      `Could not delete the security group ecs-fargate-deploy-web-pr-12 (${GROUP.GroupId!}): a network interface still uses it after 59 s`
     )
     expect(warnings[0]).toContain('has a dependent object')
     expect(warnings[0]).toContain(`aws ec2 delete-security-group --group-id ${GROUP.GroupId!}`)
@@ -219,6 +219,7 @@ describe('cleanUpPreview: after the close, the security group and the family rem
     const { clock, warnings } = await run({}, 10_000)
     expect(clock.sleeps).toEqual([2_000, 4_000])
     expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain('a network interface still uses it after 6 s')
   })
 
   test('the group let go after a few retries is deleted', async () => {
@@ -278,7 +279,7 @@ describe('cleanUpPreview: after the close, the security group and the family rem
     expect(first.result).toEqual({
       securityGroup: { outcome: 'left', groupId: undefined },
       taskDefinitions: { deregistered: 1, left: 1 },
-      removed: 'task definition family web-pr-12 removed'
+      removed: '1 of 2 revisions of task definition family web-pr-12 deregistered'
     })
     expect(first.warnings).toEqual([
       expect.stringMatching(

@@ -102,12 +102,20 @@ export async function cleanUpPreview(
   ])
   const removed = [
     securityGroup?.outcome === 'deleted' ? `security group ${securityGroup.groupId!}` : undefined,
-    taskDefinitions.deregistered > 0 ? `task definition family ${inputs.family}` : undefined
+    taskDefinitions.deregistered > 0 && taskDefinitions.left === 0
+      ? `task definition family ${inputs.family}`
+      : undefined
   ].filter((part) => part !== undefined)
+  const partly =
+    taskDefinitions.deregistered > 0 && taskDefinitions.left > 0
+      ? `${taskDefinitions.deregistered} of ${taskDefinitions.deregistered + taskDefinitions.left} revisions of task definition family ${inputs.family} deregistered`
+      : undefined
   return {
     securityGroup,
     taskDefinitions,
-    removed: removed.length > 0 ? `${removed.join(' and ')} removed` : ''
+    removed: [removed.length > 0 ? `${removed.join(' and ')} removed` : undefined, partly]
+      .filter((part) => part !== undefined)
+      .join(', ')
   }
 }
 
@@ -120,6 +128,7 @@ async function removeSecurityGroup(
   const clock = options.clock ?? systemClock
   const name = securityGroupName(inputs.family)
   let groupId: string | undefined
+  const started = clock.now()
   try {
     const ec2 = await ec2Client()
     const group = await findFamilySecurityGroup(ec2, inputs)
@@ -146,7 +155,7 @@ async function removeSecurityGroup(
   } catch (error) {
     const inUse = (error as Error).name === 'DependencyViolation'
     const why = inUse
-      ? `a network interface still uses it after ${SECURITY_GROUP_RETRY_MS / 1000} s (${explain(error)}); ` +
+      ? `a network interface still uses it after ${Math.round((clock.now() - started) / 1000)} s (${explain(error)}); ` +
         `delete it once the interface is gone: aws ec2 delete-security-group --group-id ${groupId!}`
       : explain(error)
     options.warn(`Could not delete the security group ${name}${groupId ? ` (${groupId})` : ''}: ${why}`)
