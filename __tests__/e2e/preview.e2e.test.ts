@@ -273,6 +273,45 @@ test('closed with 120 earlier deployments in the environment: every active one m
   expect(pages.map((request) => request.query['page'])).toEqual(['1', '2'])
 })
 
+test('a task preview opened and closed by an identity holding exactly the printed policy: the close removes its group and family, warning of nothing', async () => {
+  const inputs = { ...webPreview(5404), repository: 'preview-policy-web' }
+  const printed = await runAction({ ...inputs, mode: 'permissions' }, { env: stack.env })
+  expect(printed.exitCode).toBe(0)
+  const policy = JSON.parse(printed.outputs['policy']!) as { Statement: Array<{ Action: string[] }> }
+  expect(policy.Statement.flatMap((statement) => statement.Action)).toEqual(
+    expect.arrayContaining([
+      'ec2:DeleteSecurityGroup',
+      'ecs:ListTaskDefinitions',
+      'ecs:DeregisterTaskDefinition'
+    ])
+  )
+  const key = 'AKIDTASKPREVIEWPOLICY'
+  stack.aws.setPolicy(key, policy as never)
+  const env = (action: string) =>
+    pullRequestEnv(action, { number: 16, sha: SHA_A }, { ...stack.env, AWS_ACCESS_KEY_ID: key })
+  try {
+    const opened = await runAction(inputs, { env: env('opened') })
+    expect(opened.errors).toEqual([])
+    expect(opened.exitCode).toBe(0)
+    const closed = await runAction(inputs, { env: env('closed') })
+    expect(closed.errors).toEqual([])
+    expect(closed.exitCode).toBe(0)
+    expect(warnings(closed.stdout)).toEqual([])
+    const groups = await ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [{ Name: 'group-name', Values: ['ecs-fargate-deploy-preview-policy-web-pr-16'] }]
+      })
+    )
+    expect(groups.SecurityGroups).toEqual([])
+    const active = await ecs.send(
+      new ListTaskDefinitionsCommand({ familyPrefix: 'preview-policy-web-pr-16', status: 'ACTIVE' })
+    )
+    expect(active.taskDefinitionArns).toEqual([])
+  } finally {
+    stack.aws.setPolicy(key, undefined)
+  }
+})
+
 test("a fork's pull_request run has no AWS credentials: it fails saying so, not with a credential error", async () => {
   const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...withoutCredentials } = stack.env
   const run = await runAction(
