@@ -161,9 +161,17 @@ describe('one pull request: opened, synchronize, closed', () => {
     const [group] = await groupsNamed(GROUP)
     expect(group?.GroupId).toMatch(/^sg-/)
     expect(await revisions('preview-web-pr-12', 'ACTIVE')).not.toEqual([])
+    // As in AWS, the stopped task's interface holds the group a little longer: the close retries until it lets go.
+    stack.aws.setBehaviour({ eniHoldsGroupDeletes: 2 })
     const run = await runAction(webPreview(5402), {
       env: pullRequestEnv('closed', { number: pr, sha: SHA_B })
-    })
+    }).finally(() => stack.aws.setBehaviour({ eniHoldsGroupDeletes: 0 }))
+    expect(run.stdout).toContain(
+      `Security group ${group!.GroupId!} is still in use; deleting it again in 2 s`
+    )
+    expect(run.stdout).toContain(
+      `Security group ${group!.GroupId!} is still in use; deleting it again in 4 s`
+    )
     expect(run.errors).toEqual([])
     expect(run.exitCode).toBe(0)
     expect(run.stdout).not.toContain('Pushed')

@@ -109,6 +109,32 @@ describe('DeleteSecurityGroup', () => {
     ctx.ec2.enis.delete(task.eniId)
     expect((await ec2('DeleteSecurityGroup', { GroupId: groupId })).status).toBe(200)
   })
+
+  it('an interface being torn down (eniHoldsGroupDeletes) holds the group for its count of calls, then lets go', async () => {
+    const { ctx, ecs, ec2 } = setUp()
+    const groupId = groupIdOf(
+      (await ec2('CreateSecurityGroup', { GroupName: 'held', GroupDescription: 'held' })).body
+    )
+    await ecs('CreateCluster', { clusterName: 'c' })
+    await ecs('RegisterTaskDefinition', taskDefinition('held'))
+    await ecs('RunTask', {
+      cluster: 'c',
+      taskDefinition: 'held',
+      launchType: 'FARGATE',
+      networkConfiguration: {
+        awsvpcConfiguration: { subnets: [ctx.ec2.subnets[0]!.SubnetId], securityGroups: [groupId] }
+      }
+    })
+    // As the task runner leaves the interface of a task STOPPED under eniHoldsGroupDeletes: 2.
+    const eni = ctx.ec2.enis.get([...ctx.ecs.tasks.values()][0]!.eniId)!
+    Object.assign(eni, { Status: 'available', releasedAfterDeletes: 2 })
+    const codes: Array<string | undefined> = []
+    for (let i = 0; i < 3; i++)
+      codes.push(code((await ec2('DeleteSecurityGroup', { GroupId: groupId })).body))
+    expect(codes).toEqual(['DependencyViolation', 'DependencyViolation', undefined])
+    expect(ctx.ec2.enis.has(eni.NetworkInterfaceId)).toBe(false)
+    expect(ctx.ec2.securityGroups.has(groupId)).toBe(false)
+  })
 })
 
 describe('ListTaskDefinitions and DeregisterTaskDefinition', () => {

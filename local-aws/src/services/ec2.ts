@@ -331,8 +331,15 @@ const DeleteSecurityGroup: Handler = (ctx, p) => {
       'CannotDelete',
       `the specified group: "${group.GroupId}" name: "default" cannot be deleted by a user`
     )
-  const inUse = [...ctx.ec2.enis.values()].some((e) => e.GroupIds.includes(group.GroupId))
-  if (inUse) throw new AwsError('DependencyViolation', `resource ${group.GroupId} has a dependent object`)
+  const holding = [...ctx.ec2.enis.values()].filter((e) => e.GroupIds.includes(group.GroupId))
+  // An interface of a stopped task being torn down (eniHoldsGroupDeletes) lets go after its count of calls.
+  for (const e of holding) {
+    if (e.releasedAfterDeletes === undefined) continue
+    e.releasedAfterDeletes -= 1
+    if (e.releasedAfterDeletes < 0) ctx.ec2.enis.delete(e.NetworkInterfaceId)
+  }
+  if (holding.some((e) => ctx.ec2.enis.has(e.NetworkInterfaceId)))
+    throw new AwsError('DependencyViolation', `resource ${group.GroupId} has a dependent object`)
   ctx.ec2.securityGroups.delete(group.GroupId)
   return { return: true }
 }
