@@ -338,24 +338,30 @@ async function runPreviewClose(inputs: Inputs, pullRequest: PullRequest): Promis
   if (written) core.info(`Preview comment on pull request #${pullRequest.number}: ${written.change}`)
 }
 
-/** A task preview closed: its running tasks stopped. Returns what was done, in words, for the comment. */
+/**
+ * A task preview closed: its running tasks stopped, then its security group and task definitions removed.
+ * Returns what was done, in words, for the comment.
+ */
 async function stopTaskPreview(
   inputs: Inputs,
   pullRequest: PullRequest,
   clients: StopClients
 ): Promise<string> {
-  const { stopPreview } = await import('./modes/preview.js')
+  const { stopPreview, cleanUpPreview } = await import('./modes/preview.js')
+  const deadline = Date.now() + inputs.timeoutSeconds * 1000
+  const log = (message: string) => core.info(message)
   const result = await stopPreview(clients.ecs, {
     cluster: inputs.cluster,
     family: inputs.family,
     startedBy: inputs.startedBy,
     pullRequest: pullRequest.number,
-    deadline: Date.now() + inputs.timeoutSeconds * 1000,
-    log: (message) => core.info(message)
+    deadline,
+    log
   })
   core.setOutput('stopped-task-arns', JSON.stringify(result.stopped))
-  await writeStopSummary(inputs.region, inputs.cluster, result)
-  return `${result.stopped.length - result.alreadyStopped.length} task(s) stopped`
+  const { removed } = await cleanUpPreview(inputs, clients, { deadline, log, warn: core.warning })
+  await writeStopSummary(inputs.region, inputs.cluster, result, removed)
+  return `${result.stopped.length - result.alreadyStopped.length} task(s) stopped${removed && `, ${removed}`}`
 }
 
 /** A service preview closed: the service deleted (and its ttl's schedule). Returns what was done, in words. */

@@ -73,11 +73,15 @@ test('createDeployClients: five clients in the region, retrying as configured, w
   }
 })
 
-test('createStopClients: only ECS, configured and annotated (EventBridge Scheduler only when asked for)', async () => {
+test('createStopClients: only ECS, configured and annotated (EventBridge Scheduler and EC2 only when asked for)', async () => {
   const clients = await createStopClients('ap-southeast-2')
-  expect(Object.keys(clients)).toEqual(['ecs', 'scheduler'])
+  expect(Object.keys(clients)).toEqual(['ecs', 'scheduler', 'ec2'])
   expect(clients.ecs).toBeInstanceOf(ECSClient)
   expect(await settingsOf(clients.ecs)).toEqual(configured('ap-southeast-2'))
+  const ec2 = await clients.ec2!()
+  expect(ec2).toBeInstanceOf(EC2Client)
+  expect(await clients.ec2!()).toBe(ec2)
+  expect(await settingsOf(ec2)).toEqual(configured('ap-southeast-2'))
 })
 
 test('lazySchedulerClient: one SchedulerClient, made on first use, configured like the others', async () => {

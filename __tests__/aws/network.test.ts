@@ -1,6 +1,7 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
+  DeleteSecurityGroupCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
@@ -9,8 +10,12 @@ import {
   type SecurityGroup
 } from '@aws-sdk/client-ec2'
 import { mockClient } from 'aws-sdk-client-mock'
+import { FakeClock } from '../../__fixtures__/clock.js'
 import {
   allowsIngress,
+  deleteSecurityGroup,
+  findFamilySecurityGroup,
+  notCreatedByAction,
   readInterfaceAddresses,
   resolveNetwork,
   securityGroupName
@@ -269,4 +274,120 @@ test('readInterfaceAddresses reads every interface in one call', async () => {
   })
   expect(ec2.commandCalls(DescribeNetworkInterfacesCommand)).toHaveLength(1)
   expect(await readInterfaceAddresses(client, [])).toEqual(new Map())
+})
+
+describe('a closed preview: its security group found and deleted', () => {
+  const ours = (extra: Partial<SecurityGroup> = {}): SecurityGroup => ({
+    GroupId: 'sg-ours',
+    GroupName: 'ecs-fargate-deploy-web-pr-12',
+    VpcId: 'vpc-default',
+    Description: 'ecs-fargate-deploy: tasks of web-pr-12',
+    ...extra
+  })
+  const error = (name: string) => Object.assign(new Error(`${name} from EC2`), { name })
+
+  test("findFamilySecurityGroup: the exact name, in the default VPC, not another VPC's group of that name", async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({
+      SecurityGroups: [ours({ GroupId: 'sg-elsewhere', VpcId: 'vpc-other' }), ours()]
+    })
+    const group = await findFamilySecurityGroup(client, { family: 'web-pr-12', subnets: [] })
+    expect(group?.GroupId).toBe('sg-ours')
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand)[0]!.args[0].input).toEqual({
+      Filters: [{ Name: 'group-name', Values: ['ecs-fargate-deploy-web-pr-12'] }]
+    })
+    expect(ec2.commandCalls(DescribeSubnetsCommand)).toHaveLength(0)
+  })
+
+  test("findFamilySecurityGroup: given subnets, the subnets' VPC; none there is undefined", async () => {
+    ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-mine' }] })
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [ours()] })
+    expect(await findFamilySecurityGroup(client, { family: 'web-pr-12', subnets: ['subnet-1'] })).toBe(
+      undefined
+    )
+    expect(ec2.commandCalls(DescribeVpcsCommand)).toHaveLength(0)
+  })
+
+  test.each<[string, Partial<SecurityGroup>, Array<{ key: string; value: string }>, string | undefined]>([
+    ['its description and no tags asked for', {}, [], undefined],
+    [
+      'the tags input carried',
+      {
+        Tags: [
+          { Key: 'team', Value: 'web' },
+          { Key: 'other', Value: 'x' }
+        ]
+      },
+      [{ key: 'team', value: 'web' }],
+      undefined
+    ],
+    [
+      'another description (made by hand, adopted by the deploy)',
+      { Description: 'mine' },
+      [],
+      "its description is 'mine', not 'ecs-fargate-deploy: tasks of web-pr-12'"
+    ],
+    [
+      'a tag of the input missing or different',
+      { Tags: [{ Key: 'team', Value: 'api' }] },
+      [{ key: 'team', value: 'web' }],
+      'it does not carry the tags team=web'
+    ]
+  ])('notCreatedByAction: %s', (_, extra, tags, reason) => {
+    expect(notCreatedByAction(ours(extra), 'web-pr-12', tags)).toBe(reason)
+  })
+
+  test('deleteSecurityGroup: deleted at once', async () => {
+    ec2.on(DeleteSecurityGroupCommand).resolves({})
+    const clock = new FakeClock()
+    expect(await deleteSecurityGroup(client, 'sg-ours', { deadline: clock.now() + 60_000, clock })).toBe(
+      'deleted'
+    )
+    expect(ec2.commandCalls(DeleteSecurityGroupCommand)[0]!.args[0].input).toEqual({ GroupId: 'sg-ours' })
+    expect(clock.sleeps).toEqual([])
+  })
+
+  test('deleteSecurityGroup: DependencyViolation retried with backoff until the interface lets go', async () => {
+    ec2
+      .on(DeleteSecurityGroupCommand)
+      .rejectsOnce(error('DependencyViolation'))
+      .rejectsOnce(error('DependencyViolation'))
+      .rejectsOnce(error('DependencyViolation'))
+      .resolves({})
+    const clock = new FakeClock()
+    const log: string[] = []
+    const outcome = await deleteSecurityGroup(client, 'sg-ours', {
+      deadline: clock.now() + 60_000,
+      clock,
+      log: (message) => log.push(message)
+    })
+    expect(outcome).toBe('deleted')
+    expect(clock.sleeps).toEqual([2_000, 4_000, 8_000])
+    expect(log[0]).toBe('Security group sg-ours is still in use; deleting it again in 2 s')
+  })
+
+  test('deleteSecurityGroup: DependencyViolation past the deadline is thrown, the waits capped at 15 s', async () => {
+    ec2.on(DeleteSecurityGroupCommand).rejects(error('DependencyViolation'))
+    const clock = new FakeClock()
+    const start = clock.now()
+    await expect(
+      deleteSecurityGroup(client, 'sg-ours', { deadline: start + 60_000, clock })
+    ).rejects.toMatchObject({ name: 'DependencyViolation' })
+    expect(clock.sleeps).toEqual([2_000, 4_000, 8_000, 15_000, 15_000, 15_000])
+    expect(clock.now() - start).toBeLessThanOrEqual(60_000)
+  })
+
+  test('deleteSecurityGroup: a group gone already is absent; another error is thrown at once', async () => {
+    ec2
+      .on(DeleteSecurityGroupCommand)
+      .rejectsOnce(error('InvalidGroup.NotFound'))
+      .rejects(error('UnauthorizedOperation'))
+    const clock = new FakeClock()
+    expect(await deleteSecurityGroup(client, 'sg-ours', { deadline: clock.now() + 60_000, clock })).toBe(
+      'absent'
+    )
+    await expect(
+      deleteSecurityGroup(client, 'sg-ours', { deadline: clock.now() + 60_000, clock })
+    ).rejects.toMatchObject({ name: 'UnauthorizedOperation' })
+    expect(clock.sleeps).toEqual([])
+  })
 })

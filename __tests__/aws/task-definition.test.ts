@@ -1,6 +1,8 @@
 import {
+  DeregisterTaskDefinitionCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
+  ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
   type TaskDefinition
 } from '@aws-sdk/client-ecs'
@@ -8,7 +10,10 @@ import { mockClient } from 'aws-sdk-client-mock'
 import { parseInputs, type Inputs } from '../../src/inputs/inputs.js'
 import {
   canonicalTaskDefinition,
+  deregisterFamily,
   describeLatestRevision,
+  familyOfArn,
+  listActiveRevisions,
   registerOrReuse,
   renderTaskDefinition
 } from '../../src/aws/task-definition.js'
@@ -374,5 +379,65 @@ describe('the ttl timer container', () => {
       )
     expect(render('2h')).not.toBe(render('3h'))
     expect(render('2h')).toBe(render('120m'))
+  })
+})
+
+describe("a closed preview's family deregistered", () => {
+  const ecs = mockClient(ECSClient)
+  const client = new ECSClient({ region: 'us-east-1' })
+  const td = (family: string, revision: number) =>
+    `arn:aws:ecs:us-east-1:123456789012:task-definition/${family}:${revision}`
+  beforeEach(() => ecs.reset())
+
+  test.each([
+    [td('web-pr-12', 3), 'web-pr-12'],
+    [td('web-pr-1', 10), 'web-pr-1'],
+    ['web:2', 'web']
+  ])('familyOfArn(%s) is %s', (arn, family) => {
+    expect(familyOfArn(arn)).toBe(family)
+  })
+
+  test('listActiveRevisions: every page, ACTIVE, only the exact family', async () => {
+    const asked: Array<Record<string, unknown>> = []
+    const pages = [
+      { taskDefinitionArns: [td('web-pr-12', 1), td('web-pr-123', 1)], nextToken: 'p2' },
+      { taskDefinitionArns: [td('web-pr-12', 2)] }
+    ]
+    // The paginator reuses its input object: each call's input is copied when it is made.
+    ecs.on(ListTaskDefinitionsCommand).callsFake((input: Record<string, unknown>) => {
+      asked.push({ ...input })
+      return pages[asked.length - 1]
+    })
+    expect(await listActiveRevisions(client, 'web-pr-12')).toEqual([td('web-pr-12', 1), td('web-pr-12', 2)])
+    expect(asked).toEqual([
+      { familyPrefix: 'web-pr-12', status: 'ACTIVE' },
+      { familyPrefix: 'web-pr-12', status: 'ACTIVE', nextToken: 'p2' }
+    ])
+  })
+
+  test('deregisterFamily: each revision, five at a time; one that fails is returned, the others go on', async () => {
+    const revisions = Array.from({ length: 7 }, (_, index) => td('web-pr-12', index + 1))
+    ecs.on(ListTaskDefinitionsCommand).resolves({ taskDefinitionArns: revisions })
+    let inFlight = 0
+    let most = 0
+    ecs.on(DeregisterTaskDefinitionCommand).callsFake(async (input: { taskDefinition: string }) => {
+      inFlight += 1
+      most = Math.max(most, inFlight)
+      await new Promise((resolve) => setImmediate(resolve))
+      inFlight -= 1
+      if (input.taskDefinition === revisions[2]) throw new Error('throttled')
+      return {}
+    })
+    const result = await deregisterFamily(client, 'web-pr-12')
+    expect(result.deregistered).toEqual(revisions.filter((arn) => arn !== revisions[2]))
+    expect(result.failed).toEqual([{ taskDefinitionArn: revisions[2], error: new Error('throttled') }])
+    expect(ecs.commandCalls(DeregisterTaskDefinitionCommand)).toHaveLength(7)
+    expect(most).toBe(5)
+  })
+
+  test('deregisterFamily: a family without ACTIVE revisions calls nothing more', async () => {
+    ecs.on(ListTaskDefinitionsCommand).resolves({ taskDefinitionArns: [] })
+    expect(await deregisterFamily(client, 'web-pr-12')).toEqual({ deregistered: [], failed: [] })
+    expect(ecs.commandCalls(DeregisterTaskDefinitionCommand)).toHaveLength(0)
   })
 })

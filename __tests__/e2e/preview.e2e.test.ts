@@ -2,7 +2,13 @@
 // one pull request opened, pushed to and closed (one comment updated in place, the earlier task replaced,
 // everything stopped on closed), a ttl of seconds that stops a task by itself, a token without pull-requests
 // write, and a fork's run without AWS credentials. Container ports 5400–5449.
-import { DescribeTaskDefinitionCommand, ECSClient, type Task } from '@aws-sdk/client-ecs'
+import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2'
+import {
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  ListTaskDefinitionsCommand,
+  type Task
+} from '@aws-sdk/client-ecs'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,15 +26,18 @@ const TIMER_IMAGE = 'busybox:stable'
 let stack: Stack
 let github: GitHubStandIn
 let ecs: ECSClient
+let ec2: EC2Client
 const eventDir = mkdtempSync(join(tmpdir(), 'efd-preview-events-'))
 
 beforeAll(async () => {
   ;[stack, github] = await Promise.all([startStack(), startGitHubStandIn()])
-  ecs = new ECSClient({
+  const config = {
     region: REGION,
     endpoint: stack.aws.endpoint,
     credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' }
-  })
+  }
+  ecs = new ECSClient(config)
+  ec2 = new EC2Client(config)
 })
 afterAll(async () => {
   rmSync(eventDir, { recursive: true, force: true })
@@ -139,11 +148,30 @@ describe('one pull request: opened, synchronize, closed', () => {
     expect(run.summary).toContain('its comment updated.')
   })
 
-  test('closed: the preview stopped, its deployment inactive, the comment says so; nothing pushed', async () => {
+  const GROUP = 'ecs-fargate-deploy-preview-web-pr-12'
+  const groupsNamed = async (name: string) =>
+    (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [name] }] })))
+      .SecurityGroups ?? []
+  const revisions = async (family: string, status: 'ACTIVE' | 'INACTIVE') =>
+    (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status }))).taskDefinitionArns ??
+    []
+
+  test('closed: the preview stopped, its group deleted, its family deregistered, its deployment inactive, the comment says so; nothing pushed', async () => {
     github.clear()
+    const [group] = await groupsNamed(GROUP)
+    expect(group?.GroupId).toMatch(/^sg-/)
+    expect(await revisions('preview-web-pr-12', 'ACTIVE')).not.toEqual([])
+    // As in AWS, the stopped task's interface holds the group a little longer: the close retries until it lets go.
+    stack.aws.setBehaviour({ eniHoldsGroupDeletes: 2 })
     const run = await runAction(webPreview(5402), {
       env: pullRequestEnv('closed', { number: pr, sha: SHA_B })
-    })
+    }).finally(() => stack.aws.setBehaviour({ eniHoldsGroupDeletes: 0 }))
+    expect(run.stdout).toContain(
+      `Security group ${group!.GroupId!} is still in use; deleting it again in 2 s`
+    )
+    expect(run.stdout).toContain(
+      `Security group ${group!.GroupId!} is still in use; deleting it again in 4 s`
+    )
     expect(run.errors).toEqual([])
     expect(run.exitCode).toBe(0)
     expect(run.stdout).not.toContain('Pushed')
@@ -165,9 +193,20 @@ describe('one pull request: opened, synchronize, closed', () => {
     const comments = github.comments(pr)
     expect(comments.map((comment) => comment.id)).toEqual([commentId])
     expect(comments[0]!.body).toContain('### Preview `preview-web-pr-12` is stopped')
+    const removed = `security group ${group!.GroupId!} and task definition family preview-web-pr-12 removed`
     expect(comments[0]!.body).toContain(
-      'The pull request is closed: 1 task(s) stopped, the deployments of `pr-12` marked inactive.'
+      `The pull request is closed: 1 task(s) stopped, ${removed}, the deployments of \`pr-12\` marked inactive.`
     )
+    expect(run.summary).toContain(`<p>Also ${removed}.</p>`)
+    expect(warnings(run.stdout)).toEqual([])
+
+    // Nothing of the preview is left to pile up: no group of its name, no ACTIVE revision of its family.
+    expect(await groupsNamed(GROUP)).toEqual([])
+    expect(await revisions('preview-web-pr-12', 'ACTIVE')).toEqual([])
+    expect(await revisions('preview-web-pr-12', 'INACTIVE')).toEqual([
+      expect.stringMatching(/:task-definition\/preview-web-pr-12:1$/),
+      expect.stringMatching(/:task-definition\/preview-web-pr-12:2$/)
+    ])
   })
 })
 
@@ -240,6 +279,45 @@ test('closed with 120 earlier deployments in the environment: every active one m
     .requests()
     .filter((request) => request.method === 'GET' && request.path === '/repos/octo/app/deployments')
   expect(pages.map((request) => request.query['page'])).toEqual(['1', '2'])
+})
+
+test('a task preview opened and closed by an identity holding exactly the printed policy: the close removes its group and family, warning of nothing', async () => {
+  const inputs = { ...webPreview(5404), repository: 'preview-policy-web' }
+  const printed = await runAction({ ...inputs, mode: 'permissions' }, { env: stack.env })
+  expect(printed.exitCode).toBe(0)
+  const policy = JSON.parse(printed.outputs['policy']!) as { Statement: Array<{ Action: string[] }> }
+  expect(policy.Statement.flatMap((statement) => statement.Action)).toEqual(
+    expect.arrayContaining([
+      'ec2:DeleteSecurityGroup',
+      'ecs:ListTaskDefinitions',
+      'ecs:DeregisterTaskDefinition'
+    ])
+  )
+  const key = 'AKIDTASKPREVIEWPOLICY'
+  stack.aws.setPolicy(key, policy as never)
+  const env = (action: string) =>
+    pullRequestEnv(action, { number: 16, sha: SHA_A }, { ...stack.env, AWS_ACCESS_KEY_ID: key })
+  try {
+    const opened = await runAction(inputs, { env: env('opened') })
+    expect(opened.errors).toEqual([])
+    expect(opened.exitCode).toBe(0)
+    const closed = await runAction(inputs, { env: env('closed') })
+    expect(closed.errors).toEqual([])
+    expect(closed.exitCode).toBe(0)
+    expect(warnings(closed.stdout)).toEqual([])
+    const groups = await ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [{ Name: 'group-name', Values: ['ecs-fargate-deploy-preview-policy-web-pr-16'] }]
+      })
+    )
+    expect(groups.SecurityGroups).toEqual([])
+    const active = await ecs.send(
+      new ListTaskDefinitionsCommand({ familyPrefix: 'preview-policy-web-pr-16', status: 'ACTIVE' })
+    )
+    expect(active.taskDefinitionArns).toEqual([])
+  } finally {
+    stack.aws.setPolicy(key, undefined)
+  }
 })
 
 test("a fork's pull_request run has no AWS credentials: it fails saying so, not with a credential error", async () => {

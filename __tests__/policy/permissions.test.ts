@@ -80,6 +80,9 @@ const KNOWN_IAM_ACTIONS = new Set([
   'ecs:DeleteExpressGatewayService',
   'ecs:ListServiceDeployments',
   'ecs:DescribeServiceDeployments',
+  'ecs:ListTaskDefinitions',
+  'ecs:DeregisterTaskDefinition',
+  'ec2:DeleteSecurityGroup',
   'ec2:DescribeVpcs',
   'ec2:DescribeSubnets',
   'ec2:DescribeSecurityGroups',
@@ -615,7 +618,7 @@ describe('README permissions section (scripts/permissions-doc.ts)', () => {
 })
 
 describe('previews', () => {
-  test('a preview deploy may list, describe and stop the tasks of the cluster; a plain deploy waiting for none may not', () => {
+  test('a preview deploy may list, describe and stop the tasks of the cluster, delete its security group and deregister its family; a plain deploy waiting for none may not', () => {
     const preview = inputsWith({ mode: 'permissions', preview: 'true', 'wait-for': 'none' })
     const plain = inputsWith({ 'wait-for': 'none', 'stop-on-cancel': 'false' })
     const previewDeploy = rowsFor(preview, ['deploy']).map((row) => `${row.service}:${row.operation}`)
@@ -623,8 +626,39 @@ describe('previews', () => {
     expect(previewDeploy.filter((operation) => !plainDeploy.includes(operation))).toEqual([
       'ecs:ListTasks',
       'ecs:DescribeTasks',
-      'ecs:StopTask'
+      'ecs:StopTask',
+      'ec2:DeleteSecurityGroup',
+      'ecs:ListTaskDefinitions',
+      'ecs:DeregisterTaskDefinition'
     ])
+  })
+
+  test('a preview with its own security groups deletes none; its family is deregistered all the same', () => {
+    const rows = (extra: Record<string, string>) =>
+      rowsFor(inputsWith({ mode: 'permissions', preview: 'true', ...extra }), ['deploy']).map(
+        (row) => `${row.service}:${row.operation}`
+      )
+    const own = { 'security-groups': 'sg-0123456789abcdef0', subnets: 'subnet-0123456789abcdef0' }
+    expect(rows(own)).not.toContain('ec2:DeleteSecurityGroup')
+    expect(rows(own)).toContain('ecs:DeregisterTaskDefinition')
+    expect(rows({})).toContain('ec2:DeleteSecurityGroup')
+    expect(rows({ service: 'shop' })).not.toContain('ecs:DeregisterTaskDefinition')
+    expect(rows({ preview: 'false' })).not.toContain('ecs:ListTaskDefinitions')
+  })
+
+  test("the close's statements: the group on security-group/* in its own statement, the family's calls on *", () => {
+    const policy = policyFor(inputsWith({ mode: 'permissions', preview: 'true' }), ACCOUNT)
+    expect(statement(policy, 'Ec2PreviewSecurityGroup')).toEqual({
+      Sid: 'Ec2PreviewSecurityGroup',
+      Effect: 'Allow',
+      Action: ['ec2:DeleteSecurityGroup'],
+      Resource: [`arn:aws:ec2:eu-west-1:${ACCOUNT}:security-group/*`]
+    })
+    expect(statement(policy, 'EcsTaskDefinitions')).toMatchObject({
+      Action: expect.arrayContaining(['ecs:ListTaskDefinitions', 'ecs:DeregisterTaskDefinition']),
+      Resource: ['*']
+    })
+    expect(statement(policy, 'EcsTaskDefinitions').Condition).toBeUndefined()
   })
 
   test("outside a pull request, the policy covers every pull request's family, and the app's log group", () => {

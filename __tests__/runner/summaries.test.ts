@@ -176,6 +176,16 @@ test.each([
   for (const fragment of expected) expect(html).toContain(fragment)
 })
 
+test("stopSummary: a closed preview's summary says what it removed besides its tasks, and only then", () => {
+  const result = { stopped: ['arn:t/apps/a'], alreadyStopped: [], missing: [] }
+  const removed = 'security group sg-1 and task definition family web-pr-12 removed'
+  expect(stopSummary(REGION, 'apps', result, removed)).toContain(
+    '<p>Also security group sg-1 and task definition family web-pr-12 removed.</p>'
+  )
+  expect(stopSummary(REGION, 'apps', result, '')).not.toContain('Also')
+  expect(stopSummary(REGION, 'apps', result)).toBe(stopSummary(REGION, 'apps', result, ''))
+})
+
 describe('failureSummary', () => {
   const error = new ActionError('Task x stopped before it was RUNNING', {
     details: 'CannotPullContainerError: <pull access denied>',

@@ -21,13 +21,19 @@ export interface Behaviour {
   runTaskFailures: Array<{ reason: string; detail?: string; arn?: string }>
   /** A task on FARGATE_SPOT is interrupted (stopCode SpotInterruption) this long after it is RUNNING. Null: never. */
   spotInterruptionAfterMs: number | null
+  /**
+   * A STOPPED task's network interface still holds its security groups for the next N DeleteSecurityGroup calls
+   * on them (DependencyViolation), as AWS's interface teardown lags behind STOPPED. 0: released at STOPPED.
+   */
+  eniHoldsGroupDeletes: number
 }
 
 export const defaultBehaviour = (): Behaviour => ({
   describeTasksMissingTimes: 0,
   publicIpDelayDescribes: 0,
   runTaskFailures: [],
-  spotInterruptionAfterMs: null
+  spotInterruptionAfterMs: null,
+  eniHoldsGroupDeletes: 0
 })
 
 export interface TaskTimings {

@@ -383,7 +383,12 @@ export class TaskRunner {
     task.stoppedAt = now
     for (const c of task.containers) c.lastStatus = 'STOPPED'
     task.attachmentStatus = 'DELETED'
-    this.ctx.ec2.enis.delete(task.eniId)
+    const eni = this.ctx.ec2.enis.get(task.eniId)
+    const holds = this.ctx.behaviour.eniHoldsGroupDeletes
+    if (eni && holds > 0) {
+      eni.Status = 'available'
+      eni.releasedAfterDeletes = holds
+    } else this.ctx.ec2.enis.delete(task.eniId)
     this.setStatus(task, 'STOPPED')
   }
 }

@@ -1,4 +1,4 @@
-// AWS clients, loaded only for the modes that need them (stop mode never loads ECR, EC2 or IAM).
+// AWS clients, loaded only for the modes that need them (stop never loads ECR or IAM; EC2 only for a closed preview).
 // Credentials, endpoint (AWS_ENDPOINT_URL) and proxies come from the SDK's standard chain.
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import type { EC2Client } from '@aws-sdk/client-ec2'
@@ -38,6 +38,8 @@ export interface DeployClients {
 export interface StopClients {
   ecs: ECSClient
   scheduler?: SchedulerFactory
+  /** EC2, loaded on first use: only a closed task preview needs it (to delete its security group). */
+  ec2?: () => Promise<EC2Client>
 }
 
 /** One SchedulerClient for the run, made (and its module loaded) the first time it is asked for. */
@@ -49,6 +51,13 @@ export function lazySchedulerClient(region: string): SchedulerFactory {
       annotateAwsErrors(scheduler)
       return scheduler
     }))
+}
+
+/** One EC2Client for the run, made (and its module loaded) the first time it is asked for. */
+export function lazyEc2Client(region: string): () => Promise<EC2Client> {
+  let client: Promise<EC2Client> | undefined
+  return () =>
+    (client ??= loadEc2().then((EC2Client) => annotateAwsErrors(new EC2Client(clientConfig(region)))))
 }
 
 export async function createDeployClients(region: string): Promise<DeployClients> {
@@ -68,7 +77,7 @@ export async function createStopClients(region: string): Promise<StopClients> {
   const ECSClient = await loadEcs()
   const ecs = new ECSClient(clientConfig(region))
   annotateAwsErrors(ecs)
-  return { ecs, scheduler: lazySchedulerClient(region) }
+  return { ecs, scheduler: lazySchedulerClient(region), ec2: lazyEc2Client(region) }
 }
 
 export async function createStsClient(region: string): Promise<STSClient> {

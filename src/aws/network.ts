@@ -3,6 +3,7 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
+  DeleteSecurityGroupCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
@@ -11,6 +12,7 @@ import {
   type SecurityGroup
 } from '@aws-sdk/client-ec2'
 import { ActionError } from '../explain/action-error.js'
+import { systemClock, type Clock } from '../shared/clock.js'
 import { tagSpecifications, type Tag } from '../shared/tags.js'
 
 export interface NetworkOptions {
@@ -31,6 +33,11 @@ export interface NetworkResult {
 
 export function securityGroupName(family: string): string {
   return `ecs-fargate-deploy-${family}`
+}
+
+/** The description the action gives the group it creates: with the name, what tells its group from another. */
+export function securityGroupDescription(family: string): string {
+  return `ecs-fargate-deploy: tasks of ${family}`
 }
 
 /**
@@ -135,7 +142,7 @@ async function ensureSecurityGroup(
       const created = await ec2.send(
         new CreateSecurityGroupCommand({
           GroupName: groupName,
-          Description: `ecs-fargate-deploy: tasks of ${options.family}`,
+          Description: securityGroupDescription(options.family),
           VpcId: vpcId,
           TagSpecifications: tagSpecifications('security-group', options.tags)
         })
@@ -170,6 +177,75 @@ async function ensureSecurityGroup(
     }
   }
   return { groupId, change }
+}
+
+/**
+ * The family's group in the VPC the action runs its tasks in (the subnets' VPC, else the default VPC), found
+ * by its exact name as resolveNetwork finds it; undefined when there is none.
+ */
+export async function findFamilySecurityGroup(
+  ec2: EC2Client,
+  options: { family: string; subnets: string[] }
+): Promise<SecurityGroup | undefined> {
+  const groupName = securityGroupName(options.family)
+  const [vpcId, groups] = await Promise.all([
+    options.subnets.length > 0 ? vpcOfSubnets(ec2, options.subnets) : defaultVpc(ec2),
+    findGroupsByName(ec2, groupName)
+  ])
+  return groups.find((group) => group.VpcId === vpcId && group.GroupName === groupName)
+}
+
+/**
+ * Why a group found by the family's name is not one the action created, or undefined when it is: the action
+ * gives its group its description and the tags input, so a group without them was made by someone else (and
+ * adopted by the deploy): it is not the action's to delete.
+ */
+export function notCreatedByAction(group: SecurityGroup, family: string, tags: Tag[]): string | undefined {
+  if (group.Description !== securityGroupDescription(family))
+    return `its description is '${group.Description ?? ''}', not '${securityGroupDescription(family)}'`
+  const missing = tags.filter(
+    (tag) => !(group.Tags ?? []).some((carried) => carried.Key === tag.key && carried.Value === tag.value)
+  )
+  if (missing.length > 0)
+    return `it does not carry the tags ${missing.map((tag) => `${tag.key}=${tag.value}`).join(', ')}`
+  return undefined
+}
+
+export interface DeleteGroupOptions {
+  /** DependencyViolation is retried until then; the last one is thrown after it. */
+  deadline: number
+  clock?: Clock
+  log?: (message: string) => void
+}
+
+const FIRST_RETRY_MS = 2_000
+const MAX_RETRY_MS = 15_000
+
+/**
+ * Deletes a security group. The network interface of a task just STOPPED can hold the group a little longer:
+ * DeleteSecurityGroup answers DependencyViolation until it is gone, so that is retried with backoff until the
+ * deadline, then thrown. A group that does not exist (any more) is 'absent', no error.
+ */
+export async function deleteSecurityGroup(
+  ec2: EC2Client,
+  groupId: string,
+  options: DeleteGroupOptions
+): Promise<'deleted' | 'absent'> {
+  const clock = options.clock ?? systemClock
+  let delay = FIRST_RETRY_MS
+  for (;;) {
+    try {
+      await ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }))
+      return 'deleted'
+    } catch (error) {
+      const name = (error as Error).name
+      if (name === 'InvalidGroup.NotFound') return 'absent'
+      if (name !== 'DependencyViolation' || clock.now() + delay > options.deadline) throw error
+      options.log?.(`Security group ${groupId} is still in use; deleting it again in ${delay / 1000} s`)
+      await clock.sleep(delay)
+      delay = Math.min(delay * 2, MAX_RETRY_MS)
+    }
+  }
 }
 
 export interface InterfaceAddresses {

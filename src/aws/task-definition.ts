@@ -1,8 +1,10 @@
 // The task definition: rendered from the inputs (over an optional template), compared with the family's
 // latest ACTIVE revision, and registered only when it differs.
 import {
+  DeregisterTaskDefinitionCommand,
   DescribeTaskDefinitionCommand,
   RegisterTaskDefinitionCommand,
+  paginateListTaskDefinitions,
   type ContainerDefinition,
   type ECSClient,
   type RegisterTaskDefinitionCommandInput,
@@ -216,4 +218,51 @@ export async function registerOrReuse(
     revision: taskDefinition!.revision!,
     reused: false
   }
+}
+
+/** "arn:aws:ecs:REGION:ACCOUNT:task-definition/web-pr-12:3" → "web-pr-12". */
+export function familyOfArn(taskDefinitionArn: string): string {
+  return taskDefinitionArn.slice(taskDefinitionArn.lastIndexOf('/') + 1).replace(/:\d+$/, '')
+}
+
+/** The family's ACTIVE revisions, every page; familyPrefix is checked too, so no other family is listed. */
+export async function listActiveRevisions(ecs: ECSClient, family: string): Promise<string[]> {
+  const arns: string[] = []
+  for await (const page of paginateListTaskDefinitions(
+    { client: ecs },
+    { familyPrefix: family, status: 'ACTIVE' }
+  )) {
+    arns.push(...(page.taskDefinitionArns ?? []).filter((arn) => familyOfArn(arn) === family))
+  }
+  return arns
+}
+
+export interface FamilyDeregistration {
+  deregistered: string[]
+  /** Revisions whose DeregisterTaskDefinition failed, with the error. */
+  failed: Array<{ taskDefinitionArn: string; error: unknown }>
+}
+
+/** At most this many DeregisterTaskDefinition calls at once: a long-lived family can have many revisions. */
+const DEREGISTER_CONCURRENCY = 5
+
+/**
+ * Every ACTIVE revision of the family deregistered (INACTIVE: no new task can run it; tasks running it go
+ * on). One revision that fails does not stop the others: it is returned in failed.
+ */
+export async function deregisterFamily(ecs: ECSClient, family: string): Promise<FamilyDeregistration> {
+  const revisions = await listActiveRevisions(ecs, family)
+  const result: FamilyDeregistration = { deregistered: [], failed: [] }
+  for (let start = 0; start < revisions.length; start += DEREGISTER_CONCURRENCY) {
+    const batch = revisions.slice(start, start + DEREGISTER_CONCURRENCY)
+    const settled = await Promise.allSettled(
+      batch.map((taskDefinition) => ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition })))
+    )
+    settled.forEach((outcome, index) => {
+      const taskDefinitionArn = batch[index]!
+      if (outcome.status === 'fulfilled') result.deregistered.push(taskDefinitionArn)
+      else result.failed.push({ taskDefinitionArn, error: outcome.reason })
+    })
+  }
+  return result
 }

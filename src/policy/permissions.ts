@@ -924,6 +924,44 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     sid: 'EcsTasks'
   },
   {
+    service: 'ec2',
+    operation: 'DeleteSecurityGroup',
+    // A group's ARN carries its id, not its name, and the action tags it only with the tags input: so
+    // security-group/*. The action deletes only the group it named after the preview's family, in its VPC,
+    // with its description and the tags input.
+    actions: ['ec2:DeleteSecurityGroup'],
+    resource: (s) => arnsFor(s).securityGroups,
+    step: 'delete the security group it created for the preview when its pull request closes',
+    target: 'tasks',
+    modes: DEPLOY,
+    when: (inputs) => previews(inputs) && noSecurityGroups(inputs),
+    optional: CREATE_SECURITY_GROUP,
+    sid: 'Ec2PreviewSecurityGroup'
+  },
+  {
+    service: 'ecs',
+    operation: 'ListTaskDefinitions',
+    actions: ['ecs:ListTaskDefinitions'],
+    resource: () => '*',
+    step: "list the ACTIVE revisions of the preview's family when its pull request closes",
+    target: 'tasks',
+    modes: DEPLOY,
+    when: previews,
+    sid: 'EcsTaskDefinitions'
+  },
+  {
+    service: 'ecs',
+    operation: 'DeregisterTaskDefinition',
+    // AWS authorizes it on no resource (and no condition key): '*'.
+    actions: ['ecs:DeregisterTaskDefinition'],
+    resource: () => '*',
+    step: "deregister the revisions of the preview's family when its pull request closes",
+    target: 'tasks',
+    modes: DEPLOY,
+    when: previews,
+    sid: 'EcsTaskDefinitions'
+  },
+  {
     service: 'ecs',
     operation: 'ListTasks',
     // ListTasks is authorized on container instances; for Fargate the cluster condition is what scopes it.

@@ -145,7 +145,8 @@ export function costSummary(cost: DeployCost, notes: readonly string[] = []): st
   return parts.join('\n')
 }
 
-export function stopSummary(region: string, cluster: string, result: StopResult): string {
+/** removed: what a closed preview removed besides its tasks, in words ("security group sg-1 … removed"). */
+export function stopSummary(region: string, cluster: string, result: StopResult, removed = ''): string {
   const taskLinks = (arn: string): string => link('task', taskConsoleUrl(region, cluster, arn))
   const rows = [
     ...result.stopped.map((arn) => [
@@ -164,6 +165,7 @@ export function stopSummary(region: string, cluster: string, result: StopResult)
     '<h2>ECS Fargate stop</h2>',
     `<p>Cluster ${link(lastSegment(cluster), clusterConsoleUrl(region, cluster))}: ${counts}</p>`,
     rows.length === 0 ? '<p>No task to stop.</p>' : htmlTable(['Task', 'Result', 'AWS console'], rows),
+    ...(removed ? [`<p>Also ${removed}.</p>`] : []),
     ''
   ].join('\n')
 }
@@ -277,8 +279,13 @@ export async function writeDeploySummary(
   await writeSummary(deploySummary(region, result) + (lifetime ? lifetimeSummary(lifetime) : ''))
 }
 
-export async function writeStopSummary(region: string, cluster: string, result: StopResult): Promise<void> {
-  await writeSummary(stopSummary(region, cluster, result))
+export async function writeStopSummary(
+  region: string,
+  cluster: string,
+  result: StopResult,
+  removed = ''
+): Promise<void> {
+  await writeSummary(stopSummary(region, cluster, result, removed))
 }
 
 export async function writeFailureSummary(error: ActionError, context: FailureContext): Promise<void> {

@@ -322,14 +322,24 @@ const RevokeSecurityGroupIngress: Handler = (ctx, p) => {
 }
 
 const DeleteSecurityGroup: Handler = (ctx, p) => {
-  const group = getGroup(ctx, str(p, 'GroupId') ?? '')
+  const groupId = str(p, 'GroupId')
+  // GroupName, as in DescribeSecurityGroups, names a group of the default VPC only.
+  const group =
+    groupId || !str(p, 'GroupName') ? getGroup(ctx, groupId ?? '') : findByName(ctx, str(p, 'GroupName'))
   if (group.GroupName === 'default')
     throw new AwsError(
       'CannotDelete',
       `the specified group: "${group.GroupId}" name: "default" cannot be deleted by a user`
     )
-  const inUse = [...ctx.ec2.enis.values()].some((e) => e.GroupIds.includes(group.GroupId))
-  if (inUse) throw new AwsError('DependencyViolation', `resource ${group.GroupId} has a dependent object`)
+  const holding = [...ctx.ec2.enis.values()].filter((e) => e.GroupIds.includes(group.GroupId))
+  // An interface of a stopped task being torn down (eniHoldsGroupDeletes) lets go after its count of calls.
+  for (const e of holding) {
+    if (e.releasedAfterDeletes === undefined) continue
+    e.releasedAfterDeletes -= 1
+    if (e.releasedAfterDeletes < 0) ctx.ec2.enis.delete(e.NetworkInterfaceId)
+  }
+  if (holding.some((e) => ctx.ec2.enis.has(e.NetworkInterfaceId)))
+    throw new AwsError('DependencyViolation', `resource ${group.GroupId} has a dependent object`)
   ctx.ec2.securityGroups.delete(group.GroupId)
   return { return: true }
 }

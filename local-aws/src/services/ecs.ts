@@ -176,12 +176,18 @@ const DescribeTaskDefinition: Handler = (ctx, p) => {
 }
 
 const ListTaskDefinitions: Handler = (ctx, p) => {
+  // familyPrefix is, despite its name, the full family name (as in ECS).
   const family = str(p, 'familyPrefix')
   const status = str(p, 'status') ?? 'ACTIVE'
+  if (!['ACTIVE', 'INACTIVE', 'DELETE_IN_PROGRESS'].includes(status))
+    throw new AwsError('InvalidParameterException', `Invalid status: ${status}`)
+  const maxResults = num(p, 'maxResults')
+  if (maxResults !== undefined && !(Number.isInteger(maxResults) && maxResults >= 1 && maxResults <= 100))
+    throw new AwsError('InvalidParameterException', 'maxResults must be between 1 and 100.')
   let all = [...ctx.ecs.taskDefinitions.entries()]
     .filter(([f]) => !family || f === family)
     .flatMap(([, revs]) => revs)
-    .filter((td) => status === 'ALL' || td.status === status)
+    .filter((td) => td.status === status)
     .map((td) => td.taskDefinitionArn)
     .sort((a, b) => {
       const [fa, ra] = a.split('/')[1]!.split(':')
@@ -190,7 +196,7 @@ const ListTaskDefinitions: Handler = (ctx, p) => {
     })
   if (str(p, 'sort') === 'DESC') all = all.reverse()
   const start = Number(str(p, 'nextToken') ?? 0)
-  const max = num(p, 'maxResults') ?? 100
+  const max = maxResults ?? 100
   return {
     taskDefinitionArns: all.slice(start, start + max),
     nextToken: start + max < all.length ? String(start + max) : undefined

@@ -40,6 +40,11 @@ export interface NetworkInterface {
   Description: string
   Status: 'in-use' | 'available'
   describes: number
+  /**
+   * Set when its task STOPPED under the eniHoldsGroupDeletes switch: the interface is still being torn down and
+   * holds its groups for this many more DeleteSecurityGroup calls, then is gone.
+   */
+  releasedAfterDeletes?: number
 }
 
 export interface Ec2State {
