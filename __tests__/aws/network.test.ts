@@ -62,7 +62,16 @@ describe('resolveNetwork', () => {
     expect(ec2.commandCalls(CreateSecurityGroupCommand)[0]!.args[0].input).toMatchObject({
       GroupName: 'ecs-fargate-deploy-myapp',
       VpcId: 'vpc-default',
-      TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'team', Value: 'data' }] }]
+      // The tags input, and the family: a closed preview's group may be deleted only with it.
+      TagSpecifications: [
+        {
+          ResourceType: 'security-group',
+          Tags: [
+            { Key: 'team', Value: 'data' },
+            { Key: 'ecs-fargate-deploy:family', Value: 'myapp' }
+          ]
+        }
+      ]
     })
     expect(ec2.commandCalls(AuthorizeSecurityGroupIngressCommand)[0]!.args[0].input).toEqual({
       GroupId: 'sg-new',

@@ -646,13 +646,14 @@ describe('previews', () => {
     expect(rows({ preview: 'false' })).not.toContain('ecs:ListTaskDefinitions')
   })
 
-  test("the close's statements: the group on security-group/* in its own statement, the family's calls on *", () => {
+  test("the close's statements: only groups tagged with a preview's family, the family's calls on *", () => {
     const policy = policyFor(inputsWith({ mode: 'permissions', preview: 'true' }), ACCOUNT)
     expect(statement(policy, 'Ec2PreviewSecurityGroup')).toEqual({
       Sid: 'Ec2PreviewSecurityGroup',
       Effect: 'Allow',
       Action: ['ec2:DeleteSecurityGroup'],
-      Resource: [`arn:aws:ec2:eu-west-1:${ACCOUNT}:security-group/*`]
+      Resource: [`arn:aws:ec2:eu-west-1:${ACCOUNT}:security-group/*`],
+      Condition: { StringLike: { 'aws:ResourceTag/ecs-fargate-deploy:family': 'myapp-pr-*' } }
     })
     expect(statement(policy, 'EcsTaskDefinitions')).toMatchObject({
       Action: expect.arrayContaining(['ecs:ListTaskDefinitions', 'ecs:DeregisterTaskDefinition']),

@@ -4,7 +4,7 @@
 // allowed iam:PassRole for the roles they hand to ECS (task roles to ecs-tasks.amazonaws.com, an Express
 // service's infrastructure role to ecs.amazonaws.com), and a schedule's create and update iam:PassRole for its
 // target's role (scheduler.amazonaws.com). The context has aws:ResourceTag/KEY for a call on an Express
-// service, from that service's tags.
+// service, from that service's tags, and for a DeleteSecurityGroup, from the group's.
 import type { Context } from './context.js'
 import {
   PASSED_TO_ECS,
@@ -77,6 +77,14 @@ function resourceTags(
   operation: string,
   params: Record<string, unknown>
 ): Array<{ key: string; value: string }> {
+  if (service === 'ec2' && operation === 'DeleteSecurityGroup') {
+    const id = params.GroupId
+    const group =
+      typeof id === 'string'
+        ? ctx.ec2.securityGroups.get(id)
+        : [...ctx.ec2.securityGroups.values()].find((g) => g.GroupName === params.GroupName)
+    return (group?.Tags ?? []).map((tag) => ({ key: tag.Key, value: tag.Value }))
+  }
   if (service !== 'ecs' || operation === 'CreateExpressGatewayService') return []
   const arn = params.serviceArn ?? params.resourceArn
   return typeof arn === 'string' ? (ctx.express.services.get(arn)?.tags ?? []) : []

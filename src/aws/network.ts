@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-ec2'
 import { ActionError } from '../explain/action-error.js'
 import { systemClock, type Clock } from '../shared/clock.js'
-import { tagSpecifications, type Tag } from '../shared/tags.js'
+import { FAMILY_TAG, tagSpecifications, type Tag } from '../shared/tags.js'
 
 export interface NetworkOptions {
   family: string
@@ -144,7 +144,10 @@ async function ensureSecurityGroup(
           GroupName: groupName,
           Description: securityGroupDescription(options.family),
           VpcId: vpcId,
-          TagSpecifications: tagSpecifications('security-group', options.tags)
+          TagSpecifications: tagSpecifications('security-group', [
+            ...options.tags,
+            { key: FAMILY_TAG, value: options.family }
+          ])
         })
       )
       group = { GroupId: created.GroupId!, VpcId: vpcId }

@@ -10,6 +10,7 @@ import {
   type TrustPolicy
 } from '../shared/execution-role.js'
 import { ECS_SERVICE, infrastructureRolePolicyArn } from '../shared/infrastructure-role.js'
+import { FAMILY_TAG } from '../shared/tags.js'
 import { SCHEDULER_SERVICE, SCHEDULE_GROUP, SCHEDULE_PREFIX } from '../shared/ttl-role.js'
 import {
   DEFAULTS,
@@ -926,11 +927,12 @@ export const PERMISSIONS: readonly PermissionRow[] = [
   {
     service: 'ec2',
     operation: 'DeleteSecurityGroup',
-    // A group's ARN carries its id, not its name, and the action tags it only with the tags input: so
-    // security-group/*. The action deletes only the group it named after the preview's family, in its VPC,
-    // with its description and the tags input.
+    // A group's ARN carries its id, not its name: so security-group/*, and only groups tagged with the
+    // preview's family, as the action tags the group it creates. The action deletes only the group it named
+    // after the family, in its VPC, with its description and the tags input.
     actions: ['ec2:DeleteSecurityGroup'],
     resource: (s) => arnsFor(s).securityGroups,
+    condition: (s) => ({ StringLike: { [`aws:ResourceTag/${FAMILY_TAG}`]: s.family } }),
     step: 'delete the security group it created for the preview when its pull request closes',
     target: 'tasks',
     modes: DEPLOY,

@@ -17,6 +17,12 @@ export function keyValueTags(tags: readonly Tag[]): Array<{ Key: string; Value: 
   return tags.length > 0 ? tags.map(({ key, value }) => ({ Key: key, Value: value })) : undefined
 }
 
+/**
+ * The tag on the security group the action creates: its family. A closed preview's group may be deleted only
+ * with it (the permissions scope ec2:DeleteSecurityGroup to it, as a group's ARN carries its id, not its name).
+ */
+export const FAMILY_TAG = 'ecs-fargate-deploy:family'
+
 /** EC2, which tags a resource it creates through a TagSpecification naming the resource type. */
 export function tagSpecifications(
   resourceType: 'security-group',
