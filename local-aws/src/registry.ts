@@ -43,8 +43,11 @@ export async function freePort(): Promise<number> {
 
 export interface RegistryOptions {
   dataDir: string
-  /** The public port (the ECR front); the registry itself listens on a private free port behind it. */
-  port: number
+  /**
+   * The public port (the ECR front); 0 or absent: one the system picks as the front listens, so that no other
+   * process can take it in between. The registry itself listens on a private free port behind it.
+   */
+  port?: number
   accountId: string
   /** Whether an ECR repository of this name exists: pushes and pulls to others fail as on ECR. */
   repositoryExists: (name: string) => boolean
@@ -66,8 +69,10 @@ export async function startRegistry({
   // The registry reads htpasswd once at start, so it must exist before spawning. Cost 6: the registry checks
   // the bcrypt hash on every request of a push, and this is a throwaway local password.
   await writeFile(path.join(dataDir, 'htpasswd'), `AWS:${bcrypt.hashSync(password, 6)}\n`)
-  const host = `127.0.0.1:${port}`
   const backend = `127.0.0.1:${await freePort()}`
+  // The front first, holding its port from now on; it forwards to the backend once that answers.
+  const front = await startFront(port ?? 0, backend, accountId, repositoryExists)
+  const host = `127.0.0.1:${(front.address() as net.AddressInfo).port}`
   const config = [
     'version: 0.1',
     'log: {level: warn, accesslog: {disabled: true}}',
@@ -83,8 +88,13 @@ export async function startRegistry({
   proc.stdout?.on('data', (d: Buffer) => log(`registry: ${d.toString().trimEnd()}`))
   proc.stderr?.on('data', (d: Buffer) => log(`registry: ${d.toString().trimEnd()}`))
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()))
-  await waitForRegistry(backend, proc)
-  const front = await startFront(port, backend, accountId, repositoryExists)
+  try {
+    await waitForRegistry(backend, proc)
+  } catch (error) {
+    front.close()
+    proc.kill('SIGTERM')
+    throw error
+  }
 
   const login = await docker(['login', '-u', 'AWS', '--password-stdin', host], {
     configDir: dockerConfigDir,

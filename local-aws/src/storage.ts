@@ -3,7 +3,7 @@
 import { mkdtemp } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { freePort, startRegistry, type Registry } from './registry.js'
+import { startRegistry, type Registry } from './registry.js'
 import type { EcrState } from './state/ecr.js'
 
 export interface Storage {
@@ -26,7 +26,7 @@ export async function startStorage(o: StorageOptions): Promise<Storage> {
   const dataDir = o.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'local-aws-')))
   const registry = await startRegistry({
     dataDir,
-    port: o.registryPort || (await freePort()),
+    port: o.registryPort || 0,
     accountId: o.accountId,
     repositoryExists: (name) => o.ecr.repositories.has(name),
     log: o.log
