@@ -6,27 +6,15 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { createControls } from '../src/controls.js'
 import { createDispatcher } from '../src/dispatch.js'
 import { buildContext } from '../src/instance-state.js'
-import type { Registry } from '../src/registry.js'
 import { newEcrState } from '../src/state/ecr.js'
+import { emptyRegistry, signedHeaders } from './dispatch-helpers.js'
 
 const ECS = 'AmazonEC2ContainerServiceV20141113'
 
-function headers(service: string, target?: string): IncomingHttpHeaders {
-  return {
-    authorization: `AWS4-HMAC-SHA256 Credential=AKIDLOCAL/20250101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=${'a'.repeat(64)}`,
-    ...(target ? { 'x-amz-target': target } : {})
-  }
-}
+const headers = (service: string, target?: string): IncomingHttpHeaders => signedHeaders(service, { target })
 
 function setUp() {
-  const registry: Registry = {
-    host: '127.0.0.1:5999',
-    password: 'pw',
-    dockerConfigDir: '/nonexistent',
-    images: () => [],
-    deleteRepository: async () => undefined,
-    stop: async () => undefined
-  }
+  const registry = emptyRegistry()
   const ctx = buildContext({
     accountId: '123456789012',
     registry,

@@ -5,27 +5,14 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { createControls, faultError } from '../src/controls.js'
 import { createDispatcher } from '../src/dispatch.js'
 import { buildContext, snapshot } from '../src/instance-state.js'
-import type { Registry } from '../src/registry.js'
 import { newEcrState } from '../src/state/ecr.js'
+import { emptyRegistry, signedHeaders } from './dispatch-helpers.js'
 
-const SIGNATURE = 'a'.repeat(64)
-
-function headers(service: string, target?: string, key = 'AKIDLOCAL'): IncomingHttpHeaders {
-  return {
-    authorization: `AWS4-HMAC-SHA256 Credential=${key}/20250101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=${SIGNATURE}`,
-    ...(target ? { 'x-amz-target': target } : {})
-  }
-}
+const headers = (service: string, target?: string, key = 'AKIDLOCAL'): IncomingHttpHeaders =>
+  signedHeaders(service, { target, key })
 
 function setUp() {
-  const registry: Registry = {
-    host: '127.0.0.1:5999',
-    password: 'pw',
-    dockerConfigDir: '/nonexistent',
-    images: () => [],
-    deleteRepository: async () => undefined,
-    stop: async () => undefined
-  }
+  const registry = emptyRegistry()
   const started: string[] = []
   const ctx = buildContext({
     accountId: '123456789012',

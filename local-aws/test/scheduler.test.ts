@@ -7,7 +7,6 @@ import { createControls } from '../src/controls.js'
 import { createDispatcher } from '../src/dispatch.js'
 import { buildContext } from '../src/instance-state.js'
 import type { PolicyDocument } from '../src/policy.js'
-import type { Registry } from '../src/registry.js'
 import { ScheduleRunner } from '../src/schedule-runner.js'
 import { createScheduleTargets } from '../src/schedule-targets.js'
 import { newEcrState } from '../src/state/ecr.js'
@@ -18,8 +17,8 @@ import {
   parseUniversalTarget
 } from '../src/state/scheduler.js'
 import { until } from './helpers.js'
+import { emptyRegistry, signedHeaders } from './dispatch-helpers.js'
 
-const SIGNATURE = 'a'.repeat(64)
 const ACCOUNT = '123456789012'
 const ECS = 'AmazonEC2ContainerServiceV20141113'
 const DELETE_TARGET = 'arn:aws:scheduler:::aws-sdk:ecs:deleteExpressGatewayService'
@@ -29,24 +28,15 @@ const trust = (service: string) =>
     Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }]
   })
 
-const headers = (service: string, key: string, target?: string): IncomingHttpHeaders => ({
-  authorization: `AWS4-HMAC-SHA256 Credential=${key}/20250101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=${SIGNATURE}`,
-  ...(target ? { 'x-amz-target': target } : {})
-})
+const headers = (service: string, key: string, target?: string): IncomingHttpHeaders =>
+  signedHeaders(service, { target, key })
 
 /** at(...) for `ms` from now, to the second (rounded up, so never earlier than `ms`). */
 const atIn = (ms: number) =>
   `at(${new Date(Math.ceil((Date.now() + ms) / 1000) * 1000).toISOString().slice(0, 19)})`
 
 function setUp(opts: { withTargets?: boolean } = {}) {
-  const registry: Registry = {
-    host: '127.0.0.1:5999',
-    password: 'pw',
-    dockerConfigDir: '/nonexistent',
-    images: () => [],
-    deleteRepository: async () => undefined,
-    stop: async () => undefined
-  }
+  const registry = emptyRegistry()
   const runner = new ScheduleRunner()
   const ctx = buildContext({
     accountId: ACCOUNT,
