@@ -1,7 +1,7 @@
 // The GitHub stand-in pages as GitHub does (per_page, page, the Link header), and the action's paging reads
 // every page of it through Octokit: the end-to-end tests rely on both.
 import { getOctokit } from '@actions/github'
-import { deactivateEnvironment, type GitHubRequest } from '../../src/runner/github-deployments.js'
+import { deactivateEnvironment, type GitHubClient } from '../../src/runner/github-deployments.js'
 import { paginate, startGitHubStandIn, type GitHubStandIn } from './github-stand-in.js'
 
 const url = (query: string): URL => new URL(`http://127.0.0.1:9/repos/o/r/deployments?environment=e${query}`)
@@ -44,9 +44,12 @@ describe('against the stand-in, through Octokit', () => {
     const failed = github.addDeployment('pr-7', ['in_progress', 'failure'])
     const elsewhere = github.addDeployment('pr-8', ['success'])
     const octokit = getOctokit('token', { baseUrl: github.apiUrl })
-    const request: GitHubRequest = (route, parameters) => octokit.request(route, parameters)
+    const github_: GitHubClient = {
+      request: (route, parameters) => octokit.request(route, parameters),
+      paginate: (route, parameters) => octokit.paginate(route, parameters)
+    }
 
-    const marked = await deactivateEnvironment(request, { owner: 'octo', repo: 'app', environment: 'pr-7' })
+    const marked = await deactivateEnvironment(github_, { owner: 'octo', repo: 'app', environment: 'pr-7' })
 
     expect([...marked].sort((a, b) => a - b)).toEqual(active)
     for (const id of active) expect(github.deployment(id)!.statuses.at(-1)!.state).toBe('inactive')
@@ -58,7 +61,8 @@ describe('against the stand-in, through Octokit', () => {
       .filter((request) => request.method === 'GET' && request.path === '/repos/octo/app/deployments')
       .map((request) => request.query)
     expect(pages).toEqual([
-      { environment: 'pr-7', per_page: '100', page: '1' },
+      // Octokit asks for the first page as given, then follows the Link header's rel="next".
+      { environment: 'pr-7', per_page: '100' },
       { environment: 'pr-7', per_page: '100', page: '2' }
     ])
   })

@@ -153,7 +153,7 @@ describe('deploy, then stop, with environment-name', () => {
     const deployed = earlierFailedDeployment + 1
     // Both deployments of the environment are looked at; only the one whose latest status is success changes.
     expect(requestLines()).toEqual([
-      'GET /repos/octo/app/deployments?environment=preview&per_page=100&page=1',
+      'GET /repos/octo/app/deployments?environment=preview&per_page=100',
       `GET /repos/octo/app/deployments/${deployed}/statuses?per_page=1`,
       `POST /repos/octo/app/deployments/${deployed}/statuses inactive`,
       `GET /repos/octo/app/deployments/${earlierFailedDeployment}/statuses?per_page=1`

@@ -8,7 +8,16 @@ import type { Inputs } from '../inputs/inputs.js'
 export type GitHubRequest = (
   route: string,
   parameters: Record<string, unknown>
-) => Promise<{ status: number; data: unknown; headers?: Record<string, unknown> }>
+) => Promise<{ status: number; data: unknown }>
+
+/** Octokit's paginate: every item of a list endpoint, following GitHub's Link headers page by page. */
+export type GitHubPaginate = (route: string, parameters: Record<string, unknown>) => Promise<unknown[]>
+
+/** The two REST calls the action makes: one request, and a list read to its end. */
+export interface GitHubClient {
+  request: GitHubRequest
+  paginate: GitHubPaginate
+}
 
 export interface GitHubTarget {
   owner: string
@@ -127,32 +136,12 @@ export class GitHubDeployment {
   }
 }
 
-/** GitHub's largest page: the fewest calls to read every deployment of an environment. */
-export const PAGE_SIZE = 100
-
-/** Whether GitHub's Link header (RFC 8288) has a next page: `<…&page=3>; rel="next", <…>; rel="last"`. */
-export function hasNextPage(link: unknown): boolean {
-  return typeof link === 'string' && link.split(',').some((part) => /;\s*rel="?next"?/.test(part))
-}
-
-/**
- * Every item of a list endpoint, page by page (per_page 100): the next page while the Link header names one,
- * or, for an answer without a Link header, while a page is full.
- */
-export async function listAll<T>(
-  request: GitHubRequest,
-  doing: string,
-  route: string,
-  parameters: object
-): Promise<T[]> {
-  const items: T[] = []
-  for (let page = 1; ; page++) {
-    const answer = await call(request, doing, route, { ...parameters, per_page: PAGE_SIZE, page })
-    const data = answer.data as T[]
-    items.push(...data)
-    const link = answer.headers?.['link']
-    const more = link === undefined ? data.length === PAGE_SIZE : hasNextPage(link)
-    if (!more || data.length === 0) return items
+/** Every item of a list endpoint, 100 a page (GitHub's largest: the fewest calls), errors explained as call's. */
+async function listAll<T>(paginate: GitHubPaginate, doing: string, route: string, parameters: object) {
+  try {
+    return (await paginate(route, { ...parameters, per_page: 100 })) as T[]
+  } catch (error) {
+    throw explainGitHubError(error, doing)
   }
 }
 
@@ -162,13 +151,13 @@ export async function listAll<T>(
  * Returns the deployment IDs marked.
  */
 export async function deactivateEnvironment(
-  request: GitHubRequest,
+  { request, paginate }: GitHubClient,
   target: Omit<GitHubTarget, 'ref'>,
   description = 'Stopped by ecs-fargate-deploy (mode: stop)'
 ): Promise<number[]> {
   // Every page first, then the statuses: pages read between the marks would shift if a deployment were created.
   const listed = await listAll<{ id: number }>(
-    request,
+    paginate,
     `list the deployments of environment '${target.environment}'`,
     'GET /repos/{owner}/{repo}/deployments',
     { owner: target.owner, repo: target.repo, environment: target.environment }
@@ -206,7 +195,7 @@ export async function deactivateEnvironment(
 export async function gitHubFromEnvironment(
   token: string,
   environment: string
-): Promise<{ request: GitHubRequest; target: GitHubTarget }> {
+): Promise<GitHubClient & { target: GitHubTarget }> {
   const { context, getOctokit } = await import('@actions/github')
   // getOctokit reads GITHUB_API_URL, so GitHub Enterprise Server works unchanged.
   const octokit = getOctokit(token)
@@ -215,6 +204,7 @@ export async function gitHubFromEnvironment(
   const runId = context.runId
   return {
     request: (route, parameters) => octokit.request(route, parameters),
+    paginate: (route, parameters) => octokit.paginate(route, parameters),
     target: {
       owner,
       repo,
@@ -243,6 +233,6 @@ export async function deactivateGitHubEnvironment(
   inputs: Pick<Inputs, 'githubToken' | 'environmentName'>,
   description?: string
 ): Promise<number[]> {
-  const { request, target } = await gitHubFromEnvironment(inputs.githubToken, inputs.environmentName!)
-  return deactivateEnvironment(request, target, description)
+  const { target, ...github } = await gitHubFromEnvironment(inputs.githubToken, inputs.environmentName!)
+  return deactivateEnvironment(github, target, description)
 }

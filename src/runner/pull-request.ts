@@ -4,7 +4,7 @@
 // the comment takes what is running and how to stop it as data.
 import { ActionError } from '../explain/action-error.js'
 import { PULL_REQUEST_EVENTS, formatTtl, type Inputs } from '../inputs/inputs.js'
-import type { GitHubRequest } from './github-deployments.js'
+import type { GitHubClient } from './github-deployments.js'
 import { formatStopTime } from './summaries.js'
 
 export interface PullRequest {
@@ -257,10 +257,7 @@ export function serviceStopInstructions(region: string, serviceArn: string): str
 }
 
 /** The REST calls the comment needs: one request, and Octokit's paginate for the list. */
-export interface GitHubApi {
-  request: GitHubRequest
-  paginate: (route: string, parameters: Record<string, unknown>) => Promise<unknown[]>
-}
+export type GitHubApi = GitHubClient
 
 export interface IssueTarget {
   owner: string
