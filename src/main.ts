@@ -29,9 +29,11 @@ import {
   writeServiceStopSummary,
   writeServiceSummary,
   writeStopSummary,
-  type FailureContext
+  type FailureContext,
+  type Lifetime
 } from './runner/summaries.js'
 import type { PullRequest } from './runner/pull-request.js'
+import type { GitHubDeployment } from './runner/github-deployments.js'
 import type { DeployClients, StopClients } from './aws/clients.js'
 
 export interface RunDeps {
@@ -195,33 +197,58 @@ async function runDeploy(
     await writeDeploySummary(inputs.region, result, {
       ttlSeconds: inputs.ttlSeconds,
       stopsAt,
-      pullRequest: pullRequest && {
-        number: pullRequest.number,
-        environment: inputs.environmentName!,
-        comment: comment === 'none' ? undefined : comment
-      }
+      pullRequest: pullRequest && previewLifetime(inputs, pullRequest, comment)
     })
     url = result.tasks[0]?.url
   } catch (error) {
     const cause = error instanceof DeployFailure ? error.cause : error
     if (cause instanceof CancelledError && inputs.stopOnCancel && cause.notStopped.length > 0)
       finished = false
-    try {
-      await deployment?.fail(explainFailure(error, inputs).explained.summary)
-    } catch (statusError) {
-      core.warning(`Could not mark the GitHub deployment failed: ${formatActionError(statusError)}`)
-    }
-    if (pullRequest) await writeFailedPreviewComment(inputs, pullRequest, error, env)
+    await reportDeployFailure(deployment, error, inputs, pullRequest, env)
     throw error
   } finally {
     if (finished) core.saveState(STATE.mainFinished, 'true')
   }
+  await reportDeploySuccess(deployment, url)
+}
+
+/** A deploy that failed: its GitHub deployment marked failed, and a preview's comment says why. */
+async function reportDeployFailure(
+  deployment: GitHubDeployment | undefined,
+  error: unknown,
+  inputs: Inputs,
+  pullRequest: PullRequest | undefined,
+  env: Record<string, string | undefined>
+): Promise<void> {
+  try {
+    await deployment?.fail(explainFailure(error, inputs).explained.summary)
+  } catch (statusError) {
+    core.warning(`Could not mark the GitHub deployment failed: ${formatActionError(statusError)}`)
+  }
+  if (pullRequest) await writeFailedPreviewComment(inputs, pullRequest, error, env)
+}
+
+/** A deploy that succeeded: its URL as a notice, and its GitHub deployment marked successful. */
+async function reportDeploySuccess(deployment: GitHubDeployment | undefined, url: string | undefined) {
   if (url) core.notice(`Serving at ${url}`, { title: 'ecs-fargate-deploy' })
-  // The deploy succeeded: a status that cannot be recorded is worth a warning, not a failed step.
+  // A status that cannot be recorded is worth a warning, not a failed step.
   try {
     await deployment?.succeed(url)
   } catch (statusError) {
     core.warning(`Could not mark the GitHub deployment successful: ${formatActionError(statusError)}`)
+  }
+}
+
+/** The summary's line on the preview: its pull request, environment and what its comment got. */
+function previewLifetime(
+  inputs: Inputs,
+  pullRequest: PullRequest,
+  comment: 'created' | 'updated' | 'none' | undefined
+): NonNullable<Lifetime['pullRequest']> {
+  return {
+    number: pullRequest.number,
+    environment: inputs.environmentName!,
+    comment: comment === 'none' ? undefined : comment
   }
 }
 
@@ -453,32 +480,18 @@ async function runServiceDeploy(
       stopsAt: result.expiry?.expiresAt,
       expirySchedule: result.expiry?.scheduleName,
       service: true,
-      pullRequest: pullRequest && {
-        number: pullRequest.number,
-        environment: inputs.environmentName!,
-        comment: comment === 'none' ? undefined : comment
-      }
+      pullRequest: pullRequest && previewLifetime(inputs, pullRequest, comment)
     })
     url = result.url
   } catch (error) {
     const cause = error instanceof ServiceDeployFailure ? error.cause : undefined
     if (cause instanceof ServiceCancelledError && cause.outcome === 'not-deleted') finished = false
-    try {
-      await deployment?.fail(explainFailure(error, inputs).explained.summary)
-    } catch (statusError) {
-      core.warning(`Could not mark the GitHub deployment failed: ${formatActionError(statusError)}`)
-    }
-    if (pullRequest) await writeFailedPreviewComment(inputs, pullRequest, error, env)
+    await reportDeployFailure(deployment, error, inputs, pullRequest, env)
     throw error
   } finally {
     if (finished) core.saveState(STATE.mainFinished, 'true')
   }
-  if (url) core.notice(`Serving at ${url}`, { title: 'ecs-fargate-deploy' })
-  try {
-    await deployment?.succeed(url)
-  } catch (statusError) {
-    core.warning(`Could not mark the GitHub deployment successful: ${formatActionError(statusError)}`)
-  }
+  await reportDeploySuccess(deployment, url)
 }
 
 /** A service preview deployed: its comment, with the URL, the image, the expiry and how to delete it now. */

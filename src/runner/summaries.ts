@@ -69,8 +69,27 @@ export function taskRow(region: string, clusterArn: string, task: TaskReport): s
   ]
 }
 
-export function deploySummary(region: string, result: DeployResult): string {
+/** A deploy's phases with their times and total, and what it created: the same for tasks and services. */
+function timingsAndCreated(result: {
+  phases: ReadonlyArray<{ name: string; ms: number }>
+  created: readonly string[]
+}): string[] {
   const totalMs = result.phases.reduce((sum, phase) => sum + phase.ms, 0)
+  const timings = htmlTable(
+    ['Phase', 'Time'],
+    [
+      ...result.phases.map((phase) => [escapeHtml(phase.name), formatDuration(phase.ms)]),
+      ['<strong>Total</strong>', `<strong>${formatDuration(totalMs)}</strong>`]
+    ]
+  )
+  const created =
+    result.created.length > 0
+      ? `<p>Created: ${result.created.map(escapeHtml).join(', ')}</p>`
+      : '<p>Created: nothing (everything existed)</p>'
+  return ['<h3>Timings</h3>', timings, created]
+}
+
+export function deploySummary(region: string, result: DeployResult): string {
   const overview = htmlTable(
     ['What', 'Value'],
     [
@@ -83,25 +102,12 @@ export function deploySummary(region: string, result: DeployResult): string {
     ['Task', 'State', 'Public IP', 'URL', 'Exit code', 'AWS console'],
     result.tasks.map((task) => taskRow(region, result.clusterArn, task))
   )
-  const timings = htmlTable(
-    ['Phase', 'Time'],
-    [
-      ...result.phases.map((phase) => [escapeHtml(phase.name), formatDuration(phase.ms)]),
-      ['<strong>Total</strong>', `<strong>${formatDuration(totalMs)}</strong>`]
-    ]
-  )
-  const created =
-    result.created.length > 0
-      ? `<p>Created: ${result.created.map(escapeHtml).join(', ')}</p>`
-      : '<p>Created: nothing (everything existed)</p>'
   return [
     '<h2>ECS Fargate deploy</h2>',
     overview,
     '<h3>Tasks</h3>',
     tasks,
-    '<h3>Timings</h3>',
-    timings,
-    created,
+    ...timingsAndCreated(result),
     ...(result.cost ? [costSummary(result.cost)] : []),
     ''
   ].join('\n')
@@ -312,7 +318,6 @@ export function describeScaling(scaling: ServiceDeployResult['scaling']): string
 }
 
 export function serviceSummary(region: string, result: ServiceDeployResult): string {
-  const totalMs = result.phases.reduce((sum, phase) => sum + phase.ms, 0)
   const tasks =
     result.runningCount === undefined
       ? 'not known (wait-for none)'
@@ -334,23 +339,10 @@ export function serviceSummary(region: string, result: ServiceDeployResult): str
     ...(result.taskDefinitionArn ? [['Task definition', code(lastSegment(result.taskDefinitionArn))]] : []),
     ['Cluster', link(lastSegment(result.clusterArn), clusterConsoleUrl(region, result.clusterArn))]
   ]
-  const timings = htmlTable(
-    ['Phase', 'Time'],
-    [
-      ...result.phases.map((phase) => [escapeHtml(phase.name), formatDuration(phase.ms)]),
-      ['<strong>Total</strong>', `<strong>${formatDuration(totalMs)}</strong>`]
-    ]
-  )
-  const created =
-    result.created.length > 0
-      ? `<p>Created: ${result.created.map(escapeHtml).join(', ')}</p>`
-      : '<p>Created: nothing (everything existed)</p>'
   return [
     '<h2>ECS Express Mode service deploy</h2>',
     htmlTable(['What', 'Value'], rows),
-    '<h3>Timings</h3>',
-    timings,
-    created,
+    ...timingsAndCreated(result),
     ...(result.expiryRemoved
       ? ['<p>No ttl: the expiry an earlier deploy set is removed; the service runs until deleted.</p>']
       : []),
