@@ -393,7 +393,7 @@ test('a list of bad inputs is reported together, each input named, without a sin
   expect(message).toContain("wait-for: 'forever' is not allowed")
   expect(message).toContain("create-cluster: 'yes' is not a boolean; use true or false")
   expect(message).toContain("subnets: 'not-a-subnet' is not a subnet ID")
-  expect(message).toContain("environment: line 'JUST_A_WORD' is not KEY=value")
+  expect(message).toContain("environment: line 2 ('JUST_A_WORD') is not KEY=value")
   expect(message).toContain(`task-definition: '${brokenTemplate}' is not valid JSON`)
   expect(stack.aws.calls()).toEqual([])
   // No Docker login happened, so the post step has nothing to log out of.

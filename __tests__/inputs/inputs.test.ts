@@ -130,7 +130,7 @@ describe('parseInputs', () => {
     [{ repository: 'myapp', cpu: '300' }, "cpu: '300' is not a Fargate cpu value; use one of 256, 512, 1024"],
     [
       { repository: 'myapp', cpu: '256', memory: '4096' },
-      'memory: 4096 MiB does not go with cpu 256 on Fargate'
+      'memory: 4096 MiB does not go with cpu 256 on Fargate: cpu 256 takes memory 512, 1024 or 2048 MiB; memory 4096 goes with cpu 512 or 1024 or 2048'
     ],
     [{ repository: 'myapp', port: '70000' }, "port: '70000' is not a whole number from 1 to 65535"],
     [{ repository: 'myapp', count: '11' }, "count: '11' is not a whole number from 1 to 10"],
@@ -149,7 +149,10 @@ describe('parseInputs', () => {
     ],
     [{ repository: 'MyApp' }, "repository: 'MyApp' is not a valid ECR repository name"],
     [{}, 'repository: is required for mode deploy'],
-    [{ repository: 'myapp', environment: 'JUST_A_NAME' }, "environment: line 'JUST_A_NAME' is not KEY=value"],
+    [
+      { repository: 'myapp', environment: 'A=1\n\nJUST_A_NAME' },
+      "environment: line 3 ('JUST_A_NAME') is not KEY=value"
+    ],
     [{ repository: 'myapp', environment: '1BAD=x' }, "environment: '1BAD' is not a valid variable name"],
     [
       { repository: 'myapp', secrets: 'TOKEN=not an arn' },
@@ -333,7 +336,7 @@ describe('input helpers', () => {
         { name: 'A', value: '1=2' },
         { name: 'B', value: 'x' }
       ],
-      bad: ['nope']
+      bad: [{ line: 2, text: 'nope' }]
     })
   })
 

@@ -1,4 +1,9 @@
-import { describeFargateMemory, fargateMemoryValues, isValidFargateSize } from '../../src/shared/fargate.js'
+import {
+  describeCpuFor,
+  describeFargateMemory,
+  fargateMemoryValues,
+  isValidFargateSize
+} from '../../src/shared/fargate.js'
 
 describe('the Fargate cpu/memory table', () => {
   test.each([
@@ -33,9 +38,25 @@ describe('the Fargate cpu/memory table', () => {
     expect(fargateMemoryValues(123)).toEqual([])
   })
 
-  test('describes the allowed memory for error messages', () => {
-    expect(describeFargateMemory(256)).toBe('cpu 256 takes memory 512 or 1024 to 2048 in steps of 1024')
-    expect(describeFargateMemory(8192)).toBe('cpu 8192 takes memory 16384 to 61440 in steps of 4096')
-    expect(describeFargateMemory(3)).toMatch(/^cpu must be one of 256, 512/)
+  test.each([
+    [256, 'cpu 256 takes memory 512, 1024 or 2048 MiB'],
+    [512, 'cpu 512 takes memory 1024, 2048, 3072 or 4096 MiB'],
+    [1024, 'cpu 1024 takes memory 2048 to 8192 MiB in steps of 1024 (2 GiB to 8 GiB)'],
+    [8192, 'cpu 8192 takes memory 16384 to 61440 MiB in steps of 4096 (16 GiB to 60 GiB)'],
+    [3, 'cpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384']
+  ])('describes the memory cpu %i takes', (cpu, expected) => {
+    expect(describeFargateMemory(cpu)).toBe(expected)
+  })
+
+  test.each([
+    [512, 'memory 512 goes with cpu 256'],
+    [4096, 'memory 4096 goes with cpu 512 or 1024 or 2048'],
+    [61440, 'memory 61440 goes with cpu 8192'],
+    [
+      1000,
+      'no Fargate cpu takes memory 1000: use 512, or a multiple of 1024 up to 122880 (the table: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size)'
+    ]
+  ])('says which cpu takes memory %i', (memory, expected) => {
+    expect(describeCpuFor(memory)).toBe(expected)
   })
 })

@@ -49,7 +49,7 @@ function readRegion(r: Reader, rules: ModeRules, env: NodeJS.ProcessEnv): string
 
 function readTags(r: Reader): Tag[] {
   const lines = parseKeyValueLines(r.raw('tags'))
-  for (const line of lines.bad) r.fail('tags', `line '${line}' is not key=value`)
+  for (const { line, text } of lines.bad) r.fail('tags', `line ${line} ('${text}') is not key=value`)
   const tags: Tag[] = lines.pairs.map(({ name, value }) => ({ key: name, value }))
   for (const { key, value } of tags) {
     if (key.length > 128 || value.length > 256)

@@ -2,7 +2,12 @@
 // Every mode reads them: stop mode finds tasks by the family, permissions mode scopes the policy by them, and
 // AWS errors are explained with their names.
 import { isArn } from '../shared/arn.js'
-import { FARGATE_CPU_VALUES, describeFargateMemory, isValidFargateSize } from '../shared/fargate.js'
+import {
+  FARGATE_CPU_VALUES,
+  describeCpuFor,
+  describeFargateMemory,
+  isValidFargateSize
+} from '../shared/fargate.js'
 import { ECS_NAME } from './common.js'
 import { DEFAULTS, FALLBACKS, TAG_ENV, defaultLogGroup, familyFromRepository } from './defaults.js'
 import { parseCommand, parseKeyValueLines, parseList, type Reader } from './reader.js'
@@ -148,7 +153,10 @@ function readTaskDefinition(
   if (!FARGATE_CPU_VALUES.includes(cpu)) {
     r.fail('cpu', `'${cpu}' is not a Fargate cpu value; use one of ${FARGATE_CPU_VALUES.join(', ')}`)
   } else if (!isValidFargateSize(cpu, memory)) {
-    r.fail('memory', `${memory} MiB does not go with cpu ${cpu} on Fargate: ${describeFargateMemory(cpu)}`)
+    r.fail(
+      'memory',
+      `${memory} MiB does not go with cpu ${cpu} on Fargate: ${describeFargateMemory(cpu)}; ${describeCpuFor(memory)}`
+    )
   }
 
   const portText = r.raw('port')
@@ -206,7 +214,7 @@ export function isRole(value: string): boolean {
 
 function readEnvironment(r: Reader): DeployInputs['environment'] {
   const lines = parseKeyValueLines(r.raw('environment'))
-  for (const line of lines.bad) r.fail('environment', `line '${line}' is not KEY=value`)
+  for (const { line, text } of lines.bad) r.fail('environment', `line ${line} ('${text}') is not KEY=value`)
   for (const { name } of lines.pairs) {
     if (!ENV_NAME.test(name))
       r.fail('environment', `'${name}' is not a valid variable name (letters, digits, _)`)
@@ -216,7 +224,7 @@ function readEnvironment(r: Reader): DeployInputs['environment'] {
 
 function readSecrets(r: Reader): Secret[] {
   const lines = parseKeyValueLines(r.raw('secrets'))
-  for (const line of lines.bad) r.fail('secrets', `line '${line}' is not KEY=ARN`)
+  for (const { line, text } of lines.bad) r.fail('secrets', `line ${line} ('${text}') is not KEY=ARN`)
   const secrets: Secret[] = lines.pairs.map(({ name, value }) => ({ name, valueFrom: value }))
   for (const secret of secrets) {
     if (!ENV_NAME.test(secret.name)) r.fail('secrets', `'${secret.name}' is not a valid variable name`)

@@ -83,20 +83,23 @@ export function parseList(text: string): string[] {
     .filter((item) => item !== '')
 }
 
-/** KEY=value lines; blank lines and lines starting with # are skipped. Returns pairs and the bad lines. */
-export function parseKeyValueLines(text: string): { pairs: KeyValue[]; bad: string[] } {
+/**
+ * KEY=value lines; blank lines and lines starting with # are skipped. Returns the pairs and the bad lines, each
+ * with its line number (from 1, as the workflow file's block shows it).
+ */
+export function parseKeyValueLines(text: string): {
+  pairs: KeyValue[]
+  bad: Array<{ line: number; text: string }>
+} {
   const pairs: KeyValue[] = []
-  const bad: string[] = []
-  for (const rawLine of text.split('\n')) {
+  const bad: Array<{ line: number; text: string }> = []
+  text.split('\n').forEach((rawLine, index) => {
     const line = rawLine.trim()
-    if (line === '' || line.startsWith('#')) continue
+    if (line === '' || line.startsWith('#')) return
     const eq = line.indexOf('=')
-    if (eq <= 0) {
-      bad.push(line)
-      continue
-    }
-    pairs.push({ name: line.slice(0, eq).trim(), value: line.slice(eq + 1).trim() })
-  }
+    if (eq <= 0) bad.push({ line: index + 1, text: line })
+    else pairs.push({ name: line.slice(0, eq).trim(), value: line.slice(eq + 1).trim() })
+  })
   return { pairs, bad }
 }
 

@@ -34,10 +34,29 @@ export function isValidFargateSize(cpu: number, memory: number): boolean {
   return fargateMemoryValues(cpu).includes(memory)
 }
 
+/** The memory values of a row in words: a short list, or the range with its step and a few values. */
+function memoryInWords(row: MemoryRange): string {
+  const values = fargateMemoryValues(row.cpu)
+  if (values.length <= 5) return `${values.slice(0, -1).join(', ')} or ${values.at(-1)!} MiB`
+  const extra = row.extra ? `${row.extra.join(', ')}, or ` : ''
+  const gib = (mib: number) => `${mib / 1024} GiB`
+  return `${extra}${row.min} to ${row.max} MiB in steps of ${row.step} (${gib(row.min)} to ${gib(row.max)})`
+}
+
 /** A short description of the allowed memory for a cpu value, for error messages. */
 export function describeFargateMemory(cpu: number): string {
   const row = TABLE.find((r) => r.cpu === cpu)
   if (!row) return `cpu must be one of ${FARGATE_CPU_VALUES.join(', ')}`
-  const range = `${row.min} to ${row.max} in steps of ${row.step}`
-  return `cpu ${cpu} takes memory ${row.extra ? `${row.extra.join(', ')} or ` : ''}${range}`
+  return `cpu ${cpu} takes memory ${memoryInWords(row)}`
 }
+
+/** The cpu values that take this memory, in words: what to change the cpu to, for error messages. */
+export function describeCpuFor(memory: number): string {
+  const cpus = FARGATE_CPU_VALUES.filter((cpu) => isValidFargateSize(cpu, memory))
+  if (cpus.length === 0)
+    return `no Fargate cpu takes memory ${memory}: use 512, or a multiple of 1024 up to 122880 (the table: ${TABLE_URL})`
+  return `memory ${memory} goes with cpu ${cpus.join(' or ')}`
+}
+
+const TABLE_URL =
+  'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size'
