@@ -70,8 +70,20 @@ export interface ServiceLauncher {
   delete(service: ExpressService): void
 }
 
+/**
+ * The scheduler's clock (SCHEDULER.md, "The scheduler clock"): `speed` scheduler milliseconds pass per real one;
+ * `advanceMs` moves it forward at once; `now` (epoch ms or an ISO date) sets it.
+ */
+export interface SchedulerClockSetting {
+  speed?: number
+  advanceMs?: number
+  now?: number | string
+}
+
 /** What the Scheduler handlers ask of the schedule runner (schedule-runner.ts implements it). */
 export interface ScheduleLauncher {
+  /** Reads the scheduler clock, after changing it when a setting is given (every schedule is re-armed). */
+  clock(setting?: SchedulerClockSetting): { now: string; speed: number }
   /** A schedule was just created or updated: (re-)arm its timer, cancelling any earlier one and its retries. */
   arm(schedule: Schedule): void
   /** The schedule was just deleted: cancel its timer and retries. */

@@ -61,6 +61,7 @@ export function buildContext(parts: ContextParts): Context {
       delete: () => undefined
     },
     schedules: parts.schedules ?? {
+      clock: () => ({ now: new Date().toISOString(), speed: 1 }),
       arm: () => undefined,
       cancel: () => undefined,
       canInvoke: () => true

@@ -449,13 +449,17 @@ describe('scheduler requests', () => {
     const env = setUp()
     const role = await schedulerRole(env, 'sched')
     for (const [name, overrides] of [
-      ['rate', { ScheduleExpression: 'rate(5 minutes)' }],
+      [
+        'rate',
+        { ScheduleExpression: 'rate(5 minutes)', StartDate: Date.parse('2099-01-01T00:00:00Z') / 1000 }
+      ],
       ['cron', { ScheduleExpression: 'cron(0 12 * * ? *)', ScheduleExpressionTimezone: 'Europe/Paris' }],
       ['flex', { FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 } }]
     ] as const) {
       expect((await env.rest('POST', `/schedules/${name}`, schedule(role, overrides))).status).toBe(200)
     }
-    expect(env.runner.armed()).toBe(1)
+    expect(env.runner.armed()).toBe(3)
+    expect(env.ctx.scheduler.invocations).toEqual([])
   })
 })
 
