@@ -6,6 +6,7 @@ import type { Registry } from './registry.js'
 import type { Ec2State } from './state/ec2.js'
 import type { EcrState } from './state/ecr.js'
 import type { EcsState, Task } from './state/ecs.js'
+import type { EventsState } from './state/events.js'
 import type { ExpressService, ExpressState } from './state/express.js'
 import type { IamState } from './state/iam.js'
 import type { LogsState } from './state/logs.js'
@@ -112,6 +113,8 @@ export interface Context {
   logs: LogsState
   ecr: EcrState
   scheduler: SchedulerState
+  /** EventBridge: the default bus's rules, its events and the SNS stand-in's messages. */
+  events: EventsState
   log: (line: string) => void
 }
 

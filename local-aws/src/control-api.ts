@@ -47,6 +47,15 @@ export function createControlApi(ctx: Context, controls: Controls, endpoint: () 
         return json(200, {})
       case 'GET /_local/scheduler/invocations':
         return json(200, ctx.scheduler.invocations)
+      case 'GET /_local/sns/messages': {
+        const topic = new URLSearchParams(url.split('?')[1] ?? '').get('topic')
+        return json(
+          200,
+          ctx.events.snsMessages.filter((m) => !topic || m.topicArn === topic)
+        )
+      }
+      case 'GET /_local/events':
+        return json(200, ctx.events.events)
       case 'GET /_local/scheduler/clock':
         return json(200, ctx.schedules.clock())
       case 'POST /_local/scheduler/clock':

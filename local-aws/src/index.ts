@@ -13,6 +13,7 @@ import { ScheduleRunner } from './schedule-runner.js'
 import { createScheduleTargets } from './schedule-targets.js'
 import { shutDown } from './shutdown.js'
 import { newEcrState } from './state/ecr.js'
+import type { BusEvent, SnsMessage } from './state/events.js'
 import type { Invocation } from './state/scheduler.js'
 import { startStorage } from './storage.js'
 import { ServiceControllers } from './service-controller.js'
@@ -22,6 +23,7 @@ export type { Behaviour, SchedulerClockSetting } from './context.js'
 export type { CallRecord, Fault } from './controls.js'
 export type { PolicyDocument, PolicyStatement } from './policy.js'
 export type { Invocation } from './state/scheduler.js'
+export type { BusEvent, SnsMessage } from './state/events.js'
 
 export interface LocalAwsOptions {
   port?: number
@@ -52,6 +54,10 @@ export interface LocalAws {
   schedulerInvocations(): Invocation[]
   /** Reads EventBridge Scheduler's clock, after speeding it up or moving it (POST /_local/scheduler/clock). */
   schedulerClock(setting?: SchedulerClockSetting): { now: string; speed: number }
+  /** What the SNS stand-in received from EventBridge rules, oldest first; only `topic`'s when given (GET /_local/sns/messages?topic=). */
+  snsMessages(topic?: string): SnsMessage[]
+  /** Every event the local AWS put on the default event bus, oldest first (GET /_local/events). */
+  busEvents(): BusEvent[]
   stop(): Promise<void>
 }
 
@@ -108,6 +114,8 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
     state: () => snapshot(ctx),
     schedulerInvocations: () => [...ctx.scheduler.invocations],
     schedulerClock: (setting) => schedules.clock(setting),
+    snsMessages: (topic) => ctx.events.snsMessages.filter((m) => !topic || m.topicArn === topic),
+    busEvents: () => [...ctx.events.events],
     stop() {
       stopping ??= shutDown({ runner, services, schedules, storage, server })
       return stopping
