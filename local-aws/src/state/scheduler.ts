@@ -164,7 +164,7 @@ export function parseScheduleExpression(expression: string): ScheduleExpression 
   const cron = /^cron\((.*)\)$/.exec(expression)
   if (cron) {
     const fields = cron[1]!.trim().split(/\s+/)
-    return fields.length === 6 ? { kind: 'cron', fields } : undefined
+    return fields.length === 6 && cronFieldsValid(fields) ? { kind: 'cron', fields } : undefined
   }
   return undefined
 }
@@ -261,6 +261,36 @@ function cronValues(
     for (let v = from; v <= to; v += step) values.push(v)
   }
   return values
+}
+
+/**
+ * Whether six cron() fields are in AWS's syntax: values in range, one of day-of-month and day-of-week `?` (not
+ * both), and L, W and # only in the forms AWS documents (L, LW, 15W; L, 6L, FRIL, 2#1), alone in their field.
+ */
+export function cronFieldsValid(fields: string[]): boolean {
+  const [mi = '', h = '', dom = '', mon = '', dow = '', yr = ''] = fields
+  if ((dom === '?') === (dow === '?')) return false
+  if ([mi, h, mon, yr].some((f) => f.includes('?'))) return false
+  // A field with L, W (day-of-month) or L, # (day-of-week; no day name has those letters) takes one special form.
+  const special = (field: string, marks: RegExp, forms: RegExp, values: (token: string) => boolean) => {
+    if (!marks.test(field.toUpperCase())) return undefined
+    const m = forms.exec(field.toUpperCase())
+    if (!m) return false
+    const token = m[1] ?? m[2]
+    return token === undefined || values(token)
+  }
+  const day = (t: string) => Number(t) >= 1 && Number(t) <= 31
+  const weekday = (t: string) => cronValues(t, 1, 7, WEEKDAYS) !== undefined
+  const domSpecial = special(dom, /[LW]/, /^(?:L|LW|(\d{1,2})W)$/, day)
+  const dowSpecial = special(dow, /[L#]/, /^(?:L|(\w{1,3})L|(\w{1,3})#[1-5])$/, weekday)
+  return (
+    cronValues(mi, 0, 59) !== undefined &&
+    cronValues(h, 0, 23) !== undefined &&
+    (domSpecial ?? (dom === '?' || cronValues(dom, 1, 31) !== undefined)) &&
+    cronValues(mon, 1, 12, MONTHS) !== undefined &&
+    (dowSpecial ?? (dow === '?' || (cronValues(dow, 1, 7, WEEKDAYS) !== undefined && !dow.includes('/')))) &&
+    cronValues(yr, 1970, 2199) !== undefined
+  )
 }
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC']
