@@ -9,6 +9,7 @@ import type { Context } from './context.js'
 import {
   PASSED_TO_ECS,
   PASSED_TO_ECS_TASKS,
+  PASSED_TO_EVENTS,
   PASSED_TO_SCHEDULER,
   accessDenied,
   evaluate,
@@ -62,6 +63,10 @@ export function authorize(ctx: Context, policy: PolicyDocument | undefined, call
   )
     check('iam:PassRole', infrastructureRole, PASSED_TO_ECS)
   const scheduleTarget = params.Target as { RoleArn?: unknown } | undefined
+  // A rule's target role is passed to EventBridge.
+  if (service === 'events' && operation === 'PutTargets' && Array.isArray(params.Targets))
+    for (const target of params.Targets as Array<{ RoleArn?: unknown }>)
+      if (typeof target?.RoleArn === 'string') check('iam:PassRole', target.RoleArn, PASSED_TO_EVENTS)
   if (
     service === 'scheduler' &&
     (operation === 'CreateSchedule' || operation === 'UpdateSchedule') &&
@@ -84,6 +89,17 @@ function resourceTags(
         ? ctx.ec2.securityGroups.get(id)
         : [...ctx.ec2.securityGroups.values()].find((g) => g.GroupName === params.GroupName)
     return (group?.Tags ?? []).map((tag) => ({ key: tag.Key, value: tag.Value }))
+  }
+  if (service === 'events') {
+    // A rule's tags, for the calls on an existing rule (by name or by ARN).
+    const name = params.Name ?? params.Rule
+    const rule =
+      typeof name === 'string'
+        ? ctx.events.rules.get(name)
+        : [...ctx.events.rules.values()].find((r) => r.Arn === params.ResourceARN)
+    return operation === 'PutRule' && !ctx.events.rules.has(String(name))
+      ? []
+      : (rule?.tags ?? []).map((tag) => ({ key: tag.Key, value: tag.Value }))
   }
   if (service !== 'ecs' || operation === 'CreateExpressGatewayService') return []
   const arn = params.serviceArn ?? params.resourceArn

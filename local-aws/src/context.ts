@@ -6,6 +6,7 @@ import type { Registry } from './registry.js'
 import type { Ec2State } from './state/ec2.js'
 import type { EcrState } from './state/ecr.js'
 import type { EcsState, Task } from './state/ecs.js'
+import type { EventsState } from './state/events.js'
 import type { ExpressService, ExpressState } from './state/express.js'
 import type { IamState } from './state/iam.js'
 import type { LogsState } from './state/logs.js'
@@ -70,8 +71,20 @@ export interface ServiceLauncher {
   delete(service: ExpressService): void
 }
 
+/**
+ * The scheduler's clock (SCHEDULER.md, "The scheduler clock"): `speed` scheduler milliseconds pass per real one;
+ * `advanceMs` moves it forward at once; `now` (epoch ms or an ISO date) sets it.
+ */
+export interface SchedulerClockSetting {
+  speed?: number
+  advanceMs?: number
+  now?: number | string
+}
+
 /** What the Scheduler handlers ask of the schedule runner (schedule-runner.ts implements it). */
 export interface ScheduleLauncher {
+  /** Reads the scheduler clock, after changing it when a setting is given (every schedule is re-armed). */
+  clock(setting?: SchedulerClockSetting): { now: string; speed: number }
   /** A schedule was just created or updated: (re-)arm its timer, cancelling any earlier one and its retries. */
   arm(schedule: Schedule): void
   /** The schedule was just deleted: cancel its timer and retries. */
@@ -100,6 +113,8 @@ export interface Context {
   logs: LogsState
   ecr: EcrState
   scheduler: SchedulerState
+  /** EventBridge: the default bus's rules, its events and the SNS stand-in's messages. */
+  events: EventsState
   log: (line: string) => void
 }
 

@@ -1,6 +1,6 @@
 // The control endpoints under /_local/ (JSON, on the API's port): the HTTP face of the test controls, for a
 // process that runs the local AWS through the CLI.
-import type { Behaviour, Context } from './context.js'
+import type { Behaviour, Context, SchedulerClockSetting } from './context.js'
 import type { Controls, Fault } from './controls.js'
 import { snapshot } from './instance-state.js'
 import type { PolicyDocument } from './policy.js'
@@ -47,6 +47,19 @@ export function createControlApi(ctx: Context, controls: Controls, endpoint: () 
         return json(200, {})
       case 'GET /_local/scheduler/invocations':
         return json(200, ctx.scheduler.invocations)
+      case 'GET /_local/sns/messages': {
+        const topic = new URLSearchParams(url.split('?')[1] ?? '').get('topic')
+        return json(
+          200,
+          ctx.events.snsMessages.filter((m) => !topic || m.topicArn === topic)
+        )
+      }
+      case 'GET /_local/events':
+        return json(200, ctx.events.events)
+      case 'GET /_local/scheduler/clock':
+        return json(200, ctx.schedules.clock())
+      case 'POST /_local/scheduler/clock':
+        return json(200, ctx.schedules.clock(input as SchedulerClockSetting))
       case 'GET /_local/state':
         return json(200, snapshot(ctx))
       default:

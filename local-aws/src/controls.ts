@@ -23,6 +23,8 @@ export interface CallRecord {
   attempt?: number
   /** The error's message, on the scheduler's failed calls. */
   errorMessage?: string
+  /** The tasks an ECS RunTask target's call started. */
+  taskArns?: string[]
 }
 
 export interface Fault {

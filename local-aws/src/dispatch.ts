@@ -23,6 +23,7 @@ import {
 import { ec2Handlers } from './services/ec2.js'
 import { ecrHandlers } from './services/ecr.js'
 import { ecsHandlers } from './services/ecs.js'
+import { eventsHandlers } from './services/events.js'
 import { expressHandlers } from './services/express.js'
 import { iamHandlers, stsHandlers } from './services/iam.js'
 import { logsHandlers } from './services/logs.js'
@@ -48,7 +49,8 @@ const SERVICES: Record<string, ServiceDef> = {
   ec2: { protocol: 'ec2', handlers: ec2Handlers },
   iam: { protocol: 'query', handlers: iamHandlers },
   sts: { protocol: 'query', handlers: stsHandlers },
-  scheduler: { protocol: 'rest-json', handlers: schedulerHandlers, routes: schedulerRoutes }
+  scheduler: { protocol: 'rest-json', handlers: schedulerHandlers, routes: schedulerRoutes },
+  events: { protocol: 'json', handlers: eventsHandlers, target: 'AWSEvents' }
 }
 
 /** The service of a SigV4 scope name (ecs, scheduler, ...), when the local AWS provides it. */

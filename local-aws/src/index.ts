@@ -2,7 +2,7 @@
 // the SigV4 credential scope's service, speaks each service's wire protocol, runs ECS tasks as Docker containers
 // and fronts a real registry as ECR. Control endpoints under /_local/ drive failure tests.
 // This file is the public API; startLocalAws puts the pieces together (README, "Files").
-import { hex, type Behaviour, type TaskTimings } from './context.js'
+import { hex, type Behaviour, type SchedulerClockSetting, type TaskTimings } from './context.js'
 import { createControlApi } from './control-api.js'
 import { createControls, type CallRecord, type Fault } from './controls.js'
 import { createDispatcher } from './dispatch.js'
@@ -13,15 +13,17 @@ import { ScheduleRunner } from './schedule-runner.js'
 import { createScheduleTargets } from './schedule-targets.js'
 import { shutDown } from './shutdown.js'
 import { newEcrState } from './state/ecr.js'
+import type { BusEvent, SnsMessage } from './state/events.js'
 import type { Invocation } from './state/scheduler.js'
 import { startStorage } from './storage.js'
 import { ServiceControllers } from './service-controller.js'
 import { TaskRunner } from './task-runner.js'
 
-export type { Behaviour } from './context.js'
+export type { Behaviour, SchedulerClockSetting } from './context.js'
 export type { CallRecord, Fault } from './controls.js'
 export type { PolicyDocument, PolicyStatement } from './policy.js'
 export type { Invocation } from './state/scheduler.js'
+export type { BusEvent, SnsMessage } from './state/events.js'
 
 export interface LocalAwsOptions {
   port?: number
@@ -30,6 +32,8 @@ export interface LocalAwsOptions {
   accountId?: string
   latencyMs?: number
   taskTimings?: Partial<TaskTimings>
+  /** EventBridge Scheduler's clock: e.g. `{ speed: 60 }` makes a scheduler minute pass in a real second. */
+  schedulerClock?: SchedulerClockSetting
   log?: (line: string) => void
 }
 
@@ -48,6 +52,12 @@ export interface LocalAws {
   state(): unknown
   /** Every attempt EventBridge Scheduler made at a schedule's target, oldest first (GET /_local/scheduler/invocations). */
   schedulerInvocations(): Invocation[]
+  /** Reads EventBridge Scheduler's clock, after speeding it up or moving it (POST /_local/scheduler/clock). */
+  schedulerClock(setting?: SchedulerClockSetting): { now: string; speed: number }
+  /** What the SNS stand-in received from EventBridge rules, oldest first; only `topic`'s when given (GET /_local/sns/messages?topic=). */
+  snsMessages(topic?: string): SnsMessage[]
+  /** Every event the local AWS put on the default event bus, oldest first (GET /_local/events). */
+  busEvents(): BusEvent[]
   stop(): Promise<void>
 }
 
@@ -79,6 +89,7 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
   services.attach(ctx)
   const controls = createControls(ctx, opts.latencyMs ?? 0)
   schedules.attach(ctx, createScheduleTargets(ctx, controls, log))
+  if (opts.schedulerClock) schedules.clock(opts.schedulerClock)
   let endpoint = ''
   const server = await startHttpServer(
     opts.port ?? 0,
@@ -102,6 +113,9 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
     configure: controls.configure,
     state: () => snapshot(ctx),
     schedulerInvocations: () => [...ctx.scheduler.invocations],
+    schedulerClock: (setting) => schedules.clock(setting),
+    snsMessages: (topic) => ctx.events.snsMessages.filter((m) => !topic || m.topicArn === topic),
+    busEvents: () => [...ctx.events.events],
     stop() {
       stopping ??= shutDown({ runner, services, schedules, storage, server })
       return stopping

@@ -14,6 +14,8 @@ import { ecsSnapshot } from './services/ecs.js'
 import { expressSnapshot } from './services/express.js'
 import { iamSnapshot } from './services/iam.js'
 import { logsSnapshot } from './services/logs.js'
+import { taskView } from './services/ecs.js'
+import { eventsSnapshot } from './services/events.js'
 import { schedulerSnapshot } from './services/scheduler.js'
 import { newEc2State } from './state/ec2.js'
 import type { EcrState } from './state/ecr.js'
@@ -21,6 +23,7 @@ import { newEcsState } from './state/ecs.js'
 import { newExpressState } from './state/express.js'
 import { newIamState } from './state/iam.js'
 import { newLogsState } from './state/logs.js'
+import { ecsTaskStateChange, newEventsState, putEvent } from './state/events.js'
 import { newSchedulerState } from './state/scheduler.js'
 
 export interface ContextParts {
@@ -38,6 +41,27 @@ export interface ContextParts {
 }
 
 export function buildContext(parts: ContextParts): Context {
+  const ctx = contextOf(parts)
+  publishTaskStateChanges(ctx)
+  return ctx
+}
+
+/**
+ * ECS sends an "ECS Task State Change" event to EventBridge each time a task's lastStatus changes: the local AWS
+ * puts it on the default bus, where matching rules deliver it (EVENTS.md).
+ */
+function publishTaskStateChanges(ctx: Context): void {
+  const reported = new Map<string, string>()
+  ctx.ecs.taskWatchers.add((task) => {
+    if (reported.get(task.taskArn) === task.lastStatus) return
+    reported.set(task.taskArn, task.lastStatus)
+    const region = task.taskArn.split(':')[3] ?? 'us-east-1'
+    const event = ecsTaskStateChange(ctx.accountId, region, taskView(ctx, task, false), new Date())
+    putEvent(ctx.events, event, ctx.log)
+  })
+}
+
+function contextOf(parts: ContextParts): Context {
   const timings: TaskTimings = {
     provisioningMs: 100,
     pendingMs: 100,
@@ -61,6 +85,7 @@ export function buildContext(parts: ContextParts): Context {
       delete: () => undefined
     },
     schedules: parts.schedules ?? {
+      clock: () => ({ now: new Date().toISOString(), speed: 1 }),
       arm: () => undefined,
       cancel: () => undefined,
       canInvoke: () => true
@@ -72,6 +97,7 @@ export function buildContext(parts: ContextParts): Context {
     logs: newLogsState(),
     ecr: parts.ecr,
     scheduler: newSchedulerState(),
+    events: newEventsState(),
     log: parts.log
   }
 }
@@ -89,5 +115,7 @@ export const snapshot = (ctx: Context): unknown => ({
   roles: iamSnapshot(ctx),
   logGroups: logsSnapshot(ctx),
   schedules: schedulerSnapshot(ctx),
+  eventRules: eventsSnapshot(ctx),
+  snsMessages: ctx.events.snsMessages,
   behaviour: ctx.behaviour
 })

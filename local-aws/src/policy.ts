@@ -265,6 +265,12 @@ export function resourcesFor(
       const role = s('RoleName')
       return [role ? `arn:aws:iam::${accountId}:role/${role}` : '*']
     }
+    case 'events': {
+      // Rules on the default bus; the tagging calls on their ResourceARN; ListRules on every rule.
+      const rule = s('Name') ?? s('Rule')
+      if (rule) return [arn('events', `rule/${rule}`)]
+      return [s('ResourceARN') ?? '*']
+    }
     case 'scheduler': {
       // Schedules are authorized on schedule/GROUP/NAME; ListSchedules on no resource.
       const name = s('Name')
@@ -370,6 +376,9 @@ export const PASSED_TO_ECS_TASKS: RequestContext = { 'iam:PassedToService': 'ecs
 
 /** The context of iam:PassRole when an Express service is handed its infrastructure role. */
 export const PASSED_TO_ECS: RequestContext = { 'iam:PassedToService': 'ecs.amazonaws.com' }
+
+/** The context of iam:PassRole when an EventBridge rule's target is handed its role. */
+export const PASSED_TO_EVENTS: RequestContext = { 'iam:PassedToService': 'events.amazonaws.com' }
 
 /** The context of iam:PassRole when an EventBridge Scheduler schedule is handed its target's role. */
 export const PASSED_TO_SCHEDULER: RequestContext = { 'iam:PassedToService': 'scheduler.amazonaws.com' }

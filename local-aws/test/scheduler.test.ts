@@ -154,6 +154,23 @@ describe('schedule expressions', () => {
     ['rate(1 week)', undefined],
     ['cron(0 12 * * ? *)', 'cron'],
     ['cron(0 12 * * ?)', undefined],
+    ['cron(0/5 8-17 ? * MON-FRI *)', 'cron'],
+    ['cron(0 12 L * ? *)', 'cron'],
+    ['cron(0 12 LW * ? 2030)', 'cron'],
+    ['cron(0 12 15W * ? *)', 'cron'],
+    ['cron(0 12 ? * 6L *)', 'cron'],
+    ['cron(0 12 ? * MON#2 *)', 'cron'],
+    ['cron(0 12 * * * *)', undefined],
+    ['cron(0 12 ? * ? *)', undefined],
+    ['cron(60 12 * * ? *)', undefined],
+    ['cron(0 ? * * ? *)', undefined],
+    ['cron(0 12 32W * ? *)', undefined],
+    ['cron(0 12 L,15 * ? *)', undefined],
+    ['cron(0 12 ? * 2#6 *)', undefined],
+    ['cron(0 12 ? * MON/2 *)', undefined],
+    ['cron(0 12 ? * 0 *)', undefined],
+    ['cron(0 12 * 13 ? *)', undefined],
+    ['cron(0 12 * * ? 1969)', undefined],
     ['every day', undefined],
     ['', undefined]
   ])('%s is %s', (expression, kind) => {
@@ -449,13 +466,17 @@ describe('scheduler requests', () => {
     const env = setUp()
     const role = await schedulerRole(env, 'sched')
     for (const [name, overrides] of [
-      ['rate', { ScheduleExpression: 'rate(5 minutes)' }],
+      [
+        'rate',
+        { ScheduleExpression: 'rate(5 minutes)', StartDate: Date.parse('2099-01-01T00:00:00Z') / 1000 }
+      ],
       ['cron', { ScheduleExpression: 'cron(0 12 * * ? *)', ScheduleExpressionTimezone: 'Europe/Paris' }],
       ['flex', { FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 } }]
     ] as const) {
       expect((await env.rest('POST', `/schedules/${name}`, schedule(role, overrides))).status).toBe(200)
     }
-    expect(env.runner.armed()).toBe(1)
+    expect(env.runner.armed()).toBe(3)
+    expect(env.ctx.scheduler.invocations).toEqual([])
   })
 })
 

@@ -13,6 +13,7 @@ import {
   parseUniversalTarget,
   scheduleArnOf,
   scheduleKey,
+  type EcsParameters,
   type Schedule
 } from '../state/scheduler.js'
 
@@ -171,12 +172,31 @@ function readTarget(ctx: Context, p: Params): Schedule['Target'] {
         })
       }
     : undefined
+  const ecs = readEcsTarget(t, arn, input)
+  if (!ecs) checkUniversalTarget(ctx, t, arn, input)
+  const role = findRoleByArn(ctx, roleArn)
+  if (!role || !trustsService(role, 'scheduler.amazonaws.com'))
+    throw validation(
+      'The execution role you provide must allow AWS EventBridge Scheduler to assume the role.'
+    )
+  return {
+    Arn: arn,
+    RoleArn: roleArn,
+    Input: input,
+    RetryPolicy: retryPolicy,
+    DeadLetterConfig: deadLetter,
+    ...(ecs ? { EcsParameters: ecs } : {})
+  }
+}
+
+/** Local: a universal target of an operation the local AWS has, with an Input that is its request. */
+function checkUniversalTarget(ctx: Context, t: Params, arn: string, input: string | undefined): void {
   // Local: only universal targets of operations the local AWS has can fire; anything else would never run.
   const universal = parseUniversalTarget(arn)
   const templated = TEMPLATED_PARAMETERS.filter((k) => t[k] !== undefined && t[k] !== null)
   if (!universal || templated.length > 0)
     throw validation(
-      `The local AWS fires only universal targets (arn:aws:scheduler:::aws-sdk:SERVICE:apiAction, without ${TEMPLATED_PARAMETERS.join(', ')}); ${arn} is not one.`
+      `The local AWS fires only universal targets (arn:aws:scheduler:::aws-sdk:SERVICE:apiAction, without ${TEMPLATED_PARAMETERS.join(', ')}) and ECS RunTask targets (a cluster ARN with EcsParameters); ${arn} is neither.`
     )
   const operation = operationOfAction(universal.action)
   if (!ctx.schedules.canInvoke(universal.service, operation))
@@ -193,18 +213,151 @@ function readTarget(ctx: Context, p: Params): Schedule['Target'] {
     if (!isObject(parsed))
       throw validation('The Input of a universal target must be a JSON object (the API request).')
   }
-  const role = findRoleByArn(ctx, roleArn)
-  if (!role || !trustsService(role, 'scheduler.amazonaws.com'))
-    throw validation(
-      'The execution role you provide must allow AWS EventBridge Scheduler to assume the role.'
-    )
-  return {
-    Arn: arn,
-    RoleArn: roleArn,
-    Input: input,
-    RetryPolicy: retryPolicy,
-    DeadLetterConfig: deadLetter
+}
+
+const CLUSTER_ARN_PATTERN = /^arn:aws(-[a-z]+)?:ecs:[a-z0-9-]+:\d{12}:cluster\/[a-zA-Z0-9_-]{1,255}$/
+
+/**
+ * A templated ECS RunTask target: Target.Arn a cluster's ARN and EcsParameters checked as the model says (the
+ * members' types, lengths, ranges and enums); Input, when given, is the RunTask `overrides` (a JSON object).
+ * Undefined when the target is not one (neither an ECS cluster ARN nor EcsParameters).
+ */
+function readEcsTarget(t: Params, arn: string, input: string | undefined): EcsParameters | undefined {
+  const p = t.EcsParameters
+  if ((p === undefined || p === null) && !/^arn:aws(-[a-z]+)?:ecs:/.test(arn)) return undefined
+  if (p === undefined || p === null)
+    throw validation(`EcsParameters is required when the target is an Amazon ECS cluster (${arn}).`)
+  if (!isObject(p)) throw validation("Value for 'Target.EcsParameters' must be a structure.")
+  if (!CLUSTER_ARN_PATTERN.test(arn))
+    throw validation(`The target of EcsParameters must be an Amazon ECS cluster ARN, not ${arn}.`)
+  const others = TEMPLATED_PARAMETERS.filter(
+    (k) => k !== 'EcsParameters' && t[k] !== undefined && t[k] !== null
+  )
+  if (others.length > 0)
+    throw validation(`A target takes one kind of parameters: EcsParameters, not also ${others.join(', ')}.`)
+  const m = 'Target.EcsParameters'
+  const out: EcsParameters = {
+    TaskDefinitionArn: stringMember(p, 'TaskDefinitionArn', `${m}.TaskDefinitionArn`, {
+      required: true,
+      min: 1,
+      max: 1600
+    })!
   }
+  const count = integerMember(p, 'TaskCount', `${m}.TaskCount`, 1, 10)
+  if (count !== undefined) out.TaskCount = count
+  const launchType = stringMember(p, 'LaunchType', `${m}.LaunchType`, {
+    enum: ['EC2', 'FARGATE', 'EXTERNAL']
+  })
+  if (launchType) out.LaunchType = launchType as EcsParameters['LaunchType']
+  const strategy = listMember(p, 'CapacityProviderStrategy', `${m}.CapacityProviderStrategy`, 0, 6)
+  if (strategy) {
+    out.CapacityProviderStrategy = strategy.map((item, i) => {
+      const member = `${m}.CapacityProviderStrategy.${i + 1}.member`
+      if (!isObject(item)) throw validation(`Value for '${member}' must be a structure.`)
+      const entry: { capacityProvider: string; weight?: number; base?: number } = {
+        capacityProvider: stringMember(item, 'capacityProvider', `${member}.capacityProvider`, {
+          required: true,
+          min: 1,
+          max: 255
+        })!
+      }
+      const weight = integerMember(item, 'weight', `${member}.weight`, 0, 1000)
+      const base = integerMember(item, 'base', `${member}.base`, 0, 100000)
+      if (weight !== undefined) entry.weight = weight
+      if (base !== undefined) entry.base = base
+      return entry
+    })
+  }
+  if (launchType && strategy?.length)
+    throw validation('LaunchType and CapacityProviderStrategy cannot both be specified.')
+  const network = p.NetworkConfiguration
+  if (network !== undefined && network !== null) {
+    if (!isObject(network)) throw validation(`Value for '${m}.NetworkConfiguration' must be a structure.`)
+    const vpc = network.awsvpcConfiguration
+    if (vpc !== undefined && vpc !== null) {
+      const member = `${m}.NetworkConfiguration.awsvpcConfiguration`
+      if (!isObject(vpc)) throw validation(`Value for '${member}' must be a structure.`)
+      const subnets = listMember(vpc, 'Subnets', `${member}.Subnets`, 1, 16, true)!
+      const groups = listMember(vpc, 'SecurityGroups', `${member}.SecurityGroups`, 1, 5)
+      for (const v of [...subnets, ...(groups ?? [])])
+        if (typeof v !== 'string' || v.length < 1 || v.length > 1000)
+          throw validation(`Value for '${member}' must be a list of strings of 1 to 1000 characters.`)
+      const assign = stringMember(vpc, 'AssignPublicIp', `${member}.AssignPublicIp`, {
+        enum: ['ENABLED', 'DISABLED']
+      })
+      out.NetworkConfiguration = {
+        awsvpcConfiguration: {
+          Subnets: subnets as string[],
+          ...(groups ? { SecurityGroups: groups as string[] } : {}),
+          ...(assign ? { AssignPublicIp: assign as 'ENABLED' | 'DISABLED' } : {})
+        }
+      }
+    } else out.NetworkConfiguration = {}
+  }
+  const platform = stringMember(p, 'PlatformVersion', `${m}.PlatformVersion`, { min: 1, max: 64 })
+  if (platform) out.PlatformVersion = platform
+  const group = stringMember(p, 'Group', `${m}.Group`, { min: 1, max: 255 })
+  if (group) out.Group = group
+  const propagate = stringMember(p, 'PropagateTags', `${m}.PropagateTags`, { enum: ['TASK_DEFINITION'] })
+  if (propagate) out.PropagateTags = 'TASK_DEFINITION'
+  const reference = stringMember(p, 'ReferenceId', `${m}.ReferenceId`, { max: 1024 })
+  if (reference !== undefined) out.ReferenceId = reference
+  for (const flag of ['EnableECSManagedTags', 'EnableExecuteCommand'] as const) {
+    const v = p[flag]
+    if (v === undefined || v === null) continue
+    if (typeof v !== 'boolean') throw validation(`Value for '${m}.${flag}' must be a boolean.`)
+    out[flag] = v
+  }
+  const tags = listMember(p, 'Tags', `${m}.Tags`, 0, 50)
+  if (tags) {
+    out.Tags = tags.map((tag, i) => {
+      const member = `${m}.Tags.${i + 1}.member`
+      if (!isObject(tag)) throw validation(`Value for '${member}' must be a map.`)
+      for (const [k, v] of Object.entries(tag)) {
+        if (k.length < 1 || k.length > 128)
+          throw failed(k, `${member}.key`, 'Member must have length less than or equal to 128')
+        if (typeof v !== 'string' || v.length < 1 || v.length > 256)
+          throw failed(v, `${member}.value`, 'Member must have length less than or equal to 256')
+      }
+      return tag as Record<string, string>
+    })
+  }
+  for (const key of ['PlacementConstraints', 'PlacementStrategy'] as const) {
+    const list = listMember(p, key, `${m}.${key}`, 0, key === 'PlacementConstraints' ? 10 : 5)
+    if (list) out[key] = list
+  }
+  if (input !== undefined) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(input)
+    } catch {
+      parsed = undefined
+    }
+    if (!isObject(parsed))
+      throw validation('The Input of an ECS RunTask target must be a JSON object (the task overrides).')
+  }
+  return out
+}
+
+function listMember(
+  p: Params,
+  key: string,
+  member: string,
+  min: number,
+  max: number,
+  required = false
+): unknown[] | undefined {
+  const v = p[key]
+  if (v === undefined || v === null) {
+    if (required) throw failed(undefined, member, 'Member must not be null')
+    return undefined
+  }
+  if (!Array.isArray(v)) throw validation(`Value for '${member}' must be a list.`)
+  if (v.length < min)
+    throw failed(`[${v.length} items]`, member, `Member must have length greater than or equal to ${min}`)
+  if (v.length > max)
+    throw failed(`[${v.length} items]`, member, `Member must have length less than or equal to ${max}`)
+  return v as unknown[]
 }
 
 /**
