@@ -10,6 +10,7 @@ import type { ExpressService, ExpressState } from './state/express.js'
 import type { IamState } from './state/iam.js'
 import type { LogsState } from './state/logs.js'
 import type { Schedule, SchedulerState } from './state/scheduler.js'
+import type { StandardService, StandardState } from './state/standard.js'
 
 /** Failure-test switches (setBehaviour / POST /_local/behaviour). */
 export interface Behaviour {
@@ -46,6 +47,11 @@ export interface TaskTimings {
   healthCheckGraceMs: number
   /** Express services: how long a deployment bakes after the traffic shift before the old tasks stop. */
   bakeTimeMs: number
+  /**
+   * Standard services: how long one of ECS's "minutes" lasts here (bakeTimeInMinutes, the linear and canary step
+   * bake times; healthCheckGracePeriodSeconds by the same scale). 60000: real time.
+   */
+  minuteMs: number
   /** EventBridge Scheduler: retries after a failed target invocation (AWS's RetryPolicy default: 185 over 24 h). */
   scheduleRetries: number
   /** EventBridge Scheduler: the wait before the first retry, doubled before each next one. */
@@ -70,6 +76,16 @@ export interface ServiceLauncher {
   delete(service: ExpressService): void
 }
 
+/** What the standard service handlers ask of their controllers (standard-controller.ts implements it). */
+export interface StandardLauncher {
+  /** A service was just created: start a front for each of its target groups (sets `fronts`). */
+  open(service: StandardService): Promise<void>
+  /** A deployment was recorded, a deployment stop asked for, or the desired count changed: act on it. */
+  reconcile(service: StandardService): void
+  /** The service was just set DRAINING: stop its tasks, close its fronts, then INACTIVE. */
+  delete(service: StandardService): void
+}
+
 /** What the Scheduler handlers ask of the schedule runner (schedule-runner.ts implements it). */
 export interface ScheduleLauncher {
   /** A schedule was just created or updated: (re-)arm its timer, cancelling any earlier one and its retries. */
@@ -92,9 +108,11 @@ export interface Context {
   registry: Registry
   runner: TaskLauncher
   services: ServiceLauncher
+  standardServices: StandardLauncher
   schedules: ScheduleLauncher
   ecs: EcsState
   express: ExpressState
+  standard: StandardState
   ec2: Ec2State
   iam: IamState
   logs: LogsState

@@ -16,6 +16,7 @@ import { newEcrState } from './state/ecr.js'
 import type { Invocation } from './state/scheduler.js'
 import { startStorage } from './storage.js'
 import { ServiceControllers } from './service-controller.js'
+import { StandardControllers } from './standard-controller.js'
 import { TaskRunner } from './task-runner.js'
 
 export type { Behaviour } from './context.js'
@@ -64,12 +65,14 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
   })
   const runner = new TaskRunner(hex(6))
   const services = new ServiceControllers()
+  const standardServices = new StandardControllers()
   const schedules = new ScheduleRunner()
   const ctx = buildContext({
     accountId,
     registry: storage.registry,
     runner,
     services,
+    standardServices,
     schedules,
     ecr,
     taskTimings: opts.taskTimings,
@@ -77,6 +80,7 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
   })
   runner.attach(ctx)
   services.attach(ctx)
+  standardServices.attach(ctx)
   const controls = createControls(ctx, opts.latencyMs ?? 0)
   schedules.attach(ctx, createScheduleTargets(ctx, controls, log))
   let endpoint = ''
@@ -103,7 +107,7 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
     state: () => snapshot(ctx),
     schedulerInvocations: () => [...ctx.scheduler.invocations],
     stop() {
-      stopping ??= shutDown({ runner, services, schedules, storage, server })
+      stopping ??= shutDown({ runner, services, standardServices, schedules, storage, server })
       return stopping
     }
   }
