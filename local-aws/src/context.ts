@@ -27,6 +27,18 @@ export interface Behaviour {
    * on them (DependencyViolation), as AWS's interface teardown lags behind STOPPED. 0: released at STOPPED.
    */
   eniHoldsGroupDeletes: number
+  /**
+   * The values of container secrets (valueFrom → value), as Secrets Manager or SSM Parameter Store would give
+   * them to ECS: a task whose secrets are all here starts with them in its environment. Empty: secrets fail.
+   */
+  secretValues: Record<string, string>
+  /** CloudWatch alarms in ALARM: a standard service deployment that monitors one of them fails (SERVICES.md). */
+  alarmsInAlarm: string[]
+  /**
+   * The health check path of a target group (targetGroupArn → path) a standard service's front checks its
+   * targets on; ELBv2 is not emulated, so a target group not listed is checked on an ALB's default, `/`.
+   */
+  targetGroupHealthCheckPaths: Record<string, string>
 }
 
 export const defaultBehaviour = (): Behaviour => ({
@@ -34,7 +46,10 @@ export const defaultBehaviour = (): Behaviour => ({
   publicIpDelayDescribes: 0,
   runTaskFailures: [],
   spotInterruptionAfterMs: null,
-  eniHoldsGroupDeletes: 0
+  eniHoldsGroupDeletes: 0,
+  secretValues: {},
+  alarmsInAlarm: [],
+  targetGroupHealthCheckPaths: {}
 })
 
 export interface TaskTimings {

@@ -173,6 +173,21 @@ class StandardController {
     if (latest) this.move(latest, false)
     this.schedule(latest)
     this.route(latest)
+    if (latest?.alarms.status === 'MONITORING' && !isFinal(latest.status)) this.watchAlarms()
+  }
+
+  private alarmTimer: NodeJS.Timeout | undefined
+
+  /** Looks at the monitored alarms again after a health check interval, as ECS polls CloudWatch. */
+  private watchAlarms(): void {
+    if (this.alarmTimer || this.closed) return
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      this.alarmTimer = undefined
+      this.reconcile()
+    }, this.ctx.timings.healthCheckIntervalMs)
+    this.alarmTimer = timer
+    this.timers.add(timer)
   }
 
   /** One deployment's steps, and what entering each new status, stage or traffic step does. */
@@ -182,7 +197,7 @@ class StandardController {
       const source = d.sourceRevisionArn
       const alarm =
         d.alarms.status === 'MONITORING'
-          ? d.alarms.alarmNames.find((n) => this.ctx.standard.firingAlarms.has(n))
+          ? d.alarms.alarmNames.find((n) => this.ctx.behaviour.alarmsInAlarm.includes(n))
           : undefined
       const next = nextStandardDeployment(
         d,
@@ -528,8 +543,8 @@ class StandardController {
         entry.front.add(st.task.taskId, {
           host: st.task.privateIp,
           port: st.port,
-          // ELBv2 is not emulated: the target group's health check is an ALB's default, GET / (SERVICES.md).
-          healthPath: '/',
+          // ELBv2 is not emulated: the target group's health check path is a switch, else an ALB's default, /.
+          healthPath: this.ctx.behaviour.targetGroupHealthCheckPaths[tg] ?? '/',
           routable: true,
           group: st.revisionArn
         })

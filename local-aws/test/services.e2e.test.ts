@@ -34,6 +34,7 @@ import { clients, pushImage, rejects, start, TRUST_ECS_TASKS, until, type Client
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const FINAL = ['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/0123456789abcdef'
+const API_KEY = 'arn:aws:ssm:us-east-1:123456789012:parameter/web/api-key'
 const NETWORK = {
   awsvpcConfiguration: { subnets: ['subnet-0def0000000000a01'], securityGroups: ['sg-0def00000000000a1'] }
 }
@@ -78,6 +79,8 @@ async function register(image: string, app: Partial<ContainerDefinition> = {}): 
           essential: true,
           portMappings: [{ containerPort: 5000, protocol: 'tcp' }],
           environment: [{ name: 'GREETING', value: 'hello' }],
+          secrets: [{ name: 'API_KEY', valueFrom: API_KEY }],
+          healthCheck: { command: ['CMD-SHELL', 'wget -q -O /dev/null "http://127.0.0.1:$PORT/" || exit 1'] },
           ...app
         },
         {
@@ -167,6 +170,7 @@ beforeAll(async () => {
     }
   })
   c = clients(aws)
+  aws.setBehaviour({ secretValues: { [API_KEY]: 'k-123' }, targetGroupHealthCheckPaths: { [TG]: '/health' } })
   await c.ecr.send(new CreateRepositoryCommand({ repositoryName: 'web' }))
   v1 = await pushImage(c, local[0]!, 'web', 'v1')
   v2 = await pushImage(c, local[1]!, 'web', 'v2')
@@ -261,6 +265,18 @@ describe('a standard ECS service on the local AWS', () => {
       expect(t.containers!.map((x) => x.name).sort()).toEqual(['app', 'sidecar'])
       expect(t.startedBy).toMatch(/^ecs-svc\/\d{19}$/)
     }
+    // The secret reached the app container's environment, as ECS resolves it.
+    const run = promisify(execFile)
+    const names = await run('docker', [
+      'ps',
+      '--filter',
+      `label=local-aws.task=${described.tasks![0]!.taskArn!.split('/').pop()}`,
+      '--format',
+      '{{.Names}}'
+    ])
+    const app = names.stdout.split('\n').find((n) => n.includes('-app-'))!
+    const env = await run('docker', ['inspect', '--format', '{{json .Config.Env}}', app])
+    expect(JSON.parse(env.stdout)).toEqual(expect.arrayContaining(['API_KEY=k-123', 'GREETING=hello']))
     const services = await c.ecs.send(
       new DescribeServicesCommand({ cluster: 'default', services: ['web', 'nope'], include: ['TAGS'] })
     )

@@ -728,4 +728,36 @@ describe('the standard service controller (fake clock, stand-in task runner)', (
     })
     expect(deployment(env).history).toContain('ROLLBACK_IN_PROGRESS BAKE_TIME 0%')
   })
+
+  it('rolls back when a monitored alarm goes into ALARM during the deployment', async () => {
+    const env = setUp(true)
+    await withService(env, {
+      deploymentConfiguration: {
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        alarms: { alarmNames: ['p99-latency'], enable: true, rollback: true }
+      }
+    })
+    await settle()
+    for (const t of env.started) env.move(t, 'RUNNING')
+    expect(deployment(env)).toMatchObject({ status: 'SUCCESSFUL', alarms: { status: 'MONITORING_COMPLETE' } })
+    await env.call('UpdateService', { service: 'web', forceNewDeployment: true })
+    await settle()
+    expect(deployment(env)).toMatchObject({ status: 'IN_PROGRESS', alarms: { status: 'MONITORING' } })
+    env.controls.setBehaviour({ alarmsInAlarm: ['p99-latency'] })
+    jest.advanceTimersByTime(env.ctx.timings.healthCheckIntervalMs)
+    await settle()
+    finishStops(env)
+    expect(deployment(env)).toMatchObject({
+      status: 'ROLLBACK_SUCCESSFUL',
+      statusReason: 'ECS deployment alarm: the CloudWatch alarm p99-latency is in ALARM.',
+      alarms: { status: 'TRIGGERED', alarmNames: ['p99-latency'], triggeredAlarmNames: ['p99-latency'] }
+    })
+    const events = env.ctx.standard.services
+      .values()
+      .next()
+      .value!.events.map((e) => e.message)
+    expect(events).toContain(
+      `(service web) (deployment ${deployment(env).ecsDeploymentId}) deployment failed: alarm(s) detected.`
+    )
+  })
 })

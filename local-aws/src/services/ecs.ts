@@ -159,6 +159,13 @@ const RegisterTaskDefinition: Handler = (ctx, p, req: RequestInfo) => {
     registeredBy: `arn:aws:iam::${ctx.accountId}:user/${req.accessKeyId}`,
     runtimePlatform: obj(p, 'runtimePlatform'),
     ephemeralStorage: obj(p, 'ephemeralStorage'),
+    // The other members of the model, kept as given so that a copied revision keeps them.
+    pidMode: str(p, 'pidMode'),
+    ipcMode: str(p, 'ipcMode'),
+    proxyConfiguration: obj(p, 'proxyConfiguration'),
+    inferenceAccelerators:
+      p.inferenceAccelerators === undefined ? undefined : arr(p, 'inferenceAccelerators'),
+    enableFaultInjection: typeof p.enableFaultInjection === 'boolean' ? p.enableFaultInjection : undefined,
     tags: arr<Tag>(p, 'tags')
   }
   revisions.push(td)

@@ -157,11 +157,9 @@ export interface StandardService {
 export interface StandardState {
   /** serviceArn → service; a re-created name replaces its INACTIVE predecessor. */
   services: Map<string, StandardService>
-  /** CloudWatch alarm names the tests set firing (POST /_local/alarms). */
-  firingAlarms: Set<string>
 }
 
-export const newStandardState = (): StandardState => ({ services: new Map(), firingAlarms: new Set() })
+export const newStandardState = (): StandardState => ({ services: new Map() })
 
 /** One step's outcome: the status, stage and traffic the deployment moves to, and a wait to arm on entering it. */
 export interface StandardProgress {
