@@ -442,7 +442,7 @@ class StandardController {
     try {
       const portContainer = this.portContainer(rev)
       port = portContainer?.fixed ?? (await this.freePort())
-      if (svc.status !== 'ACTIVE') return
+      if (svc.status !== 'ACTIVE' || !this.wanted(rev.arn)) return
       await this.openFronts()
       const out = ecsHandlers.RunTask!(
         this.ctx,
@@ -630,6 +630,15 @@ class StandardController {
   }
 
   // ---------------------------------------------------------------- reading
+
+  /** Whether tasks of the revision are still to start (a launch that waited for a port may be too late). */
+  private wanted(revisionArn: string): boolean {
+    const d = this.latest()
+    if (!d || isFinal(d.status) || d.status === 'PENDING') return revisionArn === this.svc.servingRevisionArn
+    if (d.status.startsWith('ROLLBACK'))
+      return revisionArn === (d.sourceRevisionArn ?? this.svc.servingRevisionArn)
+    return revisionArn === d.targetRevisionArn || revisionArn === d.sourceRevisionArn
+  }
 
   private healthy(t: ServiceTask): boolean {
     if (t.task.lastStatus !== 'RUNNING') return false

@@ -553,6 +553,90 @@ describe('a standard ECS service on the local AWS', () => {
     expect(await version()).toBe('v1')
   }, 120000)
 
+  it('rolls back a rolling deployment stopped while in progress, with no failed request', async () => {
+    const before = (await c.ecs.send(new DescribeServicesCommand({ services: ['web'] }))).services![0]!
+    const serving = await version()
+    await c.ecs.send(
+      new UpdateServiceCommand({
+        service: 'web',
+        taskDefinition: await register(serving === 'v1' ? v2 : v1),
+        deploymentConfiguration: { strategy: 'ROLLING' }
+      })
+    )
+    const arn = await latestArn()
+    const work = (async () => {
+      // Stopped once a new task runs: the rollback must take it out of the front and stop it.
+      await until(async () => {
+        const d = await deploymentOf(arn)
+        return d.status === 'IN_PROGRESS' && d.targetServiceRevision!.runningTaskCount! >= 1
+          ? true
+          : undefined
+      }, 30000)
+      await c.ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }))
+      return settled()
+    })()
+    const { result: d, failures } = await whileRequesting(work)
+    expect(d).toMatchObject({
+      status: 'ROLLBACK_SUCCESSFUL',
+      statusReason: 'Service deployment rolled back because of a stop request.',
+      deploymentCircuitBreaker: { failureCount: 0 }
+    })
+    expect(failures).toEqual([])
+    expect(await version()).toBe(serving)
+    const after = (await c.ecs.send(new DescribeServicesCommand({ services: ['web'] }))).services![0]!
+    expect(after).toMatchObject({ taskDefinition: before.taskDefinition, runningCount: 2 })
+  }, 120000)
+
+  it('authorizes the calls of an update on service/CLUSTER/NAME, iam:PassRole included', async () => {
+    const service = 'arn:aws:ecs:us-east-1:123456789012:service/default/web'
+    const inCluster = { ArnEquals: { 'ecs:cluster': 'arn:aws:ecs:us-east-1:123456789012:cluster/default' } }
+    const statements = [
+      {
+        Effect: 'Allow' as const,
+        Action: ['ecs:DescribeServices', 'ecs:UpdateService', 'ecs:ListServiceDeployments'],
+        Resource: service,
+        Condition: inCluster
+      },
+      {
+        Effect: 'Allow' as const,
+        Action: ['ecs:DescribeServiceDeployments', 'ecs:StopServiceDeployment'],
+        Resource: 'arn:aws:ecs:us-east-1:123456789012:service-deployment/default/web/*',
+        Condition: inCluster
+      }
+    ]
+    const ci = clients(aws, 'AKIDCI')
+    aws.setPolicy('AKIDCI', { Version: '2012-10-17', Statement: statements })
+    const denied = await rejects(
+      ci.ecs.send(new UpdateServiceCommand({ service: 'web', forceNewDeployment: true })),
+      'AccessDeniedException'
+    )
+    expect(denied.message).toContain(`is not authorized to perform: iam:PassRole on resource: ${execRole}`)
+    aws.setPolicy('AKIDCI', {
+      Version: '2012-10-17',
+      Statement: [
+        ...statements,
+        {
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: execRole,
+          Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }
+        }
+      ]
+    })
+    await ci.ecs.send(new UpdateServiceCommand({ service: 'web', forceNewDeployment: true }))
+    const listed = await ci.ecs.send(new ListServiceDeploymentsCommand({ service: 'web', maxResults: 1 }))
+    const arn = listed.serviceDeployments![0]!.serviceDeploymentArn!
+    await until(async () => {
+      const out = await ci.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }))
+      return out.serviceDeployments![0]!.status === 'SUCCESSFUL' ? true : undefined
+    }, 60000)
+    await rejects(
+      ci.ecs.send(new DescribeServicesCommand({ cluster: 'default', services: ['api'] })),
+      'AccessDeniedException'
+    )
+    aws.setPolicy('AKIDCI', undefined)
+  }, 120000)
+
   it('deletes the service with force: DRAINING, then INACTIVE', async () => {
     const deleted = await c.ecs.send(new DeleteServiceCommand({ service: 'web', force: true }))
     expect(deleted.service).toMatchObject({ status: 'DRAINING', desiredCount: 0 })

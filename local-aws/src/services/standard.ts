@@ -753,6 +753,11 @@ const StopServiceDeployment: Handler = (ctx, p) => {
       'ConflictException',
       'The service deployment has no previous service revision to roll back to.'
     )
+  if (d.status === 'PENDING') {
+    // Stopped before the controller took it: it rolls back to what serves now.
+    d.startedAt = new Date()
+    d.sourceRevisionArn = svc.servingRevisionArn
+  }
   d.status = 'ROLLBACK_REQUESTED'
   d.statusReason = 'Service deployment rolled back because of a stop request.'
   d.updatedAt = new Date()
@@ -827,8 +832,10 @@ const listServiceDeployments =
   (express: Handler): Handler =>
   (ctx, p, req) => {
     const ref = requireStr(p, 'service')
-    const cluster = activeCluster(ctx, str(p, 'cluster'))
-    const svc = findByRef(ctx, cluster, ref, req.region)
+    // A service named by ARN needs no cluster (an Express one may be in a cluster other than default).
+    const svc = ref.startsWith('arn:')
+      ? ctx.standard.services.get(ref)
+      : findByRef(ctx, activeCluster(ctx, str(p, 'cluster')), ref, req.region)
     if (!svc) return express(ctx, p, req)
     const statuses = arr<string>(p, 'status')
     const created = obj(p, 'createdAt')
