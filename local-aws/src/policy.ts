@@ -232,6 +232,7 @@ export function resourcesFor(
         case 'DeleteService':
           return [serviceArn(s('service') ?? '*')]
         case 'StopServiceDeployment':
+        case 'ContinueServiceDeployment':
           return [s('serviceDeploymentArn') ?? '*']
         case 'DescribeServiceRevisions':
           return orStar(strings('serviceRevisionArns'))
@@ -383,6 +384,7 @@ const ECS_CLUSTER_KEYED = [
   'UpdateService',
   'DeleteService',
   'StopServiceDeployment',
+  'ContinueServiceDeployment',
   'DescribeServiceRevisions',
   'ListServices'
 ]

@@ -18,7 +18,9 @@ import {
 import type { Task } from './state/ecs.js'
 import { isFinal } from './state/express.js'
 import {
+  hookStagesOf,
   nextStandardDeployment,
+  type HookRun,
   type StandardDeployment,
   type StandardRevision,
   type StandardService
@@ -213,7 +215,8 @@ class StandardController {
           targetStopped: !this.of(target).some(live) && (this.launching.get(target) ?? 0) === 0,
           waited: d.waited,
           superseded,
-          alarm
+          alarm,
+          paused: d.hooks.some((h) => h.stage === d.lifecycleStage && h.status === 'AWAITING_ACTION')
         },
         d.configuration
       )
@@ -249,7 +252,55 @@ class StandardController {
         }, next.waitMinutes * this.ctx.timings.minuteMs)
         this.timers.add(timer)
       }
+      if (
+        d.status === 'IN_PROGRESS' &&
+        d.lifecycleStage &&
+        !d.hooks.some((h) => h.stage === d.lifecycleStage)
+      )
+        this.runHooks(d)
       this.enter(d, was)
+    }
+  }
+
+  /**
+   * The lifecycle hooks of the stage just entered: a PAUSE hook waits for ContinueServiceDeployment (or its
+   * timeout's action); a Lambda hook is recorded as SUCCEEDED without being invoked (no Lambda locally).
+   */
+  private runHooks(d: StandardDeployment): void {
+    const stage = d.lifecycleStage!
+    const stages = hookStagesOf(stage)
+    for (const hook of d.configuration.lifecycleHooks ?? []) {
+      if (!hook.lifecycleStages?.some((x) => stages.includes(x))) continue
+      const pause = hook.targetType === 'PAUSE'
+      const minutes = hook.timeoutConfiguration?.timeoutInMinutes
+      const run: HookRun = {
+        hookId: randomUUID(),
+        targetType: pause ? 'PAUSE' : 'AWS_LAMBDA',
+        targetArn: pause ? undefined : hook.hookTargetArn,
+        stage,
+        status: pause ? 'AWAITING_ACTION' : 'SUCCEEDED',
+        // In local minutes (minuteMs). Without a timeout configuration a pause waits for ever (guess).
+        expiresAt: pause && minutes ? new Date(Date.now() + minutes * this.ctx.timings.minuteMs) : undefined,
+        timeoutAction: pause && minutes ? (hook.timeoutConfiguration?.action ?? 'ROLLBACK') : undefined
+      }
+      d.hooks.push(run)
+      if (pause)
+        this.event(
+          `(service ${this.svc.serviceName}) (deployment ${d.ecsDeploymentId}) paused at ${stage}: lifecycle hook ${run.hookId} awaits ContinueServiceDeployment.`
+        )
+      if (pause && minutes) {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer)
+          if (run.status !== 'AWAITING_ACTION' || isFinal(d.status)) return
+          run.status = 'TIMED_OUT'
+          if (run.timeoutAction === 'ROLLBACK') {
+            d.status = 'ROLLBACK_REQUESTED'
+            d.statusReason = `The lifecycle hook ${run.hookId} timed out.`
+          }
+          this.reconcile()
+        }, minutes * this.ctx.timings.minuteMs)
+        this.timers.add(timer)
+      }
     }
   }
 

@@ -371,8 +371,32 @@ describe('deployment configuration', () => {
     ],
     [
       'lifecycle hooks on a rolling service',
-      { lifecycleHooks: [{ targetType: 'AWS_LAMBDA', lifecycleStages: ['PRE_SCALE_UP'] }] },
+      { lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['PRE_SCALE_UP'] }] },
       'Lifecycle hooks are only supported for the BLUE_GREEN, LINEAR and CANARY deployment strategies.'
+    ],
+    [
+      'a Lambda hook without its function',
+      { strategy: 'CANARY', lifecycleHooks: [{ lifecycleStages: ['PRE_SCALE_UP'] }] },
+      "1 validation error detected: Value null at 'deploymentConfiguration.lifecycleHooks.1.member.hookTargetArn' failed to satisfy constraint: Member must not be null"
+    ],
+    [
+      'a hook at a stage hooks cannot run in',
+      { strategy: 'CANARY', lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['BAKE_TIME'] }] },
+      "1 validation error detected: Value 'BAKE_TIME' at 'deploymentConfiguration.lifecycleHooks.1.member.lifecycleStages' failed to satisfy constraint: Member must satisfy enum value set: [RECONCILE_SERVICE, PRE_SCALE_UP, POST_SCALE_UP, TEST_TRAFFIC_SHIFT, POST_TEST_TRAFFIC_SHIFT, PRE_PRODUCTION_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT, POST_PRODUCTION_TRAFFIC_SHIFT]"
+    ],
+    [
+      'a hook timeout over two weeks',
+      {
+        strategy: 'CANARY',
+        lifecycleHooks: [
+          {
+            targetType: 'PAUSE',
+            lifecycleStages: ['PRE_SCALE_UP'],
+            timeoutConfiguration: { timeoutInMinutes: 20161 }
+          }
+        ]
+      },
+      "1 validation error detected: Value '20161' at 'deploymentConfiguration.lifecycleHooks.1.member.timeoutConfiguration.timeoutInMinutes' failed to satisfy constraint: Member must have value between 1 and 20160"
     ]
   ])('refuses %s', (_what, raw, message) => {
     expect(() => readDeploymentConfiguration(raw, undefined)).toThrow(
@@ -759,5 +783,90 @@ describe('the standard service controller (fake clock, stand-in task runner)', (
     expect(events).toContain(
       `(service web) (deployment ${deployment(env).ecsDeploymentId}) deployment failed: alarm(s) detected.`
     )
+  })
+
+  it('pauses at a PAUSE hook until ContinueServiceDeployment, or rolls back when the hook times out', async () => {
+    const env = setUp(true)
+    const pauseBeforeProduction = {
+      targetType: 'PAUSE',
+      lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'],
+      timeoutConfiguration: { timeoutInMinutes: 3, action: 'ROLLBACK' }
+    }
+    await withService(env, {
+      deploymentConfiguration: {
+        strategy: 'BLUE_GREEN',
+        bakeTimeInMinutes: 0,
+        lifecycleHooks: [
+          pauseBeforeProduction,
+          {
+            targetType: 'AWS_LAMBDA',
+            hookTargetArn: 'arn:aws:lambda:us-east-1:123456789012:function:check',
+            roleArn: 'arn:aws:iam::123456789012:role/hooks',
+            lifecycleStages: ['POST_SCALE_UP']
+          }
+        ]
+      }
+    })
+    const startGreen = async () => {
+      await settle()
+      for (const t of running(env).filter((x) => x.startedBy === deployment(env).ecsDeploymentId))
+        env.move(t, 'RUNNING')
+    }
+    await startGreen()
+    const first = deployment(env)
+    expect(first).toMatchObject({ status: 'IN_PROGRESS', lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT' })
+    const described = await env.call('DescribeServiceDeployments', { serviceDeploymentArns: [first.arn] })
+    const details = described.body.serviceDeployments[0].lifecycleHookDetails
+    expect(details).toEqual([
+      {
+        hookId: expect.any(String),
+        targetType: 'PAUSE',
+        status: 'AWAITING_ACTION',
+        expiresAt: expect.any(Number),
+        timeoutAction: 'ROLLBACK'
+      }
+    ])
+    expect(first.hooks.find((h) => h.stage === 'POST_SCALE_UP')).toMatchObject({
+      targetType: 'AWS_LAMBDA',
+      status: 'SUCCEEDED'
+    })
+    const wrong = await env.call('ContinueServiceDeployment', {
+      serviceDeploymentArn: first.arn,
+      hookId: 'nope'
+    })
+    expect([wrong.code, wrong.body.message]).toEqual([
+      'InvalidParameterException',
+      'The lifecycle hook nope is not awaiting an action in this service deployment.'
+    ])
+    jest.advanceTimersByTime(2999)
+    expect(deployment(env).lifecycleStage).toBe('POST_TEST_TRAFFIC_SHIFT')
+    const go = await env.call('ContinueServiceDeployment', {
+      serviceDeploymentArn: first.arn,
+      hookId: details[0].hookId,
+      action: 'CONTINUE'
+    })
+    expect(go.body).toEqual({ serviceDeploymentArn: first.arn })
+    await settle()
+    expect(deployment(env)).toMatchObject({
+      status: 'IN_PROGRESS',
+      lifecycleStage: 'BAKE_TIME',
+      trafficPercent: 100
+    })
+    jest.advanceTimersByTime(1)
+    finishStops(env)
+    expect(deployment(env)).toMatchObject({ status: 'SUCCESSFUL' })
+
+    // The next deployment waits at the same hook; nobody continues it: the timeout rolls it back.
+    await env.call('UpdateService', { service: 'web', forceNewDeployment: true })
+    await startGreen()
+    expect(deployment(env).lifecycleStage).toBe('POST_TEST_TRAFFIC_SHIFT')
+    jest.advanceTimersByTime(3000)
+    await settle()
+    finishStops(env)
+    expect(deployment(env)).toMatchObject({
+      status: 'ROLLBACK_SUCCESSFUL',
+      hooks: expect.arrayContaining([expect.objectContaining({ targetType: 'PAUSE', status: 'TIMED_OUT' })])
+    })
+    expect(deployment(env).statusReason).toMatch(/^The lifecycle hook [0-9a-f-]{36} timed out\.$/)
   })
 })

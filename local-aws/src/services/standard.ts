@@ -12,8 +12,10 @@ import { randomDigits } from '../service-controller.js'
 import type { Cluster, Tag, Task, TaskDefinition } from '../state/ecs.js'
 import { isFinal, serviceArnOf } from '../state/express.js'
 import {
+  HOOK_STAGES,
   STRATEGIES,
   type CapacityProviderItem,
+  type LifecycleHook,
   type DeploymentSettings,
   type LoadBalancer,
   type NetworkConfiguration,
@@ -128,12 +130,25 @@ export function readDeploymentConfiguration(
       ? previous?.lifecycleHooks
       : arr<Record<string, unknown>>(p, 'lifecycleHooks')
   for (const [i, h] of (hooks ?? []).entries()) {
-    const targetType = (h as { targetType?: string }).targetType
-    if (targetType !== undefined && !['AWS_LAMBDA', 'PAUSE'].includes(targetType))
-      throw notInEnum(targetType, `deploymentConfiguration.lifecycleHooks.${i + 1}.member.targetType`, [
-        'AWS_LAMBDA',
-        'PAUSE'
-      ])
+    const at = `deploymentConfiguration.lifecycleHooks.${i + 1}.member`
+    const hook = h as LifecycleHook
+    const targetType = hook.targetType ?? 'AWS_LAMBDA'
+    if (!['AWS_LAMBDA', 'PAUSE'].includes(targetType))
+      throw notInEnum(targetType, `${at}.targetType`, ['AWS_LAMBDA', 'PAUSE'])
+    // "You must provide this parameter" (the model) for the stages, and for a Lambda hook its ARN and role.
+    if (!hook.lifecycleStages?.length) throw nullAt(`${at}.lifecycleStages`)
+    for (const stage of hook.lifecycleStages)
+      if (!(HOOK_STAGES as readonly string[]).includes(stage))
+        throw notInEnum(stage, `${at}.lifecycleStages`, HOOK_STAGES)
+    if (targetType === 'AWS_LAMBDA' && !hook.hookTargetArn) throw nullAt(`${at}.hookTargetArn`)
+    if (targetType === 'AWS_LAMBDA' && !hook.roleArn) throw nullAt(`${at}.roleArn`)
+    const timeout = hook.timeoutConfiguration
+    if (timeout?.timeoutInMinutes !== undefined && !isInt(timeout.timeoutInMinutes, 1, 20160))
+      throw invalid(
+        `1 validation error detected: Value '${timeout.timeoutInMinutes}' at '${at}.timeoutConfiguration.timeoutInMinutes' failed to satisfy constraint: Member must have value between 1 and 20160`
+      )
+    if (timeout?.action !== undefined && !['ROLLBACK', 'CONTINUE'].includes(timeout.action))
+      throw notInEnum(timeout.action, `${at}.timeoutConfiguration.action`, ['ROLLBACK', 'CONTINUE'])
   }
   if (hooks?.length && strategy === 'ROLLING')
     throw invalid(
@@ -268,7 +283,8 @@ function newDeployment(ctx: Context, svc: StandardService, revision: StandardRev
       alarmNames: settings.alarms.alarmNames,
       triggeredAlarmNames: []
     },
-    waited: false
+    waited: false,
+    hooks: []
   }
 }
 
@@ -353,6 +369,17 @@ function deploymentView(ctx: Context, svc: StandardService, d: StandardDeploymen
     statusReason: d.statusReason,
     lifecycleStage: d.lifecycleStage,
     deploymentConfiguration: settingsView(d.configuration),
+    // The hooks of the current stage (PRE_PRODUCTION_TRAFFIC_SHIFT's in POST_TEST_TRAFFIC_SHIFT).
+    lifecycleHookDetails: d.hooks
+      .filter((h) => h.stage === d.lifecycleStage)
+      .map((h) => ({
+        hookId: h.hookId,
+        targetType: h.targetType,
+        targetArn: h.targetArn,
+        status: h.status,
+        expiresAt: h.expiresAt,
+        timeoutAction: h.timeoutAction
+      })),
     rollback: d.rollback,
     deploymentCircuitBreaker: d.circuitBreaker,
     alarms: d.alarms
@@ -765,6 +792,30 @@ const StopServiceDeployment: Handler = (ctx, p) => {
   return { serviceDeploymentArn: d.arn }
 }
 
+const ContinueServiceDeployment: Handler = (ctx, p) => {
+  const arn = requireStr(p, 'serviceDeploymentArn')
+  const hookId = requireStr(p, 'hookId')
+  const action = str(p, 'action') ?? 'CONTINUE'
+  if (!['ROLLBACK', 'CONTINUE'].includes(action)) throw notInEnum(action, 'action', ['ROLLBACK', 'CONTINUE'])
+  const found = findDeployment(ctx, arn)
+  // Messages of this operation are guesses: AWS documents the codes only.
+  if (!found)
+    throw new AwsError('ServiceDeploymentNotFoundException', 'The service deployment was not found.')
+  const { svc, d } = found
+  const hook = d.hooks.find((h) => h.hookId === hookId)
+  if (!hook || hook.status !== 'AWAITING_ACTION' || isFinal(d.status))
+    throw invalid(`The lifecycle hook ${hookId} is not awaiting an action in this service deployment.`)
+  if (action === 'CONTINUE') hook.status = 'SUCCEEDED'
+  else {
+    hook.status = 'FAILED'
+    d.status = 'ROLLBACK_REQUESTED'
+    d.statusReason = `Service deployment rolled back by ContinueServiceDeployment at the lifecycle hook ${hookId}.`
+  }
+  d.updatedAt = new Date()
+  ctx.standardServices.reconcile(svc)
+  return { serviceDeploymentArn: d.arn }
+}
+
 const DescribeServiceRevisions: Handler = (ctx, p) => {
   const arns = arr<string>(p, 'serviceRevisionArns')
   if (arns.length === 0) throw nullAt('serviceRevisionArns')
@@ -889,6 +940,7 @@ export const standardHandlers = (express: Record<string, Handler>): Record<strin
   UpdateService,
   DeleteService,
   StopServiceDeployment,
+  ContinueServiceDeployment,
   DescribeServiceRevisions,
   ListServices,
   DescribeServices: describeServices(express.DescribeServices!),

@@ -34,12 +34,42 @@ export interface LoadBalancer {
 }
 
 export interface LifecycleHook {
-  targetType?: string
+  targetType?: 'AWS_LAMBDA' | 'PAUSE'
   hookTargetArn?: string
   roleArn?: string
   lifecycleStages?: string[]
   hookDetails?: unknown
-  timeoutConfiguration?: unknown
+  timeoutConfiguration?: { timeoutInMinutes?: number; action?: 'ROLLBACK' | 'CONTINUE' }
+}
+
+/** DeploymentLifecycleHookStage, as botocore's ECS model lists it (where a hook may run). */
+export const HOOK_STAGES = [
+  'RECONCILE_SERVICE',
+  'PRE_SCALE_UP',
+  'POST_SCALE_UP',
+  'TEST_TRAFFIC_SHIFT',
+  'POST_TEST_TRAFFIC_SHIFT',
+  'PRE_PRODUCTION_TRAFFIC_SHIFT',
+  'PRODUCTION_TRAFFIC_SHIFT',
+  'POST_PRODUCTION_TRAFFIC_SHIFT'
+] as const
+
+/**
+ * The hook stages that run in a deployment lifecycle stage: its own, and PRE_PRODUCTION_TRAFFIC_SHIFT (not a
+ * lifecycle stage of its own) at the end of POST_TEST_TRAFFIC_SHIFT, before production traffic moves.
+ */
+export const hookStagesOf = (stage: StandardStage | undefined): string[] =>
+  stage === 'POST_TEST_TRAFFIC_SHIFT' ? [stage, 'PRE_PRODUCTION_TRAFFIC_SHIFT'] : stage ? [stage] : []
+
+/** One hook's run in one stage of a deployment (DeploymentLifecycleHookDetail). */
+export interface HookRun {
+  hookId: string
+  targetType: 'AWS_LAMBDA' | 'PAUSE'
+  targetArn?: string
+  stage: StandardStage
+  status: 'AWAITING_ACTION' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT'
+  expiresAt?: Date
+  timeoutAction?: 'ROLLBACK' | 'CONTINUE'
 }
 
 /** DeploymentConfiguration with ECS's defaults filled in. */
@@ -115,6 +145,8 @@ export interface StandardDeployment {
   }
   /** The wait armed on entering the current stage or traffic step (bake time, step bake time) has passed. */
   waited: boolean
+  /** The lifecycle hooks run so far, oldest first. */
+  hooks: HookRun[]
 }
 
 export interface StandardService {
@@ -192,6 +224,8 @@ export interface StandardObservation {
   superseded: boolean
   /** A monitored CloudWatch alarm in ALARM (its name), when the deployment's alarms are enabled. */
   alarm?: string
+  /** A PAUSE hook of the current stage awaits ContinueServiceDeployment. */
+  paused?: boolean
 }
 
 /** LINEAR's next production traffic weight: one more step, rounded to the 0.1 the API allows. */
@@ -264,6 +298,7 @@ export function nextStandardDeployment(
           }
         : { status: 'STOPPED', statusReason: failure.reason, lifecycleStage: stage, trafficPercent }
   }
+  if (o.paused) return { status, lifecycleStage: stage, trafficPercent }
   if (rolling)
     return o.targetHealthy >= o.desired && o.sourceStopped
       ? { status: 'SUCCESSFUL', trafficPercent: 100 }
