@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { createControls } from '../src/controls.js'
 import { createDispatcher } from '../src/dispatch.js'
 import { buildContext } from '../src/instance-state.js'
-import type { PolicyDocument } from '../src/policy.js'
+import { requestContextFor, resourcesFor, tagOnCreateFor, type PolicyDocument } from '../src/policy.js'
 import { readDeploymentConfiguration } from '../src/services/standard.js'
 import { StandardControllers } from '../src/standard-controller.js'
 import { newEcrState } from '../src/state/ecr.js'
@@ -495,6 +495,52 @@ async function withService(env: ReturnType<typeof setUp>, over: Record<string, u
   })
   return { td: td.body.taskDefinition.taskDefinitionArn as string, created }
 }
+
+describe('the resources and context keys of the standard service calls', () => {
+  const SERVICE = 'arn:aws:ecs:eu-west-1:123456789012:service/prod/web'
+  const DEPLOYMENT = 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/web/abc'
+  const REVISION = 'arn:aws:ecs:eu-west-1:123456789012:service-revision/prod/web/123'
+  const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/prod'
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['CreateService', { cluster: 'prod', serviceName: 'web' }, [SERVICE]],
+    ['UpdateService', { cluster: 'prod', service: 'web' }, [SERVICE]],
+    ['UpdateService', { service: SERVICE }, [SERVICE]],
+    ['DeleteService', { cluster: CLUSTER, service: 'web' }, [SERVICE]],
+    ['StopServiceDeployment', { serviceDeploymentArn: DEPLOYMENT }, [DEPLOYMENT]],
+    ['ContinueServiceDeployment', { serviceDeploymentArn: DEPLOYMENT, hookId: 'h' }, [DEPLOYMENT]],
+    ['DescribeServiceRevisions', { serviceRevisionArns: [REVISION] }, [REVISION]],
+    ['ListServices', { cluster: 'prod' }, [CLUSTER]]
+  ])('%s %j', (operation, params, resources) => {
+    expect(resourcesFor('ecs', operation, params, 'eu-west-1', '123456789012')).toEqual(resources)
+    // Every one of them has ecs:cluster, from the cluster member or the ARN the call names.
+    expect(requestContextFor('ecs', operation, params, 'eu-west-1', '123456789012')).toEqual({
+      'ecs:cluster': CLUSTER
+    })
+  })
+
+  it('tags on create are authorized on the service', () => {
+    expect(
+      tagOnCreateFor(
+        'ecs',
+        'CreateService',
+        { cluster: 'prod', serviceName: 'web', tags: [{ key: 'a', value: 'b' }] },
+        'eu-west-1',
+        '123456789012'
+      )
+    ).toEqual([
+      {
+        action: 'ecs:TagResource',
+        resource: SERVICE,
+        context: {
+          'aws:RequestTag/a': 'b',
+          'aws:TagKeys': ['a'],
+          'ecs:cluster': CLUSTER,
+          'ecs:CreateAction': 'CreateService'
+        }
+      }
+    ])
+  })
+})
 
 describe('the standard service calls', () => {
   it('answers CreateService in the Service shape and records a PENDING deployment', async () => {
