@@ -32,7 +32,10 @@ const LOCAL_AWS = [
     'server',
     '^local-aws/src/(authorize|control-api|controls|dispatch|http-server|instance-state|schedule-targets|shutdown|storage)\\.ts$'
   ],
-  ['services', '^local-aws/src/(services/|task-runner\\.ts$|service-controller\\.ts$|schedule-runner\\.ts$)'],
+  [
+    'services',
+    '^local-aws/src/(services/|task-runner\\.ts$|service-controller\\.ts$|standard-controller\\.ts$|schedule-runner\\.ts$)'
+  ],
   ['context', '^local-aws/src/context\\.ts$'],
   ['state', '^local-aws/src/state/'],
   ['base', '^local-aws/src/(docker|fargate|front|policy|protocol|registry)\\.ts$']

@@ -47,14 +47,16 @@ export function authorize(ctx: Context, policy: PolicyDocument | undefined, call
   }
   const context = {
     ...requestContextFor(service, operation, params, region, ctx.accountId),
-    ...resourceTagContext(resourceTags(ctx, service, operation, params))
+    ...resourceTagContext(resourceTags(ctx, service, operation, params, region))
   }
   for (const resource of resourcesFor(service, operation, params, region, ctx.accountId))
     check(`${service}:${operation}`, resource, context)
   for (const implied of tagOnCreateFor(service, operation, params, region, ctx.accountId))
     check(implied.action, implied.resource, implied.context)
-  for (const role of rolesPassedToEcs(ctx, service, operation, params))
+  for (const role of rolesPassedToEcs(ctx, service, operation, params, region))
     check('iam:PassRole', role, PASSED_TO_ECS_TASKS)
+  for (const role of rolesPassedToEcsService(service, operation, params))
+    check('iam:PassRole', role, PASSED_TO_ECS)
   const infrastructureRole = params.infrastructureRoleArn
   if (
     service === 'ecs' &&
@@ -80,7 +82,8 @@ function resourceTags(
   ctx: Context,
   service: string,
   operation: string,
-  params: Record<string, unknown>
+  params: Record<string, unknown>,
+  region: string
 ): Array<{ key: string; value: string }> {
   if (service === 'ec2' && operation === 'DeleteSecurityGroup') {
     const id = params.GroupId
@@ -101,9 +104,45 @@ function resourceTags(
       ? []
       : (rule?.tags ?? []).map((tag) => ({ key: tag.Key, value: tag.Value }))
   }
-  if (service !== 'ecs' || operation === 'CreateExpressGatewayService') return []
+  if (service !== 'ecs' || operation === 'CreateExpressGatewayService' || operation === 'CreateService')
+    return []
   const arn = params.serviceArn ?? params.resourceArn
-  return typeof arn === 'string' ? (ctx.express.services.get(arn)?.tags ?? []) : []
+  if (typeof arn === 'string')
+    return ctx.express.services.get(arn)?.tags ?? ctx.standard.services.get(arn)?.tags ?? []
+  if ((operation === 'UpdateService' || operation === 'DeleteService') && typeof params.service === 'string')
+    return standardServiceOf(ctx, params, region)?.tags ?? []
+  return []
+}
+
+/** The standard service an UpdateService or DeleteService names (by ARN, or by name in its cluster). */
+function standardServiceOf(ctx: Context, params: Record<string, unknown>, region: string) {
+  const ref = String(params.service ?? '')
+  if (ref.startsWith('arn:')) return ctx.standard.services.get(ref)
+  const cluster = String(params.cluster || 'default').replace(/^arn:[^/]*:cluster\//, '')
+  return ctx.standard.services.get(`arn:aws:ecs:${region}:${ctx.accountId}:service/${cluster}/${ref}`)
+}
+
+/**
+ * The roles a standard service hands to ECS itself (ecs.amazonaws.com): a blue/green load balancer's role and
+ * the lifecycle hooks' roles.
+ */
+function rolesPassedToEcsService(
+  service: string,
+  operation: string,
+  params: Record<string, unknown>
+): string[] {
+  if (service !== 'ecs' || (operation !== 'CreateService' && operation !== 'UpdateService')) return []
+  const lbs = Array.isArray(params.loadBalancers)
+    ? (params.loadBalancers as Array<Record<string, unknown>>)
+    : []
+  const config = (params.deploymentConfiguration ?? {}) as Record<string, unknown>
+  const hooks = Array.isArray(config.lifecycleHooks)
+    ? (config.lifecycleHooks as Array<Record<string, unknown>>)
+    : []
+  return [
+    ...lbs.map((lb) => (lb?.advancedConfiguration as Record<string, unknown> | undefined)?.roleArn),
+    ...hooks.map((h) => h?.roleArn)
+  ].filter((role): role is string => typeof role === 'string' && role !== '')
 }
 
 /** The roles a call hands to ECS tasks: a task definition's, as registered or as RunTask starts it. */
@@ -111,7 +150,8 @@ function rolesPassedToEcs(
   ctx: Context,
   service: string,
   operation: string,
-  params: Record<string, unknown>
+  params: Record<string, unknown>,
+  region: string
 ): string[] {
   if (service !== 'ecs') return []
   let roles: unknown[] = []
@@ -121,6 +161,14 @@ function rolesPassedToEcs(
       ? findTaskDefinition(ctx, String(params.taskDefinitionArn))
       : undefined
     roles = td ? [td.taskRoleArn, td.executionRoleArn] : [params.taskRoleArn, params.executionRoleArn]
+  }
+  // CreateService and UpdateService (any update, a desired count alone included) pass the task definition's roles.
+  if (operation === 'CreateService' || operation === 'UpdateService') {
+    const ref =
+      params.taskDefinition ??
+      (operation === 'UpdateService' ? standardServiceOf(ctx, params, region)?.taskDefinitionArn : undefined)
+    const td = ref ? findTaskDefinition(ctx, String(ref)) : undefined
+    roles = [td?.taskRoleArn, td?.executionRoleArn]
   }
   if (operation === 'RunTask') {
     const td = findTaskDefinition(ctx, String(params.taskDefinition ?? ''))

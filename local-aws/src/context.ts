@@ -11,6 +11,7 @@ import type { ExpressService, ExpressState } from './state/express.js'
 import type { IamState } from './state/iam.js'
 import type { LogsState } from './state/logs.js'
 import type { Schedule, SchedulerState } from './state/scheduler.js'
+import type { StandardService, StandardState } from './state/standard.js'
 
 /** Failure-test switches (setBehaviour / POST /_local/behaviour). */
 export interface Behaviour {
@@ -27,6 +28,18 @@ export interface Behaviour {
    * on them (DependencyViolation), as AWS's interface teardown lags behind STOPPED. 0: released at STOPPED.
    */
   eniHoldsGroupDeletes: number
+  /**
+   * The values of container secrets (valueFrom → value), as Secrets Manager or SSM Parameter Store would give
+   * them to ECS: a task whose secrets are all here starts with them in its environment. Empty: secrets fail.
+   */
+  secretValues: Record<string, string>
+  /** CloudWatch alarms in ALARM: a standard service deployment that monitors one of them fails (SERVICES.md). */
+  alarmsInAlarm: string[]
+  /**
+   * The health check path of a target group (targetGroupArn → path) a standard service's front checks its
+   * targets on; ELBv2 is not emulated, so a target group not listed is checked on an ALB's default, `/`.
+   */
+  targetGroupHealthCheckPaths: Record<string, string>
 }
 
 export const defaultBehaviour = (): Behaviour => ({
@@ -34,7 +47,10 @@ export const defaultBehaviour = (): Behaviour => ({
   publicIpDelayDescribes: 0,
   runTaskFailures: [],
   spotInterruptionAfterMs: null,
-  eniHoldsGroupDeletes: 0
+  eniHoldsGroupDeletes: 0,
+  secretValues: {},
+  alarmsInAlarm: [],
+  targetGroupHealthCheckPaths: {}
 })
 
 export interface TaskTimings {
@@ -47,6 +63,11 @@ export interface TaskTimings {
   healthCheckGraceMs: number
   /** Express services: how long a deployment bakes after the traffic shift before the old tasks stop. */
   bakeTimeMs: number
+  /**
+   * Standard services: how long one of ECS's "minutes" lasts here (bakeTimeInMinutes, the linear and canary step
+   * bake times; healthCheckGracePeriodSeconds by the same scale). 60000: real time.
+   */
+  minuteMs: number
   /** EventBridge Scheduler: retries after a failed target invocation (AWS's RetryPolicy default: 185 over 24 h). */
   scheduleRetries: number
   /** EventBridge Scheduler: the wait before the first retry, doubled before each next one. */
@@ -81,6 +102,16 @@ export interface SchedulerClockSetting {
   now?: number | string
 }
 
+/** What the standard service handlers ask of their controllers (standard-controller.ts implements it). */
+export interface StandardLauncher {
+  /** A service was just created: start a front for each of its target groups (sets `fronts`). */
+  open(service: StandardService): Promise<void>
+  /** A deployment was recorded, a deployment stop asked for, or the desired count changed: act on it. */
+  reconcile(service: StandardService): void
+  /** The service was just set DRAINING: stop its tasks, close its fronts, then INACTIVE. */
+  delete(service: StandardService): void
+}
+
 /** What the Scheduler handlers ask of the schedule runner (schedule-runner.ts implements it). */
 export interface ScheduleLauncher {
   /** Reads the scheduler clock, after changing it when a setting is given (every schedule is re-armed). */
@@ -105,9 +136,11 @@ export interface Context {
   registry: Registry
   runner: TaskLauncher
   services: ServiceLauncher
+  standardServices: StandardLauncher
   schedules: ScheduleLauncher
   ecs: EcsState
   express: ExpressState
+  standard: StandardState
   ec2: Ec2State
   iam: IamState
   logs: LogsState

@@ -28,6 +28,7 @@ import { expressHandlers } from './services/express.js'
 import { iamHandlers, stsHandlers } from './services/iam.js'
 import { logsHandlers } from './services/logs.js'
 import { schedulerHandlers, schedulerRoutes } from './services/scheduler.js'
+import { standardHandlers } from './services/standard.js'
 
 export interface ServiceDef {
   protocol: Protocol
@@ -41,7 +42,9 @@ export interface ServiceDef {
 const SERVICES: Record<string, ServiceDef> = {
   ecs: {
     protocol: 'json',
-    handlers: { ...ecsHandlers, ...expressHandlers },
+    // The standard services' DescribeServices and service deployment calls answer Express services through
+    // the Express handlers.
+    handlers: { ...ecsHandlers, ...expressHandlers, ...standardHandlers(expressHandlers) },
     target: 'AmazonEC2ContainerServiceV20141113'
   },
   ecr: { protocol: 'json', handlers: ecrHandlers, target: 'AmazonEC2ContainerRegistry_V20150921' },

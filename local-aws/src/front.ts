@@ -28,6 +28,8 @@ export interface TargetSpec {
   healthPath: string
   /** Whether the target takes production traffic once healthy. */
   routable: boolean
+  /** The target's group (a service revision) for weighted routing (setWeights); ungrouped targets share equally. */
+  group?: string
 }
 
 export interface TargetView extends TargetSpec {
@@ -47,6 +49,10 @@ interface Target extends TargetView {
 export class Front {
   private readonly targets = new Map<string, Target>()
   private next = 0
+  /** group → weight, when requests are split by weight between groups (linear and canary traffic shifts). */
+  private weights: Record<string, number> | undefined
+  /** Requests sent to each group since the weights were set. */
+  private served = new Map<string, number>()
   private timer: NodeJS.Timeout | undefined
   private closed = false
 
@@ -92,6 +98,16 @@ export class Front {
     if (t && t.health !== 'draining') t.routable = routable
   }
 
+  /**
+   * Splits requests between the targets' groups by weight (any scale; a group with weight 0 gets none), round
+   * robin within a group; undefined: round robin over every ready target.
+   */
+  setWeights(weights: Record<string, number> | undefined): void {
+    if (JSON.stringify(weights) === JSON.stringify(this.weights)) return
+    this.weights = weights
+    this.served.clear()
+  }
+
   /** Takes the target out of rotation at once; resolves when its in-flight requests have finished, then forgets it. */
   drain(id: string): Promise<void> {
     const t = this.targets.get(id)
@@ -114,15 +130,18 @@ export class Front {
   }
 
   list(): TargetView[] {
-    return [...this.targets.values()].map(({ id, host, port, healthPath, routable, health, inFlight }) => ({
-      id,
-      host,
-      port,
-      healthPath,
-      routable,
-      health,
-      inFlight
-    }))
+    return [...this.targets.values()].map(
+      ({ id, host, port, healthPath, routable, group, health, inFlight }) => ({
+        id,
+        host,
+        port,
+        healthPath,
+        routable,
+        group,
+        health,
+        inFlight
+      })
+    )
   }
 
   async close(): Promise<void> {
@@ -137,7 +156,7 @@ export class Front {
   // ---------------------------------------------------------------- balancing
 
   private route(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const ready = [...this.targets.values()].filter((t) => t.routable && t.health === 'healthy')
+    const ready = this.pick()
     if (ready.length === 0) {
       // What an ALB answers when its target group has no healthy target.
       res.writeHead(503, { 'content-type': 'text/html', connection: 'close' })
@@ -180,6 +199,24 @@ export class Front {
     })
     res.on('close', settle)
     req.pipe(upstream)
+  }
+
+  /** The ready targets the next request goes to one of: the weighted group's, or all of them. */
+  private pick(): Target[] {
+    const ready = [...this.targets.values()].filter((t) => t.routable && t.health === 'healthy')
+    const weights = this.weights
+    if (!weights) return ready
+    // The group furthest behind its share gets the request (a smooth weighted round robin).
+    let best: { group: string; score: number } | undefined
+    for (const group of new Set(ready.map((t) => t.group ?? ''))) {
+      const weight = weights[group] ?? 0
+      if (weight <= 0) continue
+      const score = ((this.served.get(group) ?? 0) + 1) / weight
+      if (!best || score < best.score) best = { group, score }
+    }
+    if (!best) return []
+    this.served.set(best.group, (this.served.get(best.group) ?? 0) + 1)
+    return ready.filter((t) => (t.group ?? '') === best.group)
   }
 
   // ---------------------------------------------------------------- health checks

@@ -17,6 +17,7 @@ import type { BusEvent, SnsMessage } from './state/events.js'
 import type { Invocation } from './state/scheduler.js'
 import { startStorage } from './storage.js'
 import { ServiceControllers } from './service-controller.js'
+import { StandardControllers } from './standard-controller.js'
 import { TaskRunner } from './task-runner.js'
 
 export type { Behaviour, SchedulerClockSetting } from './context.js'
@@ -74,12 +75,14 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
   })
   const runner = new TaskRunner(hex(6))
   const services = new ServiceControllers()
+  const standardServices = new StandardControllers()
   const schedules = new ScheduleRunner()
   const ctx = buildContext({
     accountId,
     registry: storage.registry,
     runner,
     services,
+    standardServices,
     schedules,
     ecr,
     taskTimings: opts.taskTimings,
@@ -87,6 +90,7 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
   })
   runner.attach(ctx)
   services.attach(ctx)
+  standardServices.attach(ctx)
   const controls = createControls(ctx, opts.latencyMs ?? 0)
   schedules.attach(ctx, createScheduleTargets(ctx, controls, log))
   if (opts.schedulerClock) schedules.clock(opts.schedulerClock)
@@ -117,7 +121,7 @@ export async function startLocalAws(opts: LocalAwsOptions = {}): Promise<LocalAw
     snsMessages: (topic) => ctx.events.snsMessages.filter((m) => !topic || m.topicArn === topic),
     busEvents: () => [...ctx.events.events],
     stop() {
-      stopping ??= shutDown({ runner, services, schedules, storage, server })
+      stopping ??= shutDown({ runner, services, standardServices, schedules, storage, server })
       return stopping
     }
   }

@@ -5,6 +5,7 @@ import {
   type Context,
   type ScheduleLauncher,
   type ServiceLauncher,
+  type StandardLauncher,
   type TaskLauncher,
   type TaskTimings
 } from './context.js'
@@ -17,6 +18,7 @@ import { logsSnapshot } from './services/logs.js'
 import { taskView } from './services/ecs.js'
 import { eventsSnapshot } from './services/events.js'
 import { schedulerSnapshot } from './services/scheduler.js'
+import { standardSnapshot } from './services/standard.js'
 import { newEc2State } from './state/ec2.js'
 import type { EcrState } from './state/ecr.js'
 import { newEcsState } from './state/ecs.js'
@@ -25,6 +27,7 @@ import { newIamState } from './state/iam.js'
 import { newLogsState } from './state/logs.js'
 import { ecsTaskStateChange, newEventsState, putEvent } from './state/events.js'
 import { newSchedulerState } from './state/scheduler.js'
+import { newStandardState } from './state/standard.js'
 
 export interface ContextParts {
   accountId: string
@@ -32,6 +35,8 @@ export interface ContextParts {
   runner: TaskLauncher
   /** The Express service controllers; without them (unit tests) services are recorded but never move. */
   services?: ServiceLauncher
+  /** The standard service controllers; without them (unit tests) services are recorded but never move. */
+  standardServices?: StandardLauncher
   /** The schedule runner; without it (unit tests) schedules are recorded but never fire. */
   schedules?: ScheduleLauncher
   /** Made before the registry, which asks it whether a repository exists. */
@@ -69,6 +74,7 @@ function contextOf(parts: ContextParts): Context {
     healthCheckIntervalMs: 250,
     healthCheckGraceMs: 1000,
     bakeTimeMs: 1000,
+    minuteMs: 60000,
     scheduleRetries: 2,
     scheduleRetryBackoffMs: 200,
     ...parts.taskTimings
@@ -84,6 +90,11 @@ function contextOf(parts: ContextParts): Context {
       deploy: () => undefined,
       delete: () => undefined
     },
+    standardServices: parts.standardServices ?? {
+      open: () => Promise.resolve(),
+      reconcile: () => undefined,
+      delete: () => undefined
+    },
     schedules: parts.schedules ?? {
       clock: () => ({ now: new Date().toISOString(), speed: 1 }),
       arm: () => undefined,
@@ -92,6 +103,7 @@ function contextOf(parts: ContextParts): Context {
     },
     ecs: newEcsState(),
     express: newExpressState(),
+    standard: newStandardState(),
     ec2: newEc2State(),
     iam: newIamState(),
     logs: newLogsState(),
@@ -108,6 +120,7 @@ export const snapshot = (ctx: Context): unknown => ({
   repositories: ecrSnapshot(ctx),
   ...(ecsSnapshot(ctx) as object),
   expressServices: expressSnapshot(ctx),
+  standardServices: standardSnapshot(ctx),
   vpc: ctx.ec2.vpc,
   subnets: ctx.ec2.subnets,
   securityGroups: [...ctx.ec2.securityGroups.values()],

@@ -225,6 +225,17 @@ export function resourcesFor(
           return orStar(strings('serviceDeploymentArns'))
         case 'DescribeServices':
           return orStar(strings('services').map(serviceArn))
+        // Standard services: service/CLUSTER/NAME, their deployments and revisions.
+        case 'CreateService':
+          return [serviceArn(s('serviceName') ?? '*')]
+        case 'UpdateService':
+        case 'DeleteService':
+          return [serviceArn(s('service') ?? '*')]
+        case 'StopServiceDeployment':
+        case 'ContinueServiceDeployment':
+          return [s('serviceDeploymentArn') ?? '*']
+        case 'DescribeServiceRevisions':
+          return orStar(strings('serviceRevisionArns'))
         case 'TagResource':
         case 'UntagResource':
         case 'ListTagsForResource':
@@ -336,8 +347,14 @@ export function requestContextFor(
   if (tags.length > 0) context['aws:TagKeys'] = tags.map(([key]) => key)
   if (service === 'ecs' && ECS_CLUSTER_KEYED.includes(operation)) {
     // The Express calls that name the service by ARN are in the cluster that ARN names.
-    const fromArn = /^arn:[^:]*:ecs:[^:]*:[^:]*:service(?:-deployment)?\/([^/]+)\//.exec(
-      String(params.serviceArn ?? (params.serviceDeploymentArns as unknown[] | undefined)?.[0] ?? '')
+    const fromArn = /^arn:[^:]*:ecs:[^:]*:[^:]*:service(?:-deployment|-revision)?\/([^/]+)\//.exec(
+      String(
+        params.serviceArn ??
+          (params.serviceDeploymentArns as unknown[] | undefined)?.[0] ??
+          params.serviceDeploymentArn ??
+          (params.serviceRevisionArns as unknown[] | undefined)?.[0] ??
+          (typeof params.service === 'string' && params.service.startsWith('arn:') ? params.service : '')
+      )
     )?.[1]
     const cluster =
       typeof params.cluster === 'string' && params.cluster ? params.cluster : (fromArn ?? 'default')
@@ -368,7 +385,14 @@ const ECS_CLUSTER_KEYED = [
   'DeleteExpressGatewayService',
   'ListServiceDeployments',
   'DescribeServiceDeployments',
-  'DescribeServices'
+  'DescribeServices',
+  'CreateService',
+  'UpdateService',
+  'DeleteService',
+  'StopServiceDeployment',
+  'ContinueServiceDeployment',
+  'DescribeServiceRevisions',
+  'ListServices'
 ]
 
 /** The context of iam:PassRole when ECS (RegisterTaskDefinition, RunTask) is handed a task's role. */
@@ -423,6 +447,7 @@ export function tagOnCreateFor(
     case 'ecs:RunTask':
       return ecs(arn('ecs', `task/${clusterName}/*`))
     case 'ecs:CreateExpressGatewayService':
+    case 'ecs:CreateService':
       return ecs(arn('ecs', `service/${clusterName}/${s('serviceName') || '*'}`))
     case 'ec2:CreateSecurityGroup':
       return [

@@ -6,20 +6,30 @@ import { docker } from './docker.js'
 import type { HttpServer } from './http-server.js'
 import type { ScheduleRunner } from './schedule-runner.js'
 import type { ServiceControllers } from './service-controller.js'
+import type { StandardControllers } from './standard-controller.js'
 import type { Storage } from './storage.js'
 import type { TaskRunner } from './task-runner.js'
 
 export interface Running {
   runner: TaskRunner
   services: ServiceControllers
+  standardServices: StandardControllers
   schedules: ScheduleRunner
   storage: Storage
   server: HttpServer
 }
 
-export async function shutDown({ runner, services, schedules, storage, server }: Running): Promise<void> {
+export async function shutDown({
+  runner,
+  services,
+  standardServices,
+  schedules,
+  storage,
+  server
+}: Running): Promise<void> {
   schedules.closeAll()
   await services.closeAll()
+  await standardServices.closeAll()
   await runner.stopAll()
   await untagRegistryImages(storage.registry.host)
   await storage.registry.stop()

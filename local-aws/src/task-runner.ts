@@ -218,8 +218,13 @@ export class TaskRunner {
         )
       }
     }
-    if ((def.secrets ?? []).length > 0) {
-      return 'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: the local AWS has no Secrets Manager or SSM Parameter Store to resolve secrets from'
+    const unknownSecret = (def.secrets ?? []).find(
+      (x) =>
+        (x as { valueFrom?: string }).valueFrom === undefined ||
+        !(String((x as { valueFrom?: string }).valueFrom) in this.ctx.behaviour.secretValues)
+    ) as { valueFrom?: string } | undefined
+    if (unknownSecret) {
+      return `ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: the local AWS has no Secrets Manager or SSM Parameter Store to resolve secrets from (no local value for ${unknownSecret.valueFrom ?? 'a secret'}; setBehaviour secretValues)`
     }
     const logFailure = this.checkLogGroup(task, def)
     if (logFailure) return logFailure
@@ -295,7 +300,12 @@ export class TaskRunner {
       { name: 'AWS_REGION', value: region },
       { name: 'AWS_DEFAULT_REGION', value: region },
       { name: 'AWS_EXECUTION_ENV', value: 'AWS_ECS_FARGATE' },
-      ...(def.environment ?? [])
+      ...(def.environment ?? []),
+      // Secrets resolved as ECS resolves them (setBehaviour secretValues; prepare checked each one is there).
+      ...((def.secrets ?? []) as Array<{ name?: string; valueFrom?: string }>).map((x) => ({
+        name: x.name,
+        value: this.ctx.behaviour.secretValues[String(x.valueFrom)]
+      }))
     ]
     for (const e of env) if (e.name) args.push('-e', `${e.name}=${e.value ?? ''}`)
     if (def.workingDirectory) args.push('-w', def.workingDirectory)

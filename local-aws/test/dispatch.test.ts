@@ -47,7 +47,7 @@ describe('dispatcher', () => {
     ['an unsigned request', { 'x-amz-target': `${ECS}.ListClusters` }, 403, 'MissingAuthenticationToken'],
     ['a service it does not provide', headers('s3', 'S3.ListBuckets'), 400, 'UnrecognizedClientException'],
     ['a wrong target prefix', headers('ecs', 'Logs_20140328.ListClusters'), 400, 'UnknownOperationException'],
-    ['an operation with no handler', headers('ecs', `${ECS}.CreateService`), 400, 'UnknownOperationException']
+    ['an operation with no handler', headers('ecs', `${ECS}.CreateTaskSet`), 400, 'UnknownOperationException']
   ])('rejects %s', async (_what, h, status, code) => {
     const { controls, dispatch } = setUp()
     const r = await dispatch(h, '{}')
@@ -203,6 +203,7 @@ describe('controls', () => {
       healthCheckIntervalMs: 250,
       healthCheckGraceMs: 1000,
       bakeTimeMs: 1000,
+      minuteMs: 60000,
       scheduleRetries: 2,
       scheduleRetryBackoffMs: 200
     })

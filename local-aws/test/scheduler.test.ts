@@ -413,8 +413,8 @@ describe('scheduler requests', () => {
       'an operation the local AWS lacks',
       's',
       {},
-      { Arn: 'arn:aws:scheduler:::aws-sdk:ecs:deleteService' },
-      'The local AWS does not emulate ecs:DeleteService'
+      { Arn: 'arn:aws:scheduler:::aws-sdk:ecs:createTaskSet' },
+      'The local AWS does not emulate ecs:CreateTaskSet'
     ],
     [
       'an Input that is not an object',

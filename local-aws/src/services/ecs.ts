@@ -15,7 +15,7 @@ function clusterName(ref: string | undefined): string {
   return m ? m[1]! : ref
 }
 
-function activeCluster(ctx: Context, ref: string | undefined): Cluster {
+export function activeCluster(ctx: Context, ref: string | undefined): Cluster {
   const c = ctx.ecs.clusters.get(clusterName(ref))
   if (!c || c.status !== 'ACTIVE') throw new AwsError('ClusterNotFoundException', 'Cluster not found.')
   return c
@@ -159,6 +159,13 @@ const RegisterTaskDefinition: Handler = (ctx, p, req: RequestInfo) => {
     registeredBy: `arn:aws:iam::${ctx.accountId}:user/${req.accessKeyId}`,
     runtimePlatform: obj(p, 'runtimePlatform'),
     ephemeralStorage: obj(p, 'ephemeralStorage'),
+    // The other members of the model, kept as given so that a copied revision keeps them.
+    pidMode: str(p, 'pidMode'),
+    ipcMode: str(p, 'ipcMode'),
+    proxyConfiguration: obj(p, 'proxyConfiguration'),
+    inferenceAccelerators:
+      p.inferenceAccelerators === undefined ? undefined : arr(p, 'inferenceAccelerators'),
+    enableFaultInjection: typeof p.enableFaultInjection === 'boolean' ? p.enableFaultInjection : undefined,
     tags: arr<Tag>(p, 'tags')
   }
   revisions.push(td)
@@ -313,7 +320,7 @@ interface AwsVpcConfig {
   assignPublicIp?: string
 }
 
-function validateNetwork(ctx: Context, td: TaskDefinition, p: Record<string, unknown>): AwsVpcConfig {
+export function validateNetwork(ctx: Context, td: TaskDefinition, p: Record<string, unknown>): AwsVpcConfig {
   const cfg = obj(obj(p, 'networkConfiguration'), 'awsvpcConfiguration') as AwsVpcConfig | undefined
   if (td.networkMode !== 'awsvpc') return cfg ?? {}
   if (!cfg)
@@ -345,7 +352,7 @@ function validateNetwork(ctx: Context, td: TaskDefinition, p: Record<string, unk
   return cfg
 }
 
-function validateLaunch(
+export function validateLaunch(
   ctx: Context,
   cluster: Cluster,
   td: TaskDefinition,
@@ -390,7 +397,7 @@ function validateLaunch(
 }
 
 /** ECS assumes the task and execution roles at launch; a missing role or one not trusting ecs-tasks fails RunTask. */
-function checkRoles(ctx: Context, td: TaskDefinition): void {
+export function checkRoles(ctx: Context, td: TaskDefinition): void {
   for (const arn of [td.executionRoleArn, td.taskRoleArn]) {
     if (!arn) continue
     const role = findRoleByArn(ctx, arn)
@@ -558,7 +565,7 @@ function findTaggable(ctx: Context, arn: string): { tags: Tag[] } {
   if (t) return t
   const td = [...ctx.ecs.taskDefinitions.values()].flat().find((x) => x.taskDefinitionArn === arn)
   if (td) return td
-  const service = ctx.express.services.get(arn)
+  const service = ctx.express.services.get(arn) ?? ctx.standard.services.get(arn)
   if (service && service.status !== 'INACTIVE') return service
   throw new AwsError('InvalidParameterException', 'The specified resource could not be found.')
 }

@@ -474,7 +474,7 @@ const CreateExpressGatewayService: Handler = async (ctx, p, req: RequestInfo) =>
     )
   checkTaskSide(ctx, configuration)
   const serviceArn = serviceArnOf(req.region, ctx.accountId, cluster.clusterName, serviceName)
-  const existing = ctx.express.services.get(serviceArn)
+  const existing = ctx.express.services.get(serviceArn) ?? ctx.standard.services.get(serviceArn)
   if (existing?.status === 'ACTIVE') throw invalid('Creation of service was not idempotent.')
   if (existing?.status === 'DRAINING') throw invalid('Unable to Start a service that is still Draining.')
   const tags = arr<Tag>(p, 'tags')

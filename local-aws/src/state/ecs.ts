@@ -35,6 +35,11 @@ export interface TaskDefinition {
   deregisteredAt?: Date
   runtimePlatform?: unknown
   ephemeralStorage?: unknown
+  pidMode?: string
+  ipcMode?: string
+  proxyConfiguration?: unknown
+  inferenceAccelerators?: unknown[]
+  enableFaultInjection?: boolean
   tags: Tag[]
 }
 
