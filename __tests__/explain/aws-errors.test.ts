@@ -156,14 +156,12 @@ describe('explainError on access denied', () => {
     expect(explained.message).toContain('set security-groups to groups you manage')
     expect(explained.message).toContain('aws sts decode-authorization-message')
     expect(explained.message).not.toContain('AbCdEf0123')
+    // The VPC's row (the group's own row requires the family tag, which does not apply to a VPC).
     expect(statementIn(explained.message)).toEqual({
-      Sid: 'Ec2SecurityGroup',
+      Sid: 'Ec2SecurityGroupVpc',
       Effect: 'Allow',
       Action: ['ec2:CreateSecurityGroup'],
-      Resource: [
-        'arn:aws:ec2:us-east-1:111122223333:security-group/*',
-        'arn:aws:ec2:us-east-1:111122223333:vpc/*'
-      ]
+      Resource: ['arn:aws:ec2:us-east-1:111122223333:vpc/*']
     })
   })
 

@@ -140,6 +140,13 @@ const ACCESS_DENIED_NAMES = new Set([
   'ForbiddenException'
 ])
 
+/** Whether AWS refused a call for lack of permission (each service names it its own way). */
+export function isAccessDenied(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false
+  const { name = '', message = '' } = error as { name?: unknown; message?: unknown }
+  return ACCESS_DENIED_NAMES.has(String(name)) || /is not authorized to perform:/.test(String(message))
+}
+
 const CREDENTIAL_NAMES = new Set([
   'CredentialsProviderError',
   'ExpiredToken',
