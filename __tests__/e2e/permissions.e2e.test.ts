@@ -3,6 +3,7 @@
 // and every call the deploy made is allowed by a statement (action and resource matched with IAM wildcards).
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs'
 import { runAction, type ActionRun } from './harness.js'
+import { applyOneTimeSetup } from './one-time-setup.js'
 import { REGION, WEB_IMAGE, startStack, type Stack } from './stack.js'
 import type { CallRecord } from '../../local-aws/src/index.js'
 
@@ -249,6 +250,9 @@ describe('an identity that holds only the generated policy', () => {
     expect(permissions.errors).toEqual([])
     policy = parsePolicy(permissions)
     expectValidIamPolicy(policy, stack.aws.accountId)
+    // The deploy policy creates no role: the administrator's one-time setup does, once.
+    expect(policy.Statement.flatMap((statement) => statement.Action)).not.toContain('iam:CreateRole')
+    await applyOneTimeSetup(stack)
     stack.aws.setPolicy(DEPLOYER_KEY, policy)
     const env = { ...stack.env, AWS_ACCESS_KEY_ID: DEPLOYER_KEY }
 
@@ -261,8 +265,9 @@ describe('an identity that holds only the generated policy', () => {
     // Look-ups answer "not found" before the creates; nothing may be denied.
     expect(deployCalls.filter((call) => DENIED.test(call.error ?? ''))).toEqual([])
     expect(new Set(deployCalls.map((call) => call.accessKeyId))).toEqual(new Set([DEPLOYER_KEY]))
-    for (const created of ['CreateRepository', 'CreateCluster', 'CreateRole', 'CreateSecurityGroup'])
+    for (const created of ['CreateRepository', 'CreateCluster', 'CreateSecurityGroup'])
       expect(deployCalls.map((call) => call.operation)).toContain(created)
+    expect(deployCalls.map((call) => call.operation)).not.toContain('CreateRole')
 
     stack.aws.clearCalls()
     const stop = await runAction({ mode: 'stop', cluster: APP.cluster, repository: APP.repository }, { env })
