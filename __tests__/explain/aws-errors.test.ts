@@ -183,6 +183,20 @@ describe('explainError on access denied', () => {
     })
   })
 
+  test("IAM AccessDenied on a role write: the one-time setup's, not a statement for the deploy identity", () => {
+    const error = Object.assign(
+      new Error(
+        'User: arn:aws:sts::111122223333:assumed-role/gh/x is not authorized to perform: iam:AttachRolePolicy on resource: role ecsTaskExecutionRole because no identity-based policy allows the iam:AttachRolePolicy action'
+      ),
+      { name: 'AccessDenied', $metadata: metadata }
+    )
+    const explained = explainError(error, scope, { service: 'iam', operation: 'AttachRolePolicy' })
+    expect(explained.message).toContain(
+      'This is a role write of the one-time setup, left out of the deploy policy on purpose'
+    )
+    expect(explained.message).not.toContain('Add the statement above')
+  })
+
   test('an explicit deny says an Allow will not help', () => {
     const error = new AccessDeniedException({
       $metadata: metadata,
