@@ -19,8 +19,8 @@ export interface SetupRoles {
   secrets?: { family: string; secrets: Secret[] }
   /** Service mode: the infrastructure role (default: the input's default). */
   service?: boolean
-  /** Service and ttl: the ttl role (default: the input's default). */
-  ttl?: boolean
+  /** Service and ttl: the ttl role, true for the input's default or its name. */
+  ttl?: boolean | string
 }
 
 /** Creates the roles (when missing) and the secrets policy with the stack's administrator key. */
@@ -43,7 +43,7 @@ export async function applyOneTimeSetup(stack: Stack, roles: SetupRoles = {}): P
   if (roles.ttl)
     await ensureTtlRole(iam, {
       ...common,
-      role: DEFAULTS['ttl-role'],
+      role: typeof roles.ttl === 'string' ? roles.ttl : DEFAULTS['ttl-role'],
       partition: 'aws',
       account: stack.aws.accountId
     })
