@@ -491,6 +491,49 @@ describe('permissionRequestText', () => {
     expect(lines.find((line) => line.startsWith('- IamPassRoles'))).toContain(
       'iam:PassedToService = ecs-tasks.amazonaws.com'
     )
+    expect(text).toContain('No IAM write on a role')
+    // The role writes are listed as the administrator's one-time setup, not as statements.
+    expect(text.split('\n').at(-1)).toBe(
+      'One-time setup, by an administrator (not in this policy): create the task execution role; attach ' +
+        'AmazonECSTaskExecutionRolePolicy to the execution role.'
+    )
+  })
+})
+
+describe('audiences: the deploy policy and the one-time setup', () => {
+  const IAM_ROLE_WRITES = [
+    'iam:CreateRole',
+    'iam:TagRole',
+    'iam:PutRolePolicy',
+    'iam:AttachRolePolicy',
+    'iam:UpdateAssumeRolePolicy',
+    'iam:PutRolePermissionsBoundary',
+    'iam:DeleteRolePermissionsBoundary'
+  ]
+
+  test('every row that creates or writes a role is a setup row, and only those', () => {
+    for (const row of PERMISSIONS) {
+      const writesRole = row.actions.some((action) => IAM_ROLE_WRITES.includes(action))
+      expect([row.operation, row.actions, row.audience === 'setup']).toEqual([
+        row.operation,
+        row.actions,
+        writesRole
+      ])
+    }
+  })
+
+  test.each([
+    ['tasks with secrets', { secrets: 'DB=/app/db' }],
+    ['a service with a ttl and a task role', { service: 'shop', ttl: '2h', 'task-role': 'app' }],
+    ['a preview', { mode: 'permissions', preview: 'true' }]
+  ])('%s: the deploy policy has no role write; deploy plus setup is every call', (_name, given) => {
+    const inputs = inputsWith(given)
+    const deploy = actionsOf(policyFor(inputs, ACCOUNT))
+    const setup = actionsOf(policyFor(inputs, ACCOUNT, { audience: 'setup' }))
+    const all = actionsOf(policyFor(inputs, ACCOUNT, { audience: 'all' }))
+    for (const action of IAM_ROLE_WRITES) expect([action, deploy.has(action)]).toEqual([action, false])
+    expect(setup.has('iam:CreateRole')).toBe(true)
+    expect([...all].sort()).toEqual([...new Set([...deploy, ...setup])].sort())
   })
 })
 
