@@ -2,6 +2,7 @@ import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
   GetRoleCommand,
+  GetRolePolicyCommand,
   IAMClient,
   PutRolePolicyCommand
 } from '@aws-sdk/client-iam'
@@ -10,11 +11,13 @@ import { ActionError } from '../../src/explain/action-error.js'
 import {
   ensureExecutionRole,
   ensureInfrastructureRole,
+  ensureTtlRole,
   grantSecrets,
   isRoleArn,
   resolveTaskRole,
   roleName,
   secretsPolicy,
+  secretsPolicyCovers,
   secretsPolicyName
 } from '../../src/aws/iam.js'
 
@@ -244,6 +247,7 @@ describe('secrets', () => {
   })
 
   test("grantSecrets puts the family's inline policy on the role, in the role's account", async () => {
+    iam.on(GetRolePolicyCommand).rejects(awsError('NoSuchEntityException'))
     iam.on(PutRolePolicyCommand).resolves({})
     await grantSecrets(client, {
       roleArn: 'arn:aws-cn:iam::210987654321:role/ecsTaskExecutionRole',
@@ -266,9 +270,177 @@ describe('secrets', () => {
     })
   })
 
+  const DB = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf'
+  const TOKEN = 'arn:aws:ssm:eu-west-1:123456789012:parameter/app/token'
+  const grant = {
+    roleArn: ROLE_ARN,
+    family: 'web',
+    secrets: [
+      { name: 'DB', valueFrom: `${DB}:password::` },
+      { name: 'TOKEN', valueFrom: '/app/token' }
+    ],
+    region: 'eu-west-1'
+  }
+  const wanted = secretsPolicy(grant.secrets, {
+    partition: 'aws',
+    region: 'eu-west-1',
+    account: '123456789012'
+  })
+  const encoded = (policy: object) => encodeURIComponent(JSON.stringify(policy))
+  const allow = (Action: string | string[], Resource: string | string[], extra: object = {}) => ({
+    Effect: 'Allow',
+    Action,
+    Resource,
+    ...extra
+  })
+
+  test.each<[string, object, boolean]>([
+    ['the same policy', wanted, true],
+    [
+      'a wider one: wildcards, more secrets, one action list',
+      {
+        Statement: [
+          allow(['secretsmanager:GetSecretValue', 'ssm:GetParameters'], [`${DB.slice(0, -6)}*`, TOKEN]),
+          allow('ssm:GetParameters', 'arn:aws:ssm:eu-west-1:123456789012:parameter/other')
+        ]
+      },
+      true
+    ],
+    ['a single statement object, Action in another case', { Statement: allow('SSM:*', '*') }, false],
+    ['one secret missing', { Statement: [allow('secretsmanager:GetSecretValue', DB)] }, false],
+    [
+      'a Condition does not count (not evaluated here)',
+      {
+        Statement: [
+          allow('secretsmanager:GetSecretValue', DB, {
+            Condition: { Bool: { 'aws:SecureTransport': 'true' } }
+          }),
+          allow('ssm:GetParameters', TOKEN)
+        ]
+      },
+      false
+    ],
+    [
+      'a Deny anywhere does not count',
+      { Statement: [...wanted.Statement, { Effect: 'Deny', Action: 'ssm:GetParameters', Resource: TOKEN }] },
+      false
+    ]
+  ])('secretsPolicyCovers: %s → %s', (_name, policy, covers) => {
+    expect(secretsPolicyCovers(encoded(policy), wanted)).toBe(covers)
+  })
+
+  test('secretsPolicyCovers: a wildcard action covers', () => {
+    expect(
+      secretsPolicyCovers(encoded({ Statement: allow(['secretsmanager:*', 'ssm:Get*'], '*') }), wanted)
+    ).toBe(true)
+    expect(secretsPolicyCovers('not json %', wanted)).toBe(false)
+  })
+
+  test('grantSecrets writes nothing when the role already reads the secrets (the one-time setup did it)', async () => {
+    iam.on(GetRolePolicyCommand).resolves({
+      RoleName: 'ecsTaskExecutionRole',
+      PolicyName: secretsPolicyName('web'),
+      PolicyDocument: encoded(wanted)
+    })
+    expect(await grantSecrets(client, grant)).toBe('covered')
+    expect(iam.commandCalls(GetRolePolicyCommand)[0]!.args[0].input).toEqual({
+      RoleName: 'ecsTaskExecutionRole',
+      PolicyName: 'ecs-fargate-deploy-secrets-web'
+    })
+    expect(iam.commandCalls(PutRolePolicyCommand)).toHaveLength(0)
+  })
+
+  test('grantSecrets puts the policy when the role lacks a secret and the identity may (the quick path)', async () => {
+    iam.on(GetRolePolicyCommand).resolves({
+      RoleName: 'ecsTaskExecutionRole',
+      PolicyName: secretsPolicyName('web'),
+      PolicyDocument: encoded({ Statement: [allow('secretsmanager:GetSecretValue', DB)] })
+    })
+    iam.on(PutRolePolicyCommand).resolves({})
+    expect(await grantSecrets(client, grant)).toBe('granted')
+    expect(JSON.parse(iam.commandCalls(PutRolePolicyCommand)[0]!.args[0].input.PolicyDocument!)).toEqual(
+      wanted
+    )
+  })
+
+  test('grantSecrets without iam:GetRolePolicy (an older policy) puts the policy, as before', async () => {
+    iam.on(GetRolePolicyCommand).rejects(awsError('AccessDenied'))
+    iam.on(PutRolePolicyCommand).resolves({})
+    expect(await grantSecrets(client, grant)).toBe('granted')
+  })
+
+  test('grantSecrets refused: names the role, the secrets it lacks and the setup to apply', async () => {
+    iam.on(GetRolePolicyCommand).resolves({
+      RoleName: 'ecsTaskExecutionRole',
+      PolicyName: secretsPolicyName('web'),
+      PolicyDocument: encoded({ Statement: [allow('secretsmanager:GetSecretValue', DB)] })
+    })
+    iam.on(PutRolePolicyCommand).rejects(awsError('AccessDenied'))
+    const error = await grantSecrets(client, grant).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ActionError)
+    const { summary, hint, details } = error as ActionError
+    expect(summary).toBe(
+      `The execution role 'ecsTaskExecutionRole' may not read the secrets ${TOKEN}, and this AWS identity may not ` +
+        'grant them (iam:PutRolePolicy on the role: left out of the deploy policy, as a role the deploy identity ' +
+        'passes to ECS must not be writable by it). Stopped before registering or running anything.'
+    )
+    expect(hint).toContain('Re-apply the one-time setup that `mode: permissions` prints')
+    expect(hint).toContain(
+      "inline policy named 'ecs-fargate-deploy-secrets-web' on role 'ecsTaskExecutionRole'"
+    )
+    expect(JSON.parse(details!)).toEqual(wanted)
+  })
+
+  test('grantSecrets passes on other errors', async () => {
+    iam.on(GetRolePolicyCommand).rejects(awsError('ServiceFailureException'))
+    await expect(grantSecrets(client, grant)).rejects.toThrow('ServiceFailureException message')
+  })
+
   test("the inline policy is named after the family, within IAM's 128 characters", () => {
     expect(secretsPolicyName('web')).toBe('ecs-fargate-deploy-secrets-web')
     expect(secretsPolicyName('f'.repeat(200))).toHaveLength(128)
+  })
+})
+
+describe('a missing role the identity may not create (the deploy policy: roles are the one-time setup)', () => {
+  test.each([
+    [
+      'execution role',
+      () => ensureExecutionRole(client, options),
+      "Execution role 'ecsTaskExecutionRole'",
+      'execution-role'
+    ],
+    [
+      'infrastructure role',
+      () => ensureInfrastructureRole(client, { role: 'infra', create: true, tags: [] }),
+      "Infrastructure role 'infra'",
+      'infrastructure-role'
+    ],
+    [
+      'ttl role',
+      () =>
+        ensureTtlRole(client, {
+          role: 'ttl',
+          create: true,
+          tags: [],
+          partition: 'aws',
+          account: '123456789012'
+        }),
+      "ttl role 'ttl'",
+      'ttl-role'
+    ]
+  ])('%s: says to apply the setup, writes nothing', async (_kind, ensure, named, input) => {
+    iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
+    iam.on(CreateRoleCommand).rejects(awsError('AccessDenied'))
+    const error = (await ensure().catch((caught: unknown) => caught)) as ActionError
+    expect(error).toBeInstanceOf(ActionError)
+    expect(error.summary).toBe(
+      `${named} does not exist, and this AWS identity may not create it (iam:CreateRole): creating and changing ` +
+        'roles is the one-time setup, left out of the deploy policy on purpose'
+    )
+    expect(error.hint).toContain(`give its ARN in ${input}`)
+    expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(0)
+    expect(iam.commandCalls(PutRolePolicyCommand)).toHaveLength(0)
   })
 })
 

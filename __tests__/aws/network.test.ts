@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-ec2'
 import { mockClient } from 'aws-sdk-client-mock'
 import { FakeClock } from '../../__fixtures__/clock.js'
+import { ActionError } from '../../src/explain/action-error.js'
 import {
   allowsIngress,
   deleteSecurityGroup,
@@ -215,6 +216,71 @@ describe('resolveNetwork', () => {
         Object.assign(new Error('rules per group exceeded'), { name: 'RulesPerSecurityGroupLimitExceeded' })
       )
     await expect(resolveNetwork(client, { ...base, port: 5000 })).rejects.toThrow('rules per group exceeded')
+  })
+
+  test('security groups given (without subnets) are used, never described or changed', async () => {
+    const result = await resolveNetwork(client, { ...base, securityGroups: ['sg-mine'], port: 80 })
+    expect(result).toEqual({ subnets: ['subnet-a', 'subnet-b'], securityGroups: ['sg-mine'] })
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(0)
+    expect(ec2.commandCalls(CreateSecurityGroupCommand)).toHaveLength(0)
+    expect(ec2.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(0)
+  })
+
+  const untagged: SecurityGroup = {
+    GroupId: 'sg-old',
+    GroupName: 'ecs-fargate-deploy-myapp',
+    VpcId: 'vpc-default',
+    IpPermissions: []
+  }
+
+  test("an untagged group of the action's name (an older version's) that allows the port is used as it is", async () => {
+    const open = {
+      ...untagged,
+      IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }]
+    }
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [open] })
+    const result = await resolveNetwork(client, { ...base, port: 80 })
+    expect(result.securityGroups).toEqual(['sg-old'])
+    expect(ec2.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(0)
+  })
+
+  test('an untagged group without the port, which the deploy policy may not open: says how to tag it', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [untagged] })
+    ec2.on(AuthorizeSecurityGroupIngressCommand).rejects(
+      Object.assign(new Error('You are not authorized to perform this operation.'), {
+        name: 'UnauthorizedOperation'
+      })
+    )
+    const error = (await resolveNetwork(client, { ...base, port: 80 }).catch(
+      (e: unknown) => e
+    )) as ActionError
+    expect(error).toBeInstanceOf(ActionError)
+    expect(error.summary).toBe(
+      'Security group sg-old (ecs-fargate-deploy-myapp) does not allow port 80 from 0.0.0.0/0, and this AWS ' +
+        'identity may not open it: the group does not carry the tag ecs-fargate-deploy:family=myapp, and the ' +
+        'deploy policy changes only groups that do (the action tags the groups it creates)'
+    )
+    expect(error.hint).toContain(
+      'aws ec2 create-tags --resources sg-old --tags Key=ecs-fargate-deploy:family,Value=myapp'
+    )
+  })
+
+  test('an untagged group the identity may open (an admin): opened, as before', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [untagged] })
+    ec2.on(AuthorizeSecurityGroupIngressCommand).resolves({})
+    expect((await resolveNetwork(client, { ...base, port: 80 })).securityGroupChange).toBe('opened-port')
+  })
+
+  test('a tagged group the identity may not open: the AWS error passes through (explained upstream)', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({
+      SecurityGroups: [{ ...untagged, Tags: [{ Key: 'ecs-fargate-deploy:family', Value: 'myapp' }] }]
+    })
+    ec2
+      .on(AuthorizeSecurityGroupIngressCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'UnauthorizedOperation' }))
+    await expect(resolveNetwork(client, { ...base, port: 80 })).rejects.toMatchObject({
+      name: 'UnauthorizedOperation'
+    })
   })
 
   test('uses the VPC of the subnets given', async () => {

@@ -3,6 +3,7 @@
 // and every call the deploy made is allowed by a statement (action and resource matched with IAM wildcards).
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs'
 import { runAction, type ActionRun } from './harness.js'
+import { applyOneTimeSetup } from './one-time-setup.js'
 import { REGION, WEB_IMAGE, startStack, type Stack } from './stack.js'
 import type { CallRecord } from '../../local-aws/src/index.js'
 
@@ -249,6 +250,9 @@ describe('an identity that holds only the generated policy', () => {
     expect(permissions.errors).toEqual([])
     policy = parsePolicy(permissions)
     expectValidIamPolicy(policy, stack.aws.accountId)
+    // The deploy policy creates no role: the administrator's one-time setup does, once.
+    expect(policy.Statement.flatMap((statement) => statement.Action)).not.toContain('iam:CreateRole')
+    await applyOneTimeSetup(stack)
     stack.aws.setPolicy(DEPLOYER_KEY, policy)
     const env = { ...stack.env, AWS_ACCESS_KEY_ID: DEPLOYER_KEY }
 
@@ -261,8 +265,9 @@ describe('an identity that holds only the generated policy', () => {
     // Look-ups answer "not found" before the creates; nothing may be denied.
     expect(deployCalls.filter((call) => DENIED.test(call.error ?? ''))).toEqual([])
     expect(new Set(deployCalls.map((call) => call.accessKeyId))).toEqual(new Set([DEPLOYER_KEY]))
-    for (const created of ['CreateRepository', 'CreateCluster', 'CreateRole', 'CreateSecurityGroup'])
+    for (const created of ['CreateRepository', 'CreateCluster', 'CreateSecurityGroup'])
       expect(deployCalls.map((call) => call.operation)).toContain(created)
+    expect(deployCalls.map((call) => call.operation)).not.toContain('CreateRole')
 
     stack.aws.clearCalls()
     const stop = await runAction({ mode: 'stop', cluster: APP.cluster, repository: APP.repository }, { env })
@@ -313,4 +318,61 @@ describe('an identity that holds only the generated policy', () => {
       expect.objectContaining({ operation: 'RunTask', error: 'AccessDeniedException' })
     ])
   })
+})
+
+describe('secrets under the deploy policy (issue 18: no IAM write on a role it passes)', () => {
+  const secret = (name: string) =>
+    `arn:aws:secretsmanager:${REGION}:${stack.aws.accountId}:secret:${name}-AbCdEf`
+  // wait-for none: the local AWS has no Secrets Manager, so the task would stop at start; the calls are the point.
+  const inputs = (secrets: string) => ({
+    repository: 'least-privilege-secrets',
+    image: WEB_IMAGE,
+    cluster: APP.cluster,
+    'wait-for': 'none',
+    secrets
+  })
+  const key = 'AKIDLEASTPRIVILEGESECRETS'
+
+  test('granted by the one-time setup: the deploy reads the role policy and writes nothing', async () => {
+    const given = inputs(`DB=${secret('db')}`)
+    const printed = await runAction({ mode: 'permissions', ...given }, { env: stack.env })
+    const policy = parsePolicy(printed)
+    const actions = policy.Statement.flatMap((statement) => statement.Action)
+    expect(actions).toContain('iam:GetRolePolicy')
+    expect(actions).not.toContain('iam:PutRolePolicy')
+    await applyOneTimeSetup(stack, {
+      secrets: { family: 'least-privilege-secrets', secrets: [{ name: 'DB', valueFrom: secret('db') }] }
+    })
+    stack.aws.setPolicy(key, policy)
+    stack.aws.clearCalls()
+    const deploy = await runAction(given, { env: { ...stack.env, AWS_ACCESS_KEY_ID: key } })
+    expect(deploy.errors).toEqual([])
+    expect(deploy.exitCode).toBe(0)
+    const operations = stack.aws.calls().map((call) => call.operation)
+    expect(operations).toEqual(expect.arrayContaining(['GetRolePolicy', 'RegisterTaskDefinition', 'RunTask']))
+    expect(operations).not.toContain('PutRolePolicy')
+    expect(stack.aws.calls().filter((call) => DENIED.test(call.error ?? ''))).toEqual([])
+  })
+
+  test('a secret the setup did not grant: fails naming the role and the secret, before anything is registered or run', async () => {
+    const given = inputs(`DB=${secret('db')}\nTOKEN=${secret('token')}`)
+    stack.aws.setPolicy(
+      key,
+      parsePolicy(await runAction({ mode: 'permissions', ...given }, { env: stack.env }))
+    )
+    stack.aws.clearCalls()
+    const deploy = await runAction(given, { env: { ...stack.env, AWS_ACCESS_KEY_ID: key } })
+    expect(deploy.exitCode).toBe(1)
+    expect(deploy.errors).toHaveLength(1)
+    expect(deploy.errors[0]).toContain(
+      `The execution role 'ecsTaskExecutionRole' may not read the secrets ${secret('token')}, and this AWS identity may not grant them`
+    )
+    expect(deploy.errors[0]).toContain('Re-apply the one-time setup that `mode: permissions` prints')
+    const operations = stack.aws.calls().map((call) => call.operation)
+    expect(operations).toContain('PutRolePolicy')
+    expect(operations).not.toContain('RegisterTaskDefinition')
+    expect(operations).not.toContain('RunTask')
+  })
+
+  afterAll(() => stack.aws.setPolicy(key, undefined))
 })

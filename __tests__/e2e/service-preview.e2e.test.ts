@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runAction, type ActionRun } from './harness.js'
+import { applyOneTimeSetup } from './one-time-setup.js'
 import { startGitHubStandIn, type GitHubStandIn } from './github-stand-in.js'
 import { pullRequestEnv as pullRequestEventEnv, type PullRequestOf } from './pull-request-events.js'
 import { REGION, WEB_IMAGE, startStack, type Stack } from './stack.js'
@@ -233,6 +234,8 @@ test('a service preview with a ttl, opened and closed by an identity holding exa
   expect(policy.Statement.flatMap((statement) => statement.Resource)).toContain(
     `arn:aws:ecs:${REGION}:123456789012:service/${CLUSTER}/preview-policy-pr-*`
   )
+  // The roles are the administrator's one-time setup; the deploy policy creates none.
+  await applyOneTimeSetup(stack, { service: true, ttl: 'efdPolicyTtlRole' })
   const key = 'AKIDSERVICEPREVIEWPOLICY'
   stack.aws.setPolicy(key, policy as never)
   const env = (action: string) =>
@@ -240,7 +243,7 @@ test('a service preview with a ttl, opened and closed by an identity holding exa
   try {
     const opened = await runAction(inputs, { env: env('opened') })
     expectSucceeded(opened)
-    expect(opened.stdout).toContain('Created IAM role efdPolicyTtlRole')
+    expect(opened.stdout).not.toContain('Created IAM role')
     const closed = await runAction(inputs, { env: env('closed') })
     expectSucceeded(closed)
     expect(await statusOf(opened.outputs['service-arn']!)).toBe('INACTIVE')

@@ -219,3 +219,31 @@ test('a deploy and a stop by an identity holding exactly the generated policy', 
     stack.aws.setPolicy(key, undefined)
   }
 })
+
+test("a ttl an earlier deploy set is removed by an identity holding exactly the policy of the inputs without ttl (issue 18's missing rows)", async () => {
+  const inputs = { ...SERVICE, repository: 'svc-ttl-off', service: 'svc-ttl-off', image: v1 }
+  const withTtl = await runAction({ ...inputs, ttl: '1h' }, { env: stack.env })
+  expectSucceeded(withTtl)
+  const printed = await runAction({ ...inputs, mode: 'permissions' }, { env: stack.env })
+  expectSucceeded(printed)
+  const key = 'AKIDSERVICETTLOFF'
+  stack.aws.setPolicy(key, JSON.parse(printed.outputs['policy']!) as never)
+  try {
+    stack.aws.clearCalls()
+    const without = await runAction(inputs, { env: { ...stack.env, AWS_ACCESS_KEY_ID: key } })
+    expectSucceeded(without)
+    expect(without.stdout).toContain('No ttl: the service no longer expires at')
+    const calls = stack.aws.calls()
+    expect(
+      calls.filter((call) => call.error !== undefined && /Denied|Unauthorized/.test(call.error))
+    ).toEqual([])
+    expect(calls.map((call) => call.operation)).toEqual(
+      expect.arrayContaining(['DeleteSchedule', 'UntagResource'])
+    )
+  } finally {
+    stack.aws.setPolicy(key, undefined)
+  }
+  expectSucceeded(
+    await runAction({ mode: 'stop', cluster: inputs.cluster, service: inputs.service }, { env: stack.env })
+  )
+})

@@ -156,14 +156,12 @@ describe('explainError on access denied', () => {
     expect(explained.message).toContain('set security-groups to groups you manage')
     expect(explained.message).toContain('aws sts decode-authorization-message')
     expect(explained.message).not.toContain('AbCdEf0123')
+    // The VPC's row (the group's own row requires the family tag, which does not apply to a VPC).
     expect(statementIn(explained.message)).toEqual({
-      Sid: 'Ec2SecurityGroup',
+      Sid: 'Ec2SecurityGroupVpc',
       Effect: 'Allow',
       Action: ['ec2:CreateSecurityGroup'],
-      Resource: [
-        'arn:aws:ec2:us-east-1:111122223333:security-group/*',
-        'arn:aws:ec2:us-east-1:111122223333:vpc/*'
-      ]
+      Resource: ['arn:aws:ec2:us-east-1:111122223333:vpc/*']
     })
   })
 
@@ -183,6 +181,20 @@ describe('explainError on access denied', () => {
       Resource: ['arn:aws:iam::111122223333:role/app'],
       Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }
     })
+  })
+
+  test("IAM AccessDenied on a role write: the one-time setup's, not a statement for the deploy identity", () => {
+    const error = Object.assign(
+      new Error(
+        'User: arn:aws:sts::111122223333:assumed-role/gh/x is not authorized to perform: iam:AttachRolePolicy on resource: role ecsTaskExecutionRole because no identity-based policy allows the iam:AttachRolePolicy action'
+      ),
+      { name: 'AccessDenied', $metadata: metadata }
+    )
+    const explained = explainError(error, scope, { service: 'iam', operation: 'AttachRolePolicy' })
+    expect(explained.message).toContain(
+      'This is a role write of the one-time setup, left out of the deploy policy on purpose'
+    )
+    expect(explained.message).not.toContain('Add the statement above')
   })
 
   test('an explicit deny says an Allow will not help', () => {

@@ -37,6 +37,7 @@ import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
   GetRoleCommand,
+  GetRolePolicyCommand,
   IAMClient,
   PutRolePolicyCommand
 } from '@aws-sdk/client-iam'
@@ -367,6 +368,7 @@ test('registers the pushed digest with the roles found, and runs it in the netwo
 })
 
 test('secrets: the execution role the action manages may read exactly them; a role given as an ARN is left alone', async () => {
+  iam.on(GetRolePolicyCommand).rejects(awsError('NoSuchEntityException'))
   iam.on(PutRolePolicyCommand).resolves({})
   const secrets = `DB=arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:db-AbCdEf`
   await deploy(inputsWith({ secrets }), depsWith())
@@ -387,6 +389,18 @@ test('secrets: the execution role the action manages may read exactly them; a ro
   iam.resetHistory()
   await deploy(inputsWith({ secrets, 'execution-role': EXECUTION_ROLE_ARN }), depsWith())
   expect(iam.commandCalls(PutRolePolicyCommand)).toHaveLength(0)
+})
+
+test('secrets the role lacks and the identity may not grant: fails before registering or running anything', async () => {
+  iam.on(GetRolePolicyCommand).rejects(awsError('NoSuchEntityException'))
+  iam.on(PutRolePolicyCommand).rejects(awsError('AccessDenied'))
+  const secrets = `DB=arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:db-AbCdEf`
+  const error = await deploy(inputsWith({ secrets }), depsWith()).catch((caught: unknown) => caught)
+  expect(String((error as Error).message)).toContain(
+    `The execution role 'ecsTaskExecutionRole' may not read the secrets arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:db-AbCdEf`
+  )
+  expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0)
+  expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0)
 })
 
 test('sends all the look-ups together, before any of them is answered', async () => {

@@ -73,6 +73,7 @@ const KNOWN_IAM_ACTIONS = new Set([
   'ecs:StopTask',
   'ecs:TagResource',
   'ecs:UntagResource',
+  'iam:GetRolePolicy',
   'ecs:DescribeServices',
   'ecs:DescribeExpressGatewayService',
   'ecs:CreateExpressGatewayService',
@@ -132,12 +133,12 @@ describe('policyFor scoping rules', () => {
   test.each<[string, Record<string, string>, string[], string[]]>([
     // name, inputs, actions that must be allowed, actions that must not be
     [
-      'a default deploy creates what is missing and passes the execution role',
+      'a default deploy creates what is missing but roles, and passes the execution role',
       {},
       [
         'ecr:CreateRepository',
         'ecs:CreateCluster',
-        'iam:CreateRole',
+        'iam:GetRole',
         'ec2:CreateSecurityGroup',
         'logs:CreateLogGroup',
         'iam:PassRole',
@@ -145,7 +146,8 @@ describe('policyFor scoping rules', () => {
         // stop-on-cancel: a cancelled run stops the tasks it started.
         'ecs:StopTask'
       ],
-      ['ecs:ListTasks', 'sts:GetCallerIdentity']
+      // Creating roles and writing their policies is the one-time setup's (audience 'setup').
+      ['ecs:ListTasks', 'sts:GetCallerIdentity', 'iam:CreateRole', 'iam:AttachRolePolicy', 'iam:TagRole']
     ],
     [
       'create-repository false drops ecr:CreateRepository but keeps the push',
@@ -195,10 +197,10 @@ describe('policyFor scoping rules', () => {
       ['iam:CreateRole', 'iam:AttachRolePolicy']
     ],
     [
-      'secrets on a role the action manages: it may put the inline policy that reads them',
+      'secrets on a role the action manages: it reads the inline policy, never writes it (the setup does)',
       { secrets: 'DB=arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf' },
-      ['iam:PutRolePolicy'],
-      []
+      ['iam:GetRolePolicy'],
+      ['iam:PutRolePolicy']
     ],
     [
       'secrets on a role given as an ARN, which the user manages: no inline policy',
@@ -207,7 +209,7 @@ describe('policyFor scoping rules', () => {
         'execution-role': 'arn:aws:iam::123456789012:role/exec'
       },
       [],
-      ['iam:PutRolePolicy']
+      ['iam:PutRolePolicy', 'iam:GetRolePolicy']
     ],
     [
       'wait-for none reads no task, address or log',
@@ -333,7 +335,8 @@ describe('policyFor scoping rules', () => {
     expect(statement(policy, 'Ec2TagOnCreate').Condition).toEqual({
       StringEquals: { 'ec2:CreateAction': 'CreateSecurityGroup' }
     })
-    expect(statement(policy, 'IamExecutionRolePolicy').Condition).toEqual({
+    const setup = policyFor(inputsWith({ cluster: 'fargate', family: 'web' }), ACCOUNT, { audience: 'setup' })
+    expect(statement(setup, 'IamExecutionRolePolicy').Condition).toEqual({
       ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' }
     })
   })
@@ -488,6 +491,49 @@ describe('permissionRequestText', () => {
     expect(lines.find((line) => line.startsWith('- IamPassRoles'))).toContain(
       'iam:PassedToService = ecs-tasks.amazonaws.com'
     )
+    expect(text).toContain('No IAM write on a role')
+    // The role writes are listed as the administrator's one-time setup, not as statements.
+    expect(text.split('\n').at(-1)).toBe(
+      'One-time setup, by an administrator (not in this policy): create the task execution role; attach ' +
+        'AmazonECSTaskExecutionRolePolicy to the execution role.'
+    )
+  })
+})
+
+describe('audiences: the deploy policy and the one-time setup', () => {
+  const IAM_ROLE_WRITES = [
+    'iam:CreateRole',
+    'iam:TagRole',
+    'iam:PutRolePolicy',
+    'iam:AttachRolePolicy',
+    'iam:UpdateAssumeRolePolicy',
+    'iam:PutRolePermissionsBoundary',
+    'iam:DeleteRolePermissionsBoundary'
+  ]
+
+  test('every row that creates or writes a role is a setup row, and only those', () => {
+    for (const row of PERMISSIONS) {
+      const writesRole = row.actions.some((action) => IAM_ROLE_WRITES.includes(action))
+      expect([row.operation, row.actions, row.audience === 'setup']).toEqual([
+        row.operation,
+        row.actions,
+        writesRole
+      ])
+    }
+  })
+
+  test.each([
+    ['tasks with secrets', { secrets: 'DB=/app/db' }],
+    ['a service with a ttl and a task role', { service: 'shop', ttl: '2h', 'task-role': 'app' }],
+    ['a preview', { mode: 'permissions', preview: 'true' }]
+  ])('%s: the deploy policy has no role write; deploy plus setup is every call', (_name, given) => {
+    const inputs = inputsWith(given)
+    const deploy = actionsOf(policyFor(inputs, ACCOUNT))
+    const setup = actionsOf(policyFor(inputs, ACCOUNT, { audience: 'setup' }))
+    const all = actionsOf(policyFor(inputs, ACCOUNT, { audience: 'all' }))
+    for (const action of IAM_ROLE_WRITES) expect([action, deploy.has(action)]).toEqual([action, false])
+    expect(setup.has('iam:CreateRole')).toBe(true)
+    expect([...all].sort()).toEqual([...new Set([...deploy, ...setup])].sort())
   })
 })
 
@@ -698,10 +744,13 @@ describe('the policy of a service (service input)', () => {
     expect(statement(policy, 'IamInfrastructureRole')).toEqual({
       Sid: 'IamInfrastructureRole',
       Effect: 'Allow',
-      Action: ['iam:CreateRole', 'iam:GetRole', 'iam:TagRole'],
+      Action: ['iam:GetRole'],
       Resource: [INFRA]
     })
-    expect(statement(policy, 'IamInfrastructureRolePolicy').Condition).toEqual({
+    // Creating it and attaching its policy is the one-time setup's.
+    const setup = policyFor(inputsWith({ service: 'shop', cluster: 'web' }), ACCOUNT, { audience: 'setup' })
+    expect(statement(setup, 'IamInfrastructureRole').Action).toEqual(['iam:CreateRole', 'iam:TagRole'])
+    expect(statement(setup, 'IamInfrastructureRolePolicy').Condition).toEqual({
       ArnEquals: {
         'iam:PolicyARN':
           'arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices'
@@ -730,12 +779,11 @@ describe('the policy of a service (service input)', () => {
     })
   })
 
-  test('none of the task-only calls: no RunTask, security groups, task definitions or StopTask', () => {
+  test('none of the task-only calls: no RunTask, security groups, task definition reads or StopTask', () => {
     const actions = actionsOf(policy)
     for (const action of [
       'ecs:RunTask',
       'ecs:StopTask',
-      'ecs:RegisterTaskDefinition',
       'ecs:DescribeTaskDefinition',
       'ec2:CreateSecurityGroup',
       'ec2:DescribeNetworkInterfaces',
@@ -801,9 +849,13 @@ describe('the policy of a service (service input)', () => {
     expect(sid(withTtl, 'IamTtlRole')).toEqual({
       Sid: 'IamTtlRole',
       Effect: 'Allow',
-      Action: ['iam:CreateRole', 'iam:GetRole', 'iam:PutRolePolicy', 'iam:TagRole'],
+      Action: ['iam:GetRole'],
       Resource: [ttlRole]
     })
+    const setup = policyFor(inputsWith({ service: 'shop', cluster: 'web', ttl: '2h' }), ACCOUNT, {
+      audience: 'setup'
+    })
+    expect(sid(setup, 'IamTtlRole')?.Action).toEqual(['iam:CreateRole', 'iam:PutRolePolicy', 'iam:TagRole'])
     expect(sid(withTtl, 'IamPassTtlRole')).toEqual({
       Sid: 'IamPassTtlRole',
       Effect: 'Allow',
@@ -817,9 +869,26 @@ describe('the policy of a service (service input)', () => {
       Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:UpdateSchedule'],
       Resource: ['arn:aws:scheduler:eu-west-1:123456789012:schedule/default/efd-ttl-*']
     })
-    expect(sid(withTtl, 'EcsServiceTags')?.Action).toEqual(['ecs:TagResource', 'ecs:UntagResource'])
-    for (const name of ['IamTtlRole', 'IamPassTtlRole', 'SchedulerTtl', 'EcsServiceTags'])
+    expect(sid(withTtl, 'EcsServiceTags')?.Action).toEqual(['ecs:TagResource'])
+    for (const name of ['IamTtlRole', 'IamPassTtlRole', 'EcsServiceTags'])
       expect(sid(without, name)).toBeUndefined()
+    // Without a ttl, a deploy still removes the ttl an earlier deploy set: its schedule, and only its tag.
+    expect(sid(without, 'SchedulerTtl')).toEqual({
+      Sid: 'SchedulerTtl',
+      Effect: 'Allow',
+      Action: ['scheduler:DeleteSchedule'],
+      Resource: ['arn:aws:scheduler:eu-west-1:123456789012:schedule/default/efd-ttl-*']
+    })
+    expect(sid(without, 'EcsServiceUntagExpiry')).toEqual({
+      Sid: 'EcsServiceUntagExpiry',
+      Effect: 'Allow',
+      Action: ['ecs:UntagResource'],
+      Resource: [SERVICE],
+      Condition: {
+        'ForAllValues:StringEquals': { 'aws:TagKeys': 'ecs-fargate-deploy:expires-at' },
+        Null: { 'aws:TagKeys': 'false' }
+      }
+    })
     // A ttl role given as an ARN: no IAM call, only its PassRole.
     const arn = 'arn:aws:iam::123456789012:role/mine'
     const own = policyFor(

@@ -4,7 +4,7 @@
 // allowed iam:PassRole for the roles they hand to ECS (task roles to ecs-tasks.amazonaws.com, an Express
 // service's infrastructure role to ecs.amazonaws.com), and a schedule's create and update iam:PassRole for its
 // target's role (scheduler.amazonaws.com). The context has aws:ResourceTag/KEY for a call on an Express
-// service, from that service's tags, and for a DeleteSecurityGroup, from the group's.
+// service, from that service's tags, and for a security group's delete or ingress change, from the group's.
 import type { Context } from './context.js'
 import {
   PASSED_TO_ECS,
@@ -77,6 +77,13 @@ export function authorize(ctx: Context, policy: PolicyDocument | undefined, call
     check('iam:PassRole', scheduleTarget.RoleArn, PASSED_TO_SCHEDULER)
 }
 
+/** The EC2 calls on an existing security group, authorized with its tags (aws:ResourceTag, as AWS does). */
+const GROUP_TAGGED_EC2 = [
+  'DeleteSecurityGroup',
+  'AuthorizeSecurityGroupIngress',
+  'RevokeSecurityGroupIngress'
+]
+
 /** The tags of the existing resource a call acts on, as far as the local AWS keeps them: an Express service's. */
 function resourceTags(
   ctx: Context,
@@ -85,7 +92,7 @@ function resourceTags(
   params: Record<string, unknown>,
   region: string
 ): Array<{ key: string; value: string }> {
-  if (service === 'ec2' && operation === 'DeleteSecurityGroup') {
+  if (service === 'ec2' && GROUP_TAGGED_EC2.includes(operation)) {
     const id = params.GroupId
     const group =
       typeof id === 'string'

@@ -362,6 +362,9 @@ export function requestContextFor(
       ? cluster
       : `arn:aws:ecs:${region}:${accountId}:cluster/${cluster}`
   }
+  // An untag names the keys it takes off: aws:TagKeys, as AWS sets it for UntagResource.
+  if (operation === 'UntagResource' && Array.isArray(params.tagKeys) && params.tagKeys.length > 0)
+    context['aws:TagKeys'] = params.tagKeys.map(String)
   if (service === 'iam' && operation === 'AttachRolePolicy' && typeof params.PolicyArn === 'string')
     context['iam:PolicyARN'] = params.PolicyArn
   if (

@@ -369,6 +369,15 @@ describe('request context from parameters', () => {
     ['ecs', 'DescribeClusters', { clusters: ['prod'] }, {}],
     [
       'ecs',
+      'UntagResource',
+      {
+        resourceArn: 'arn:aws:ecs:eu-west-1:123456789012:service/prod/web',
+        tagKeys: ['ecs-fargate-deploy:expires-at']
+      },
+      { 'aws:TagKeys': ['ecs-fargate-deploy:expires-at'] }
+    ],
+    [
+      'ecs',
       'UpdateExpressGatewayService',
       { serviceArn: 'arn:aws:ecs:eu-west-1:123456789012:service/prod/web' },
       { 'ecs:cluster': CLUSTER }

@@ -1,10 +1,14 @@
 // IAM roles: the execution role (created with the AWS managed policy when missing, and allowed to read the
 // task's secrets), the task role, service mode's infrastructure role (created the same way) and the ttl role
-// EventBridge Scheduler deletes an expired service with (created with an inline policy).
+// EventBridge Scheduler deletes an expired service with (created with an inline policy). Creating a role and
+// writing its policies is the one-time setup's (the deploy policy has no IAM write on a role it may pass): the
+// action does it only when a role is missing, or lacks the secrets, and the identity may (the quick path);
+// otherwise it stops with what to set up, before any task runs.
 import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
   GetRoleCommand,
+  GetRolePolicyCommand,
   PutRolePolicyCommand,
   type IAMClient
 } from '@aws-sdk/client-iam'
@@ -14,6 +18,7 @@ import { ECS_TRUST_POLICY, infrastructureRolePolicyArn } from '../shared/infrast
 import { keyValueTags, type Tag } from '../shared/tags.js'
 import { TTL_POLICY_NAME, ttlRolePolicy, ttlTrustPolicy, type ScopedTrustPolicy } from '../shared/ttl-role.js'
 import { ActionError } from '../explain/action-error.js'
+import { isAccessDenied, resourceMatches } from '../explain/aws-errors.js'
 import type { Secret } from '../inputs/inputs.js'
 
 export function isRoleArn(role: string): boolean {
@@ -47,6 +52,22 @@ interface ManagedRole {
   description: string
   /** The error when the role is missing and may not be created. */
   missing: () => ActionError
+  /** The error when the role is missing and this identity may not create it (the deploy policy's case). */
+  notCreatable: (cause: unknown) => ActionError
+}
+
+/** What to do when a role the one-time setup makes is missing and the deploy identity may not create it. */
+function setupRoleMissing(kind: string, role: string, input: string, cause: unknown): ActionError {
+  return new ActionError(
+    `${kind} '${role}' does not exist, and this AWS identity may not create it (iam:CreateRole): ` +
+      'creating and changing roles is the one-time setup, left out of the deploy policy on purpose',
+    {
+      cause,
+      hint:
+        'Have an administrator apply the one-time setup that `mode: permissions` prints for these inputs ' +
+        `(it creates this role), or create the role yourself and give its ARN in ${input}.`
+    }
+  )
 }
 
 /**
@@ -72,6 +93,7 @@ async function ensureRole(iam: IAMClient, options: ManagedRole): Promise<Executi
     )
     roleArn = Role!.Arn!
   } catch (error) {
+    if (isAccessDenied(error)) throw options.notCreatable(error)
     // The SDK's name for IAM's EntityAlreadyExists.
     if ((error as Error).name !== 'EntityAlreadyExistsException') throw error
     const adopted = await getRoleArn(iam, options.role)
@@ -101,6 +123,7 @@ export async function ensureExecutionRole(
     trustPolicy: ECS_TASKS_TRUST_POLICY,
     policy: { arn: executionRolePolicyArn(options.partition) },
     description: 'ECS task execution role created by ecs-fargate-deploy',
+    notCreatable: (cause) => setupRoleMissing('Execution role', options.role, 'execution-role', cause),
     missing: () =>
       new ActionError(`Execution role '${options.role}' does not exist and create-execution-role is false`, {
         hint: 'Give the ARN of an existing role with AmazonECSTaskExecutionRolePolicy in execution-role, or set create-execution-role: true.'
@@ -122,6 +145,8 @@ export async function ensureInfrastructureRole(
     trustPolicy: ECS_TRUST_POLICY,
     policy: { arn: infrastructureRolePolicyArn(options.partition) },
     description: 'ECS Express Mode infrastructure role created by ecs-fargate-deploy',
+    notCreatable: (cause) =>
+      setupRoleMissing('Infrastructure role', options.role, 'infrastructure-role', cause),
     missing: () =>
       new ActionError(
         `Infrastructure role '${options.role}' does not exist and create-infrastructure-role is false`,
@@ -146,6 +171,7 @@ export async function ensureTtlRole(
     policy: { name: TTL_POLICY_NAME, document: ttlRolePolicy(options.partition, options.account) },
     description:
       'Deletes ECS Express Mode services whose ttl ran out (EventBridge Scheduler); created by ecs-fargate-deploy',
+    notCreatable: (cause) => setupRoleMissing('ttl role', options.role, 'ttl-role', cause),
     missing: () =>
       new ActionError(`ttl role '${options.role}' does not exist and create-ttl-role is false`, {
         hint: 'Give the ARN of an existing role trusted by scheduler.amazonaws.com that may call ecs:DeleteExpressGatewayService in ttl-role, or set create-ttl-role: true.'
@@ -216,21 +242,121 @@ export function secretsPolicy(
   return { Version: '2012-10-17', Statement: statements }
 }
 
+type SecretsPolicy = ReturnType<typeof secretsPolicy>
+
+/**
+ * Whether a role's inline policy (as IAM returns it: URL-encoded JSON) already allows everything `wanted`
+ * does: each action on each resource by some Allow statement (exact or wildcard Action and Resource). A
+ * statement with a Condition, NotAction or NotResource does not count, nor does a Deny anywhere in it: the rule is
+ * kept simple and errs towards writing the policy again.
+ */
+export function secretsPolicyCovers(document: string, wanted: SecretsPolicy): boolean {
+  let parsed: { Statement?: unknown }
+  try {
+    parsed = JSON.parse(decodeURIComponent(document)) as { Statement?: unknown }
+  } catch {
+    return false
+  }
+  const list = (value: unknown): string[] =>
+    typeof value === 'string' ? [value] : Array.isArray(value) ? value.map(String) : []
+  const statements = (Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement]).filter(
+    (statement): statement is Record<string, unknown> => statement !== null && typeof statement === 'object'
+  )
+  if (statements.some((statement) => statement.Effect === 'Deny')) return false
+  const allows = statements.filter(
+    (statement) =>
+      statement.Effect === 'Allow' &&
+      statement.Condition === undefined &&
+      statement.NotAction === undefined &&
+      statement.NotResource === undefined
+  )
+  return wanted.Statement.every(({ Action: action, Resource: resources }) =>
+    resources.every((resource) =>
+      allows.some(
+        (statement) =>
+          list(statement.Action).some((pattern) =>
+            resourceMatches(pattern.toLowerCase(), action.toLowerCase())
+          ) && list(statement.Resource).some((pattern) => resourceMatches(pattern, resource))
+      )
+    )
+  )
+}
+
+/** The family's inline secrets policy on the role, as IAM returns it; undefined when there is none. */
+async function readSecretsPolicy(iam: IAMClient, role: string, name: string): Promise<string | undefined> {
+  try {
+    const { PolicyDocument } = await iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: name }))
+    return PolicyDocument
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchEntityException') return undefined
+    throw error
+  }
+}
+
+/**
+ * What became of the secrets: 'covered' (the role's inline policy for the family already allows them: nothing
+ * written), 'granted' (this identity wrote it: the quick path).
+ */
+export type SecretsGrant = 'covered' | 'granted'
+
 /**
  * Lets an execution role the action manages read the family's secrets: the AWS managed policy does not, and a
  * task whose secrets cannot be read fails to start. The role's account comes from its ARN.
+ *
+ * The rule: read the role's inline policy `ecs-fargate-deploy-secrets-FAMILY` (iam:GetRolePolicy, in the deploy
+ * policy); when it allows GetSecretValue / GetParameters on every secret the inputs name, write nothing. Else
+ * (or when it cannot be read: an older policy without GetRolePolicy) put the policy for exactly these secrets
+ * (iam:PutRolePolicy: the one-time setup's, or the quick-path identity's). Refused: an ActionError naming the
+ * role, the secrets it lacks and what to do, thrown before any task definition is registered or task run.
  */
 export async function grantSecrets(
   iam: IAMClient,
   options: { roleArn: string; family: string; secrets: Secret[]; region: string }
-): Promise<void> {
+): Promise<SecretsGrant> {
   const { partition = 'aws', account = '' } = parseArn(options.roleArn) ?? {}
   const policy = secretsPolicy(options.secrets, { partition, region: options.region, account })
-  await iam.send(
-    new PutRolePolicyCommand({
-      RoleName: roleName(options.roleArn),
-      PolicyName: secretsPolicyName(options.family),
-      PolicyDocument: JSON.stringify(policy)
-    })
-  )
+  const role = roleName(options.roleArn)
+  const name = secretsPolicyName(options.family)
+  let current: string | undefined
+  try {
+    current = await readSecretsPolicy(iam, role, name)
+  } catch (error) {
+    // An identity without iam:GetRolePolicy (a policy printed by an older version) writes, as before.
+    if (!isAccessDenied(error)) throw error
+  }
+  if (current !== undefined && secretsPolicyCovers(current, policy)) return 'covered'
+  try {
+    await iam.send(
+      new PutRolePolicyCommand({ RoleName: role, PolicyName: name, PolicyDocument: JSON.stringify(policy) })
+    )
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error
+    const lacking = policy.Statement.flatMap(({ Resource }) => Resource).filter(
+      (arn) => current === undefined || !secretsPolicyCovers(current, onlyResource(policy, arn))
+    )
+    throw new ActionError(
+      `The execution role '${role}' may not read the secrets ${lacking.join(', ')}, and this AWS identity may ` +
+        `not grant them (iam:PutRolePolicy on the role: left out of the deploy policy, as a role the deploy ` +
+        'identity passes to ECS must not be writable by it). Stopped before registering or running anything.',
+      {
+        cause: error,
+        hint:
+          'Re-apply the one-time setup that `mode: permissions` prints for these inputs (it puts the secrets ' +
+          `policy on the role), or have an administrator put this inline policy named '${name}' on role '${role}'.`,
+        details: JSON.stringify(policy, null, 2)
+      }
+    )
+  }
+  return 'granted'
+}
+
+/** The part of a secrets policy about one resource (to say which secrets a role lacks). */
+function onlyResource(policy: SecretsPolicy, arn: string): SecretsPolicy {
+  return {
+    ...policy,
+    Statement: policy.Statement.filter(({ Resource }) => Resource.includes(arn)).map((statement) => ({
+      ...statement,
+      Resource: [arn]
+    }))
+  }
 }

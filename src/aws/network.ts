@@ -12,6 +12,7 @@ import {
   type SecurityGroup
 } from '@aws-sdk/client-ec2'
 import { ActionError } from '../explain/action-error.js'
+import { isAccessDenied } from '../explain/aws-errors.js'
 import { systemClock, type Clock } from '../shared/clock.js'
 import { FAMILY_TAG, tagSpecifications, type Tag } from '../shared/tags.js'
 
@@ -176,10 +177,37 @@ async function ensureSecurityGroup(
       )
       change = change ?? 'opened-port'
     } catch (error) {
+      if (isAccessDenied(error) && !carriesFamilyTag(group, options.family))
+        throw untaggedGroupError(groupId, options, error)
       if ((error as Error).name !== 'InvalidPermission.Duplicate') throw error
     }
   }
   return { groupId, change }
+}
+
+/** Whether a group carries the family tag the action puts on the groups it creates (older versions did not). */
+export function carriesFamilyTag(group: SecurityGroup, family: string): boolean {
+  return (group.Tags ?? []).some((tag) => tag.Key === FAMILY_TAG && tag.Value === family)
+}
+
+/**
+ * A group of the action's name without its family tag (made by an older version, or by someone else) that does
+ * not allow the port: the deploy policy may open ports only in groups carrying the tag, so say how to fix it. A
+ * group without the tag that already allows the port is used as it is.
+ */
+function untaggedGroupError(groupId: string, options: NetworkOptions, cause: unknown): ActionError {
+  return new ActionError(
+    `Security group ${groupId} (${securityGroupName(options.family)}) does not allow port ${options.port} from ` +
+      `${options.ingressCidr}, and this AWS identity may not open it: the group does not carry the tag ` +
+      `${FAMILY_TAG}=${options.family}, and the deploy policy changes only groups that do (the action tags the groups it creates)`,
+    {
+      cause,
+      hint:
+        `If the group is the action's (made by an older version), tag it: aws ec2 create-tags --resources ${groupId} ` +
+        `--tags Key=${FAMILY_TAG},Value=${options.family}; or delete it and let the action create it again; or ` +
+        'give your own groups in security-groups.'
+    }
+  )
 }
 
 /**

@@ -140,6 +140,13 @@ const ACCESS_DENIED_NAMES = new Set([
   'ForbiddenException'
 ])
 
+/** Whether AWS refused a call for lack of permission (each service names it its own way). */
+export function isAccessDenied(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false
+  const { name = '', message = '' } = error as { name?: unknown; message?: unknown }
+  return ACCESS_DENIED_NAMES.has(String(name)) || /is not authorized to perform:/.test(String(message))
+}
+
 const CREDENTIAL_NAMES = new Set([
   'CredentialsProviderError',
   'ExpiredToken',
@@ -270,7 +277,11 @@ function explainAccessDenied(
   const hints = [
     explicitDeny
       ? `An explicit Deny (${denied.reason ?? 'in a policy'}) blocks ${action}: adding an Allow will not help; ask whoever manages that policy.`
-      : `Add the statement above to the IAM policy of ${denied.principal ? identityOf(denied.principal) : 'the role your workflow assumes'}.`,
+      : row?.audience === 'setup'
+        ? 'This is a role write of the one-time setup, left out of the deploy policy on purpose (an identity that ' +
+          'can write a role it passes can give itself any permission): have an administrator apply the setup ' +
+          '`mode: permissions` prints, rather than adding the statement above to the deploy identity.'
+        : `Add the statement above to the IAM policy of ${denied.principal ? identityOf(denied.principal) : 'the role your workflow assumes'}.`,
     row?.optional
       ? `Or skip this step: ${row.optional.bringYourOwn} (input ${row.optional.input}).`
       : undefined,

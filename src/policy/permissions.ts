@@ -11,7 +11,7 @@ import {
 } from '../shared/execution-role.js'
 import { ECS_SERVICE, infrastructureRolePolicyArn } from '../shared/infrastructure-role.js'
 import { FAMILY_TAG } from '../shared/tags.js'
-import { SCHEDULER_SERVICE, SCHEDULE_GROUP, SCHEDULE_PREFIX } from '../shared/ttl-role.js'
+import { EXPIRES_AT_TAG, SCHEDULER_SERVICE, SCHEDULE_GROUP, SCHEDULE_PREFIX } from '../shared/ttl-role.js'
 import {
   DEFAULTS,
   managesExecutionRole,
@@ -73,7 +73,17 @@ export interface PermissionRow {
   sid: string
   /** AWS authorizes this call for every identity (sts:GetCallerIdentity): listed, never put in a policy. */
   noPermissionNeeded?: boolean
+  /**
+   * 'setup': the call creates or writes a role the deploy identity may pass (CreateRole, AttachRolePolicy,
+   * PutRolePolicy). Such a write plus iam:PassRole is an escalation path, so the deploy policy leaves these
+   * rows out: they are what the one-time setup an administrator applies does, and what the action itself does
+   * only for an identity that may create roles (the quick path, e.g. an admin sandbox). Absent: 'deploy'.
+   */
+  audience?: Audience
 }
+
+/** Who needs a row: the deploy identity, or the administrator's one-time setup (see PermissionRow.audience). */
+export type Audience = 'deploy' | 'setup'
 
 export interface PolicyStatement {
   Sid: string
@@ -125,6 +135,10 @@ const passToSchedulerCondition = (): Condition => ({
 const ecsCreateAction = (action: string) => (): Condition => ({
   StringEquals: { 'ecs:CreateAction': action }
 })
+/** The family tag the action puts on the security group it creates (StringLike: a preview's family is FAMILY-pr-*). */
+const familyTagged =
+  (key: 'aws:RequestTag' | 'aws:ResourceTag') =>
+  (scope: Scope): Condition => ({ StringLike: { [`${key}/${FAMILY_TAG}`]: scope.family } })
 const inCluster = (scope: Scope): Condition => ({ ArnEquals: { 'ecs:cluster': arnsFor(scope).cluster } })
 const noSecurityGroups = (inputs: Inputs) => inputs.securityGroups.length === 0
 /** A role given as an ARN is used as is; a name is looked up in IAM. */
@@ -319,6 +333,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     modes: DEPLOY,
     when: createsExecutionRole,
     optional: CREATE_EXECUTION_ROLE,
+    audience: 'setup',
     sid: 'IamExecutionRole'
   },
   {
@@ -331,17 +346,30 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     modes: DEPLOY,
     when: createsExecutionRole,
     optional: CREATE_EXECUTION_ROLE,
+    audience: 'setup',
     sid: 'IamExecutionRolePolicy'
+  },
+  {
+    service: 'iam',
+    operation: 'GetRolePolicy',
+    actions: ['iam:GetRolePolicy'],
+    resource: (s) => s.executionRole,
+    step: "check that the execution role may read the task's secrets (its inline secrets policy; read only)",
+    modes: DEPLOY,
+    when: grantsSecrets,
+    optional: CREATE_EXECUTION_ROLE,
+    sid: 'IamExecutionRoleSecretsRead'
   },
   {
     service: 'iam',
     operation: 'PutRolePolicy',
     actions: ['iam:PutRolePolicy'],
     resource: (s) => s.executionRole,
-    step: "let the execution role read the task's secrets (an inline policy on exactly those secrets)",
+    step: "let the execution role read the task's secrets (an inline policy on exactly those secrets), when it may not yet",
     modes: DEPLOY,
     when: grantsSecrets,
     optional: CREATE_EXECUTION_ROLE,
+    audience: 'setup',
     sid: 'IamExecutionRoleSecrets'
   },
   {
@@ -377,6 +405,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     modes: DEPLOY,
     when: createsInfrastructureRole,
     optional: CREATE_INFRASTRUCTURE_ROLE,
+    audience: 'setup',
     sid: 'IamInfrastructureRole'
   },
   {
@@ -390,6 +419,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     modes: DEPLOY,
     when: createsInfrastructureRole,
     optional: CREATE_INFRASTRUCTURE_ROLE,
+    audience: 'setup',
     sid: 'IamInfrastructureRolePolicy'
   },
   {
@@ -414,6 +444,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     modes: DEPLOY,
     when: createsTtlRole,
     optional: CREATE_TTL_ROLE,
+    audience: 'setup',
     sid: 'IamTtlRole'
   },
   {
@@ -426,6 +457,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     modes: DEPLOY,
     when: createsTtlRole,
     optional: CREATE_TTL_ROLE,
+    audience: 'setup',
     sid: 'IamTtlRole'
   },
   {
@@ -485,14 +517,29 @@ export const PERMISSIONS: readonly PermissionRow[] = [
   {
     service: 'ec2',
     operation: 'CreateSecurityGroup',
+    // Only a group created with the family tag, so that every group the later rows may change carries it.
     actions: ['ec2:CreateSecurityGroup'],
-    resource: (s) => [arnsFor(s).securityGroups, arnsFor(s).vpcs],
-    step: 'create the security group',
+    resource: (s) => arnsFor(s).securityGroups,
+    condition: familyTagged('aws:RequestTag'),
+    step: "create the security group (with the family's tag)",
     target: 'tasks',
     modes: DEPLOY,
     when: noSecurityGroups,
     optional: CREATE_SECURITY_GROUP,
     sid: 'Ec2SecurityGroup'
+  },
+  {
+    service: 'ec2',
+    operation: 'CreateSecurityGroup',
+    // The VPC the group is created in: aws:RequestTag does not apply to the vpc resource type.
+    actions: ['ec2:CreateSecurityGroup'],
+    resource: (s) => arnsFor(s).vpcs,
+    step: 'create the security group in the VPC',
+    target: 'tasks',
+    modes: DEPLOY,
+    when: noSecurityGroups,
+    optional: CREATE_SECURITY_GROUP,
+    sid: 'Ec2SecurityGroupVpc'
   },
   {
     service: 'ec2',
@@ -510,9 +557,12 @@ export const PERMISSIONS: readonly PermissionRow[] = [
   {
     service: 'ec2',
     operation: 'AuthorizeSecurityGroupIngress',
+    // Only in groups carrying the family's tag, which only the action's CreateSecurityGroup can put on a group
+    // (ec2:CreateTags is allowed only with ec2:CreateAction): never in a group someone else made (a database's).
     actions: ['ec2:AuthorizeSecurityGroupIngress'],
     resource: (s) => arnsFor(s).securityGroups,
-    step: 'open the port in the security group',
+    condition: familyTagged('aws:ResourceTag'),
+    step: "open the port in the family's security group (one carrying the family's tag)",
     target: 'tasks',
     modes: DEPLOY,
     when: (inputs) => noSecurityGroups(inputs) && inputs.port !== undefined,
@@ -721,6 +771,31 @@ export const PERMISSIONS: readonly PermissionRow[] = [
   },
   {
     service: 'ecs',
+    operation: 'CreateExpressGatewayService',
+    // AWS's documented caller permissions for Express Mode list ecs:RegisterTaskDefinition: the service makes its
+    // task definition as the caller. AWS authorizes it on no resource in practice (aws/containers-roadmap#929):
+    // '*'. Not an escalation path: the roles it may name are passable only to ECS tasks and not writable.
+    actions: ['ecs:RegisterTaskDefinition'],
+    resource: () => '*',
+    step: "let Express Mode register the service's task definition (AWS documents it for the caller)",
+    target: 'service',
+    modes: DEPLOY,
+    when: (inputs) => !registersTaskDefinition(inputs),
+    sid: 'EcsTaskDefinitions'
+  },
+  {
+    service: 'ecs',
+    operation: 'UpdateExpressGatewayService',
+    actions: ['ecs:RegisterTaskDefinition'],
+    resource: () => '*',
+    step: "let Express Mode register the service's task definition (AWS documents it for the caller)",
+    target: 'service',
+    modes: DEPLOY,
+    when: (inputs) => !registersTaskDefinition(inputs),
+    sid: 'EcsTaskDefinitions'
+  },
+  {
+    service: 'ecs',
     operation: 'ListServiceDeployments',
     actions: ['ecs:ListServiceDeployments'],
     resource: (s) => arnsFor(s).service,
@@ -766,13 +841,18 @@ export const PERMISSIONS: readonly PermissionRow[] = [
   {
     service: 'ecs',
     operation: 'UntagResource',
+    // Every service deploy: one without a ttl takes off the expiry an earlier deploy with a ttl put on, and
+    // only that tag (aws:TagKeys: the tags to take off).
     actions: ['ecs:UntagResource'],
     resource: (s) => arnsFor(s).service,
-    step: 'take the expiry tag off the service when a later deploy has no ttl',
+    condition: () => ({
+      'ForAllValues:StringEquals': { 'aws:TagKeys': EXPIRES_AT_TAG },
+      Null: { 'aws:TagKeys': 'false' }
+    }),
+    step: 'take the expiry tag off the service when a deploy has no ttl but an earlier one had',
     target: 'service',
     modes: DEPLOY,
-    when: hasTtl,
-    sid: 'EcsServiceTags'
+    sid: 'EcsServiceUntagExpiry'
   },
   {
     service: 'scheduler',
@@ -825,10 +905,10 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     operation: 'DeleteSchedule',
     actions: ['scheduler:DeleteSchedule'],
     resource: (s) => arnsFor(s).expirySchedules,
-    step: "delete the ttl's schedule when a later deploy has no ttl, or when the preview's pull request closes",
+    // Every service deploy: one without a ttl deletes the schedule an earlier deploy with a ttl made.
+    step: "delete the ttl's schedule when a deploy has no ttl but an earlier one had, or when the preview's pull request closes",
     target: 'service',
     modes: DEPLOY,
-    when: hasTtl,
     sid: 'SchedulerTtl'
   },
   {
@@ -932,7 +1012,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     // after the family, in its VPC, with its description and the tags input.
     actions: ['ec2:DeleteSecurityGroup'],
     resource: (s) => arnsFor(s).securityGroups,
-    condition: (s) => ({ StringLike: { [`aws:ResourceTag/${FAMILY_TAG}`]: s.family } }),
+    condition: familyTagged('aws:ResourceTag'),
     step: 'delete the security group it created for the preview when its pull request closes',
     target: 'tasks',
     modes: DEPLOY,
@@ -1086,6 +1166,20 @@ export function rowsFor(
   )
 }
 
+/**
+ * The rows of one audience (PermissionRow.audience): 'deploy', what the printed deploy policy allows; 'setup',
+ * the role writes an administrator's one-time setup makes (and the quick-path identity, one allowed to create
+ * roles); 'all', both: every call the action can make with these inputs.
+ */
+export function rowsForAudience(
+  inputs: Inputs,
+  audience: Audience | 'all',
+  modes: readonly PermissionMode[] = modesFor(inputs)
+): PermissionRow[] {
+  const rows = rowsFor(inputs, modes)
+  return audience === 'all' ? rows : rows.filter((row) => (row.audience ?? 'deploy') === audience)
+}
+
 /** The rows of one AWS call (several when a call also needs iam:PassRole or tag-on-create permissions). */
 export function rowsForOperation(service: string, operation: string): PermissionRow[] {
   return PERMISSIONS.filter((row) => row.service === service && row.operation === operation)
@@ -1150,9 +1244,16 @@ export function statementsFor(rows: readonly PermissionRow[], scope: Scope): Pol
 /**
  * The least-privilege identity policy for these inputs: for mode deploy what a deploy calls, for stop
  * what stop calls, for permissions a deploy with these inputs plus stop, so one identity can also tear down.
+ * By default the deploy policy, without the role writes of the one-time setup (audience 'setup': what an
+ * administrator applies once, or what a quick-path identity allowed to create roles needs on top).
  */
-export function policyFor(inputs: Inputs, account?: string): PolicyDocument {
-  return { Version: '2012-10-17', Statement: statementsFor(rowsFor(inputs), scopeFor(inputs, account)) }
+export function policyFor(
+  inputs: Inputs,
+  account?: string,
+  options: { audience?: Audience | 'all' } = {}
+): PolicyDocument {
+  const rows = rowsForAudience(inputs, options.audience ?? 'deploy')
+  return { Version: '2012-10-17', Statement: statementsFor(rows, scopeFor(inputs, account)) }
 }
 
 export interface ExecutionRoleDocuments {
@@ -1185,7 +1286,8 @@ function describeStatement(statement: PolicyStatement, rows: readonly Permission
 /** A short plain-text request for a security team: what is deployed, then why each statement is needed. */
 export function permissionRequestText(inputs: Inputs, account?: string): string {
   const scope = scopeFor(inputs, account)
-  const rows = rowsFor(inputs)
+  const rows = rowsForAudience(inputs, 'deploy')
+  const setup = rowsForAudience(inputs, 'setup')
   const statements = statementsFor(rows, scope)
   const tasks = inputs.count === 1 ? '1 task' : `${inputs.count} tasks`
   const network = [
@@ -1211,8 +1313,20 @@ export function permissionRequestText(inputs: Inputs, account?: string): string 
     'Why each statement of the policy is needed:',
     ...statements.map((statement) => describeStatement(statement, rows)),
     '',
-    `Roles can be passed only to ECS tasks (iam:PassedToService = ${ECS_TASKS_SERVICE}), and tags can be ` +
-      'written only while creating a resource (ecs:CreateAction / ec2:CreateAction).'
+    'No IAM write on a role: the policy allows no iam:CreateRole, PutRolePolicy, AttachRolePolicy, ' +
+      'UpdateAssumeRolePolicy or permissions-boundary change, so the roles it passes cannot be given more ' +
+      'permissions by the deploy identity. Each role can be passed only to the one AWS service that uses it ' +
+      '(iam:PassedToService). Security groups are changed only when they carry the family tag ' +
+      `${FAMILY_TAG}, which only the action's own CreateSecurityGroup can put on (tags can be written only ` +
+      'while creating a resource: ecs:CreateAction / ec2:CreateAction).',
+    ...(setup.length > 0
+      ? [
+          '',
+          'One-time setup, by an administrator (not in this policy): ' +
+            unique(setup.map((row) => row.step)).join('; ') +
+            '.'
+        ]
+      : [])
   ]
   return lines.join('\n')
 }
@@ -1230,6 +1344,8 @@ export function permissionsTableMarkdown(scope: Scope): string {
       : ''
     // Say which rows only tasks, or only a service (the service input), need.
     const target = row.target ? ` (${row.target === 'service' ? 'service' : 'tasks'})` : ''
+    // Role writes are the one-time setup's, never in the deploy policy.
+    const audience = row.audience === 'setup' ? ' (one-time setup)' : ''
     const actions = row.actions.map((action) => `\`${action}\``).join(', ')
     const resources = asList(row.resource(scope))
       .map((resource) => `\`${resource}\``)
@@ -1238,7 +1354,7 @@ export function permissionsTableMarkdown(scope: Scope): string {
     const resource = row.noPermissionNeeded ? 'no permission needed' : `${resources}${condition}`
     const optional = row.optional ? `\`${row.optional.input}\`: ${row.optional.bringYourOwn}` : ''
     lines.push(
-      `| ${cell(row.step + modes + target)} | ${cell(actions)} | ${cell(resource)} | ${cell(optional)} |`
+      `| ${cell(row.step + modes + target + audience)} | ${cell(actions)} | ${cell(resource)} | ${cell(optional)} |`
     )
   }
   return lines.join('\n')

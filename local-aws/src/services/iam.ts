@@ -92,6 +92,16 @@ const PutRolePolicy: Handler = (ctx, p) => {
   return undefined
 }
 
+const GetRolePolicy: Handler = (ctx, p) => {
+  const role = getRole(ctx, str(p, 'RoleName'))
+  const name = str(p, 'PolicyName') ?? ''
+  const document = role.InlinePolicies.get(name)
+  if (document === undefined)
+    throw new AwsError('NoSuchEntity', `The role policy with name ${name} cannot be found.`, 404)
+  // URL-encoded, as IAM returns policy documents.
+  return { RoleName: role.RoleName, PolicyName: name, PolicyDocument: encodeURIComponent(document) }
+}
+
 const DetachRolePolicy: Handler = (ctx, p) => {
   const role = getRole(ctx, str(p, 'RoleName'))
   const arn = str(p, 'PolicyArn') ?? ''
@@ -125,6 +135,7 @@ export const iamHandlers: Record<string, Handler> = {
   CreateRole,
   AttachRolePolicy,
   PutRolePolicy,
+  GetRolePolicy,
   DetachRolePolicy,
   ListAttachedRolePolicies,
   DeleteRole
