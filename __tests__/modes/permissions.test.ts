@@ -14,8 +14,17 @@ function inputsWith(given: Record<string, string> = {}): Inputs {
 }
 
 /** Records what the mode shows, outputs and writes. */
-function recordingDeps(getAccountId?: PermissionsModeDeps['getAccountId']) {
-  const record = { lines: [] as string[], outputs: {} as Record<string, string>, summaries: [] as string[] }
+function recordingDeps(
+  getAccountId?: PermissionsModeDeps['getAccountId'],
+  env: Record<string, string | undefined> = { RUNNER_TEMP: '/runner/temp' },
+  payload?: unknown
+) {
+  const record = {
+    lines: [] as string[],
+    outputs: {} as Record<string, string>,
+    summaries: [] as string[],
+    files: {} as Record<string, string>
+  }
   const deps: PermissionsModeDeps = {
     getAccountId,
     setOutput: (name, value) => {
@@ -26,6 +35,14 @@ function recordingDeps(getAccountId?: PermissionsModeDeps['getAccountId']) {
     },
     info: (message) => {
       record.lines.push(message)
+    },
+    env,
+    readFile: (path) => {
+      if (payload === undefined || path !== env['GITHUB_EVENT_PATH']) throw new Error(`ENOENT: ${path}`)
+      return JSON.stringify(payload)
+    },
+    writeFile: async (path, content) => {
+      record.files[path] = content
     }
   }
   return { deps, record }
@@ -101,7 +118,7 @@ describe('runPermissionsMode', () => {
       const { deps, record } = recordingDeps(async () => '123456789012')
       await runPermissionsMode(inputsWith(given), deps)
       expect(record.summaries[0]).not.toContain('### Task execution role')
-      expect(record.summaries[0]).not.toContain('sts:AssumeRole')
+      expect(record.summaries[0]).not.toContain('"sts:AssumeRole"')
     }
   })
 })
