@@ -232,10 +232,12 @@ describe('withPseudoParameters', () => {
     expect(withPseudoParameters(value)).toEqual(expected)
   })
 
-  test('an unknown account leaves no placeholder in the template', () => {
-    const template = setupTemplate(buildSetup(inputsWith({ service: 'web', ttl: '1h' }), GITHUB))
+  test('an unknown account and region leave no placeholder in the template', () => {
+    const template = setupTemplate(buildSetup(inputsWith({ service: 'web', ttl: '1h', region: '' }), GITHUB))
     const text = JSON.stringify(template)
     expect(text).not.toContain('ACCOUNT_ID')
+    expect(text).not.toContain(':REGION:')
+    expect(text).toContain('"Fn::Sub":"arn:aws:ecs:${AWS::Region}:${AWS::AccountId}:cluster/default"')
     expect(text).toContain('"aws:SourceAccount":{"Ref":"AWS::AccountId"}')
   })
 })
