@@ -32,6 +32,8 @@ export interface AppliedSetup {
   githubRoles: Record<string, GitHubRole>
   /** The roles created in IAM (execution, infrastructure, ttl), by name. */
   createdRoles: string[]
+  /** ROLE/POLICY of each AWS::IAM::RolePolicy put (the secrets' policy, also on a role that existed). */
+  rolePolicies: string[]
 }
 
 export interface SetupTarget {
@@ -41,7 +43,7 @@ export interface SetupTarget {
   /** An access key without a policy: allowed everything, as an administrator. */
   adminCredentials: { accessKeyId: string; secretAccessKey: string }
   /**
-   * Template parameters; by default the account "already has" GitHub's OIDC provider (the local AWS has none to
+   * Template parameters over their defaults; by default the account "already has" GitHub's OIDC provider (the local AWS has none to
    * create), so the provider resource is left out as CloudFormation leaves out a resource whose condition is false.
    */
   parameters?: Record<string, string>
@@ -91,7 +93,11 @@ export function resolveIntrinsics(
 }
 
 export async function applySetupAsAdmin(template: JsonObject, target: SetupTarget): Promise<AppliedSetup> {
+  const defaults = Object.entries((template['Parameters'] as Record<string, JsonObject>) ?? {}).map(
+    ([name, parameter]) => [name, String(parameter['Default'] ?? '')]
+  )
   const parameters: Record<string, string> = {
+    ...Object.fromEntries(defaults),
     GitHubOidcProviderArn: `arn:aws:iam::${target.accountId}:oidc-provider/token.actions.githubusercontent.com`,
     ...target.parameters
   }
@@ -104,13 +110,34 @@ export async function applySetupAsAdmin(template: JsonObject, target: SetupTarge
     endpoint: target.endpoint,
     credentials: target.adminCredentials
   })
-  const applied: AppliedSetup = { githubRoles: {}, createdRoles: [] }
+  const applied: AppliedSetup = { githubRoles: {}, createdRoles: [], rolePolicies: [] }
   for (const [logicalId, raw] of Object.entries(template['Resources'] as Record<string, JsonObject>)) {
     const condition = raw['Condition']
     if (typeof condition === 'string' && !conditions[condition]) continue
-    const resource = resolveIntrinsics(raw, { pseudo, parameters, conditions }) as JsonObject
-    if (resource['Type'] !== 'AWS::IAM::Role') continue
+    // A Ref to a role of this template is its name, as CloudFormation answers for AWS::IAM::Role.
+    const roleNames = Object.fromEntries(
+      Object.entries(template['Resources'] as Record<string, JsonObject>)
+        .filter(([, other]) => other['Type'] === 'AWS::IAM::Role')
+        .map(([id, other]) => [id, (other['Properties'] as JsonObject)['RoleName'] as string])
+    )
+    const resource = resolveIntrinsics(raw, {
+      pseudo,
+      parameters: { ...roleNames, ...parameters },
+      conditions
+    }) as JsonObject
     const properties = resource['Properties'] as JsonObject
+    if (resource['Type'] === 'AWS::IAM::RolePolicy') {
+      await iam.send(
+        new PutRolePolicyCommand({
+          RoleName: properties['RoleName'] as string,
+          PolicyName: properties['PolicyName'] as string,
+          PolicyDocument: JSON.stringify(properties['PolicyDocument'])
+        })
+      )
+      applied.rolePolicies.push(`${String(properties['RoleName'])}/${String(properties['PolicyName'])}`)
+      continue
+    }
+    if (resource['Type'] !== 'AWS::IAM::Role') continue
     const name = properties['RoleName'] as string
     const trustPolicy = properties['AssumeRolePolicyDocument'] as JsonObject
     const inline = (properties['Policies'] as JsonObject[] | undefined) ?? []

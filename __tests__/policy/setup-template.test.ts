@@ -236,6 +236,8 @@ function checkReferences(template: JsonObject): string[] {
 function policyDocuments(template: JsonObject): Array<[string, JsonObject]> {
   return Object.entries(template['Resources'] as Record<string, JsonObject>).flatMap(([name, resource]) => {
     const properties = resource['Properties'] as JsonObject
+    if (resource['Type'] === 'AWS::IAM::RolePolicy')
+      return [[`${name}.PolicyDocument`, properties['PolicyDocument'] as JsonObject]]
     if (resource['Type'] !== 'AWS::IAM::Role') return []
     const inline = ((properties['Policies'] as JsonObject[]) ?? []).map((policy): [string, JsonObject] => [
       `${name}.${String(policy['PolicyName'])}`,

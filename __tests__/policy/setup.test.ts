@@ -177,6 +177,7 @@ describe('the template holds exactly the resources the inputs need', () => {
     expect(execution.inlinePolicies).toEqual([
       {
         name: 'ecs-fargate-deploy-secrets-web',
+        evenWhenRoleExists: true,
         document: {
           Version: '2012-10-17',
           Statement: [
@@ -202,7 +203,62 @@ describe('the template holds exactly the resources the inputs need', () => {
       expect(resource.Properties.Tags).toEqual([{ Key: 'team', Value: 'web' }])
     expect(resources['GitHubOidcProvider']!.Condition).toBe('CreateGitHubOidcProvider')
     expect(template['Conditions']).toEqual({
-      CreateGitHubOidcProvider: { 'Fn::Equals': [{ Ref: 'GitHubOidcProviderArn' }, ''] }
+      CreateGitHubOidcProvider: { 'Fn::Equals': [{ Ref: 'GitHubOidcProviderArn' }, ''] },
+      CreateExecutionRole: { 'Fn::Equals': [{ Ref: 'CreateExecutionRole' }, 'true'] }
+    })
+  })
+})
+
+describe('roles the account may already have', () => {
+  test('the execution, infrastructure and ttl roles each have a Create parameter; the GitHub roles do not', () => {
+    const template = setupTemplate(buildSetup(inputsWith({ service: 'web', ttl: '2h' }), GITHUB, ACCOUNT))
+    expect(Object.keys(template['Parameters'] as object)).toEqual([
+      'GitHubOidcProviderArn',
+      'CreateExecutionRole',
+      'CreateInfrastructureRole',
+      'CreateTtlRole'
+    ])
+    expect((template['Parameters'] as Record<string, unknown>)['CreateExecutionRole']).toEqual({
+      Type: 'String',
+      AllowedValues: ['true', 'false'],
+      Default: 'true',
+      Description:
+        'false when the account already has the role ecsTaskExecutionRole: the action uses it as it is'
+    })
+    const resources = template['Resources'] as Record<string, { Condition?: string }>
+    const outputs = template['Outputs'] as Record<string, { Condition?: string }>
+    expect(resources['DeployRole']!.Condition).toBeUndefined()
+    expect(resources['ExecutionRole']!.Condition).toBe('CreateExecutionRole')
+    expect(resources['TtlRole']!.Condition).toBe('CreateTtlRole')
+    expect(outputs['InfrastructureRoleArn']!.Condition).toBe('CreateInfrastructureRole')
+  })
+
+  test("the secrets' policy is its own resource, put on the role created or on the existing one", () => {
+    const template = setupTemplate(buildSetup(inputsWith({ secrets: 'DB=/app/db' }), GITHUB, ACCOUNT))
+    const resources = template['Resources'] as Record<string, { Properties: Record<string, unknown> }>
+    expect(Object.keys(resources)).toEqual([
+      'GitHubOidcProvider',
+      'DeployRole',
+      'ExecutionRole',
+      'ExecutionRolePolicy1'
+    ])
+    expect(resources['ExecutionRole']!.Properties['Policies']).toBeUndefined()
+    expect(resources['ExecutionRolePolicy1']).toEqual({
+      Type: 'AWS::IAM::RolePolicy',
+      Properties: {
+        RoleName: { 'Fn::If': ['CreateExecutionRole', { Ref: 'ExecutionRole' }, 'ecsTaskExecutionRole'] },
+        PolicyName: 'ecs-fargate-deploy-secrets-web',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'ssm:GetParameters',
+              Resource: [`arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/app/db`]
+            }
+          ]
+        }
+      }
     })
   })
 })
@@ -283,8 +339,14 @@ describe('the roles equal the ones the action creates on its quick path', () => 
 
   function setupRole(given: Record<string, string>, logicalId: SetupRole['logicalId']) {
     const setup = buildSetup(inputsWith({ ...given, tags: 'team=web' }), GITHUB, ACCOUNT)
-    const { logicalId: _, purpose: __, ...role } = setup.roles.find((r) => r.logicalId === logicalId)!
-    return { ...role, tags: setup.tags }
+    const {
+      logicalId: _,
+      purpose: __,
+      mayExist: ___,
+      ...role
+    } = setup.roles.find((r) => r.logicalId === logicalId)!
+    const inlinePolicies = role.inlinePolicies.map(({ name, document }) => ({ name, document }))
+    return { ...role, inlinePolicies, tags: setup.tags }
   }
 
   test('the execution role, with the secrets policy', async () => {

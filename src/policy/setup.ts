@@ -90,9 +90,15 @@ export interface SetupRole {
   description: string
   trustPolicy: Document
   managedPolicyArns: string[]
-  inlinePolicies: Array<{ name: string; document: Document }>
+  /** Inline policies; one marked `evenWhenRoleExists` is put on a role of that name the account already has. */
+  inlinePolicies: Array<{ name: string; document: Document; evenWhenRoleExists?: true }>
   /** What the role is for, in words, for the summary and the CLI comments. */
   purpose: string
+  /**
+   * A role of this name may already exist (ecsTaskExecutionRole often does): the action uses an existing one as
+   * it is, so the template creates it only when its Create parameter is true.
+   */
+  mayExist?: true
 }
 
 export interface Setup {
@@ -193,7 +199,9 @@ export function buildSetup(inputs: Inputs, github: GitHubContext, account?: stri
         ? [
             {
               name: secretsPolicyName(family),
-              document: secretsPolicy(inputs.secrets, scope)
+              document: secretsPolicy(inputs.secrets, scope),
+              // The action grants the secrets to an existing role of this name too.
+              evenWhenRoleExists: true as const
             }
           ]
         : []
@@ -201,6 +209,7 @@ export function buildSetup(inputs: Inputs, github: GitHubContext, account?: stri
       logicalId: RESOURCE.executionRole,
       name: inputs.executionRole,
       description: EXECUTION_ROLE_DESCRIPTION,
+      mayExist: true,
       trustPolicy: ECS_TASKS_TRUST_POLICY,
       managedPolicyArns: [executionRolePolicyArn(partition)],
       inlinePolicies: secrets,
@@ -214,6 +223,7 @@ export function buildSetup(inputs: Inputs, github: GitHubContext, account?: stri
       logicalId: RESOURCE.infrastructureRole,
       name: inputs.infrastructureRole,
       description: INFRASTRUCTURE_ROLE_DESCRIPTION,
+      mayExist: true,
       trustPolicy: ECS_TRUST_POLICY,
       managedPolicyArns: [infrastructureRolePolicyArn(partition)],
       inlinePolicies: [],
@@ -225,6 +235,7 @@ export function buildSetup(inputs: Inputs, github: GitHubContext, account?: stri
       logicalId: RESOURCE.ttlRole,
       name: inputs.ttlRole,
       description: TTL_ROLE_DESCRIPTION,
+      mayExist: true,
       trustPolicy: ttlTrustPolicy(scope.account),
       managedPolicyArns: [],
       inlinePolicies: [{ name: TTL_POLICY_NAME, document: ttlRolePolicy(partition, scope.account) }],
@@ -300,6 +311,9 @@ function templateTrust(role: SetupRole): Json {
   return trust as unknown as Json
 }
 
+/** The parameter and condition that say whether the template creates a role that may already exist. */
+export const createCondition = (role: Pick<SetupRole, 'logicalId'>) => `Create${role.logicalId}`
+
 function templateRole(role: SetupRole, tags: Setup['tags']): Json {
   const properties: Record<string, Json> = {
     RoleName: role.name,
@@ -308,17 +322,32 @@ function templateRole(role: SetupRole, tags: Setup['tags']): Json {
   }
   if (role.managedPolicyArns.length > 0)
     properties['ManagedPolicyArns'] = role.managedPolicyArns.map(withPseudoParameters)
-  if (role.inlinePolicies.length > 0)
-    properties['Policies'] = role.inlinePolicies.map((policy) => ({
+  const inline = role.inlinePolicies.filter((policy) => !policy.evenWhenRoleExists)
+  if (inline.length > 0)
+    properties['Policies'] = inline.map((policy) => ({
       PolicyName: policy.name,
       PolicyDocument: withPseudoParameters(policy.document)
     }))
   if (tags.length > 0) properties['Tags'] = tags
-  return { Type: 'AWS::IAM::Role', Properties: properties }
+  return {
+    Type: 'AWS::IAM::Role',
+    ...(role.mayExist ? { Condition: createCondition(role) } : {}),
+    Properties: properties
+  }
 }
 
 /** The setup as a CloudFormation template (JSON, which CloudFormation reads as it reads YAML). */
 export function setupTemplate(setup: Setup): Record<string, Json> {
+  const parameters: Record<string, Json> = {
+    [PROVIDER_PARAMETER]: {
+      Type: 'String',
+      Default: '',
+      Description: `ARN of the account's GitHub OIDC provider (${GITHUB_OIDC_HOST}) when it already has one (aws iam list-open-id-connect-providers); empty creates it`
+    }
+  }
+  const conditions: Record<string, Json> = {
+    [CREATE_PROVIDER_CONDITION]: { 'Fn::Equals': [{ Ref: PROVIDER_PARAMETER }, ''] }
+  }
   const resources: Record<string, Json> = {
     [RESOURCE.provider]: {
       Type: 'AWS::IAM::OIDCProvider',
@@ -334,24 +363,43 @@ export function setupTemplate(setup: Setup): Record<string, Json> {
   const outputs: Record<string, Json> = {}
   for (const role of setup.roles) {
     resources[role.logicalId] = templateRole(role, setup.tags)
+    const condition = createCondition(role)
+    if (role.mayExist) {
+      parameters[condition] = {
+        Type: 'String',
+        AllowedValues: ['true', 'false'],
+        Default: 'true',
+        Description: `false when the account already has the role ${role.name}: the action uses it as it is`
+      }
+      conditions[condition] = { 'Fn::Equals': [{ Ref: condition }, 'true'] }
+    }
+    // Put on the role this template creates, or on the one of that name the account has.
+    const roleName: Json = role.mayExist
+      ? { 'Fn::If': [condition, { Ref: role.logicalId }, role.name] }
+      : { Ref: role.logicalId }
+    role.inlinePolicies
+      .filter((policy) => policy.evenWhenRoleExists)
+      .forEach((policy, i) => {
+        resources[`${role.logicalId}Policy${i + 1}`] = {
+          Type: 'AWS::IAM::RolePolicy',
+          Properties: {
+            RoleName: roleName,
+            PolicyName: policy.name,
+            PolicyDocument: withPseudoParameters(policy.document)
+          }
+        }
+      })
     outputs[`${role.logicalId}Arn`] = {
       Description: `${role.name}: ${role.purpose}`,
+      ...(role.mayExist ? { Condition: condition } : {}),
       Value: { 'Fn::GetAtt': [role.logicalId, 'Arn'] }
     }
   }
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: `ecs-fargate-deploy one-time setup for ${setup.github.repository}: GitHub OIDC trust and the roles its deploys use`,
-    Parameters: {
-      [PROVIDER_PARAMETER]: {
-        Type: 'String',
-        Default: '',
-        Description: `ARN of the account's GitHub OIDC provider (${GITHUB_OIDC_HOST}) when it already has one (aws iam list-open-id-connect-providers); empty creates it`
-      }
-    },
-    Conditions: {
-      [CREATE_PROVIDER_CONDITION]: { 'Fn::Equals': [{ Ref: PROVIDER_PARAMETER }, ''] }
-    },
+    Parameters: parameters,
+    Conditions: conditions,
     Resources: resources,
     Outputs: outputs
   }
@@ -384,7 +432,10 @@ export function setupCliCommands(setup: Setup): string {
   for (const role of setup.roles) {
     lines.push(
       '',
-      `# ${role.logicalId} ${role.name}: ${role.purpose}.`,
+      `# ${role.logicalId} ${role.name}: ${role.purpose}.` +
+        (role.mayExist
+          ? `\n# When the account already has ${role.name}, skip its commands (the action uses it as it is), all but the secrets' put-role-policy.`
+          : ''),
       [
         'aws iam create-role',
         `--role-name ${shellQuote(role.name)}`,
@@ -395,7 +446,8 @@ export function setupCliCommands(setup: Setup): string {
     )
     for (const arn of role.managedPolicyArns)
       lines.push(`aws iam attach-role-policy --role-name ${shellQuote(role.name)} --policy-arn ${arn}`)
-    for (const policy of role.inlinePolicies)
+    for (const policy of role.inlinePolicies) {
+      if (policy.evenWhenRoleExists) lines.push('# Also when the role already exists:')
       lines.push(
         [
           'aws iam put-role-policy',
@@ -404,6 +456,7 @@ export function setupCliCommands(setup: Setup): string {
           `--policy-document ${compact(policy.document)}`
         ].join(' \\\n  ')
       )
+    }
   }
   return lines.join('\n')
 }
