@@ -182,7 +182,7 @@ function setupSections(
     'Apply once, as an administrator: `aws cloudformation deploy --stack-name ecs-fargate-deploy-setup ' +
       `--template-file ${SETUP_TEMPLATE_FILE} --capabilities CAPABILITY_NAMED_IAM` +
       '` (add `--parameter-overrides GitHubOidcProviderArn=ARN` when the account already has the GitHub OIDC ' +
-      'provider). It creates:',
+      'provider, and `CreateExecutionRole=false` and the like for roles it already has). It creates:',
     '',
     ...setup.roles.map((role) => `- \`${role.name}\`: ${role.purpose}.`),
     ...setup.notes.map((note) => `\n> ${note}`),

@@ -434,7 +434,10 @@ export function setupCliCommands(setup: Setup): string {
       '',
       `# ${role.logicalId} ${role.name}: ${role.purpose}.` +
         (role.mayExist
-          ? `\n# When the account already has ${role.name}, skip its commands (the action uses it as it is), all but the secrets' put-role-policy.`
+          ? `\n# When the account already has ${role.name}, skip its commands (the action uses it as it is)` +
+            (role.inlinePolicies.some((policy) => policy.evenWhenRoleExists)
+              ? ", all but the secrets' put-role-policy."
+              : '.')
           : ''),
       [
         'aws iam create-role',
