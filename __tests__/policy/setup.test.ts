@@ -397,6 +397,22 @@ describe('setupCliCommands', () => {
     expect(commands.match(/aws iam create-role/g)).toHaveLength(setup.roles.length)
   })
 
+  test('roles the account may have say when to skip them; the secrets policy applies either way', () => {
+    const commands = setupCliCommands(
+      buildSetup(inputsWith({ service: 'web', ttl: '2h', secrets: 'DB=/app/db' }), GITHUB, ACCOUNT)
+    )
+    expect(commands).toContain(
+      "# When the account already has ecsTaskExecutionRole, skip its commands (the action uses it as it is), all but the secrets' put-role-policy.\n"
+    )
+    expect(commands).toContain(
+      '# Also when the role already exists:\naws iam put-role-policy \\\n  --role-name ecsTaskExecutionRole'
+    )
+    expect(commands).toContain(
+      '# When the account already has ecsFargateDeployTtlRole, skip its commands (the action uses it as it is).\n'
+    )
+    expect(commands).not.toContain('already has ecs-fargate-deploy-web')
+  })
+
   test('a single quote in a tag is closed, escaped and reopened for the shell', () => {
     const commands = setupCliCommands(buildSetup(inputsWith({ tags: "team=it's" }), GITHUB, ACCOUNT))
     expect(commands).toContain(`--tags '[{"Key":"team","Value":"it'\\''s"}]'`)
