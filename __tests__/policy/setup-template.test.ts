@@ -294,6 +294,11 @@ describe.each(INPUT_SETS)('the setup template for %s', (_, given, account) => {
     expect(missing).toEqual([])
   })
 
+  test('fits the 51,200 bytes of a template body (aws cloudformation deploy without an S3 bucket)', () => {
+    // As mode permissions writes it: indented by two spaces.
+    expect(Buffer.byteLength(JSON.stringify(template, null, 2))).toBeLessThan(51200)
+  })
+
   test("names and policies fit IAM's limits", () => {
     for (const [name, resource] of Object.entries(resources)) {
       if (resource['Type'] !== 'AWS::IAM::Role') continue
