@@ -246,7 +246,8 @@ export function buildSetup(inputs: Inputs, github: GitHubContext, account?: stri
   if (!inputs.environmentName) {
     notes.push(
       `No environment-name is given, so the deploy role trusts runs on the ${github.defaultBranch} branch ` +
-        `(${deploySubject(inputs, github)}). A GitHub environment is stronger: it can require reviewers and ` +
+        `(${deploySubject(inputs, github)}): any job of any workflow on that branch. A GitHub environment is ` +
+        'stronger: it can require reviewers and ' +
         'limit which branches deploy. Declare `environment: NAME` on the job, set environment-name: NAME, and ' +
         'print the setup again.'
     )
