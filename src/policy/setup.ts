@@ -190,7 +190,7 @@ export function buildSetup(inputs: Inputs, github: GitHubContext, account?: stri
       trustPolicy: githubTrustPolicy(oidcProviderArn, githubSubject(github.repository, 'pull_request')),
       managedPolicyArns: [],
       inlinePolicies: [{ name: DEPLOY_POLICY_NAME, document: policyFor(inputs, account) }],
-      purpose: `assumed by pull_request runs of ${github.repository} (GitHub gives forks' runs no OIDC token); only ${family}-pr-* names`
+      purpose: `assumed by pull_request runs of ${github.repository} (GitHub gives a fork's run no OIDC token by default); only ${family}-pr-* names`
     })
   }
   if (managesExecutionRole(inputs)) {
