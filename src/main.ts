@@ -1,6 +1,7 @@
 // Runs the mode the inputs ask for, and turns every failure into one clear message.
 import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { createDockerConfigDir } from './docker/docker.js'
 import { formatActionError, type ActionError } from './explain/action-error.js'
@@ -63,7 +64,7 @@ export async function run(inputs: Inputs, deps: RunDeps = defaultRunDeps()): Pro
       await runDeploy(current, reporter, cancel!.signal, deps.env, pullRequest)
     else if (inputs.mode === 'stop' && inputs.serviceName) await runServiceStop(inputs)
     else if (inputs.mode === 'stop') await runStop(inputs)
-    else await runPermissions(inputs)
+    else await runPermissions(inputs, deps.env)
   } catch (error) {
     const { explained, started, stopped, service, cost } = explainFailure(error, current)
     core.setFailed(formatActionError(explained))
@@ -547,7 +548,7 @@ async function stopServiceOf(inputs: Inputs, clients: StopClients): Promise<Serv
   return result
 }
 
-async function runPermissions(inputs: Inputs): Promise<void> {
+async function runPermissions(inputs: Inputs, env: Record<string, string | undefined>): Promise<void> {
   const [{ createStsClient }, { runPermissionsMode }] = await Promise.all([
     import('./aws/clients.js'),
     import('./modes/permissions.js')
@@ -562,6 +563,9 @@ async function runPermissions(inputs: Inputs): Promise<void> {
     writeSummary: async (markdown) => {
       await core.summary.addRaw(markdown, true).write()
     },
-    info: (message) => core.info(message)
+    info: (message) => core.info(message),
+    env,
+    readFile: (path) => readFileSync(path, 'utf8'),
+    writeFile: (path, content) => writeFile(path, content)
   })
 }

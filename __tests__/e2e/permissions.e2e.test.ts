@@ -2,8 +2,10 @@
 // identity that holds only the generated policy succeed, a policy short of one statement fails on that statement,
 // and every call the deploy made is allowed by a statement (action and resource matched with IAM wildcards).
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs'
+import { join } from 'node:path'
 import { runAction, type ActionRun } from './harness.js'
 import { applyOneTimeSetup } from './one-time-setup.js'
+import { applySetupAsAdmin } from './setup-as-admin.js'
 import { REGION, WEB_IMAGE, startStack, type Stack } from './stack.js'
 import type { CallRecord } from '../../local-aws/src/index.js'
 
@@ -57,6 +59,16 @@ function allows(policy: Policy, action: string, resource: string): boolean {
       statement.Action.some((pattern) => wildcard(pattern, action, true)) &&
       statement.Resource.some((pattern) => wildcard(pattern, resource))
   )
+}
+
+/** The setup template, from the job summary (the file under RUNNER_TEMP is gone with the run's folder). */
+function templateOf(run: ActionRun): { Resources: Record<string, unknown> } & Record<string, unknown> {
+  const block =
+    /<summary>CloudFormation template \(the setup-template output\)<\/summary>\n\n```json\n([\s\S]*?)\n```/.exec(
+      run.summary
+    )
+  expect(block).not.toBeNull()
+  return JSON.parse(block![1]!) as { Resources: Record<string, unknown> } & Record<string, unknown>
 }
 
 function parsePolicy(run: ActionRun): Policy {
@@ -211,6 +223,30 @@ describe('mode: permissions', () => {
     expect(run.summary).toContain('ecs-tasks.amazonaws.com')
     expect(run.summary).toContain('AmazonECSTaskExecutionRolePolicy')
     expect(run.summary).toContain('Request for AWS IAM permissions')
+    // The one-time setup: the deploy role's trust policy, and the template written under RUNNER_TEMP.
+    expect(JSON.parse(run.outputs['trust-policy']!)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: {
+            Federated: `arn:aws:iam::${stack.aws.accountId}:oidc-provider/token.actions.githubusercontent.com`
+          },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: {
+            StringEquals: {
+              'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+              'token.actions.githubusercontent.com:sub': 'repo:octo/app:ref:refs/heads/main'
+            }
+          }
+        }
+      ]
+    })
+    expect(run.outputs['setup-template']).toBe(join(run.runnerTemp, 'ecs-fargate-deploy-setup.json'))
+    expect(run.runnerTempLeft).toContain('ecs-fargate-deploy-setup.json')
+    const template = templateOf(run)
+    expect(Object.keys(template.Resources)).toEqual(['GitHubOidcProvider', 'DeployRole', 'ExecutionRole'])
+    expect(run.summary).toContain('aws iam create-role')
     // Only the account id was asked for; nothing was changed.
     expect(stack.aws.calls().map((call) => call.operation)).toEqual(['GetCallerIdentity'])
   })
@@ -375,4 +411,63 @@ describe('secrets under the deploy policy (issue 18: no IAM write on a role it p
   })
 
   afterAll(() => stack.aws.setPolicy(key, undefined))
+})
+
+describe('the one-time setup, applied as an administrator', () => {
+  /** An app of its own, with an execution role of its own name, so that the setup creates it. */
+  const SETUP_APP = {
+    repository: 'set-up-once',
+    image: WEB_IMAGE,
+    cluster: 'set-up-once-cluster',
+    'execution-role': 'set-up-once-execution-role',
+    port: '5121',
+    environment: 'PORT=5121'
+  }
+  const KEY = 'AKIDSETUPDEPLOYROLE'
+
+  test('creates the roles; a deploy under the deploy role policy then changes no IAM role', async () => {
+    // The environment the deploy role trusts; the deploy itself records no GitHub deployment (no GitHub here).
+    const permissions = await runAction(
+      { mode: 'permissions', ...SETUP_APP, 'environment-name': 'production' },
+      { env: stack.env }
+    )
+    expect(permissions.errors).toEqual([])
+    const trust = JSON.parse(permissions.outputs['trust-policy']!) as {
+      Statement: Array<{ Condition: { StringEquals: Record<string, string> } }>
+    }
+    expect(trust.Statement[0]!.Condition.StringEquals['token.actions.githubusercontent.com:sub']).toBe(
+      'repo:octo/app:environment:production'
+    )
+    const applied = await applySetupAsAdmin(templateOf(permissions) as never, {
+      endpoint: stack.aws.endpoint,
+      region: REGION,
+      accountId: stack.aws.accountId,
+      adminCredentials: { accessKeyId: stack.env['AWS_ACCESS_KEY_ID']!, secretAccessKey: 'x' }
+    })
+    expect(applied.createdRoles).toEqual(['set-up-once-execution-role'])
+    expect(Object.keys(applied.githubRoles)).toEqual(['DeployRole'])
+    // The deploy role's policy is the printed policy: assuming the role gives the workflow exactly that.
+    const deployPolicy = applied.githubRoles['DeployRole']!.policies['ecs-fargate-deploy']!
+    expect(deployPolicy).toEqual(parsePolicy(permissions))
+    stack.aws.setPolicy(KEY, deployPolicy as unknown as Policy)
+    const env = { ...stack.env, AWS_ACCESS_KEY_ID: KEY }
+
+    stack.aws.clearCalls()
+    const deploy = await runAction(SETUP_APP, { env })
+    expect(deploy.errors).toEqual([])
+    expect(await (await fetch(deploy.outputs['url']!)).text()).toContain('Cat of the day')
+    const operations = stack.aws.calls().map((call) => call.operation)
+    expect(operations).toContain('GetRole')
+    expect(
+      operations.filter((operation) => /^(Create|Attach|Put|Update|Delete).*Role/.test(operation))
+    ).toEqual([])
+    expect(stack.aws.calls().filter((call) => DENIED.test(call.error ?? ''))).toEqual([])
+
+    const stop = await runAction(
+      { mode: 'stop', cluster: SETUP_APP.cluster, repository: SETUP_APP.repository },
+      { env }
+    )
+    expect(stop.errors).toEqual([])
+    expect(JSON.parse(stop.outputs['stopped-task-arns']!)).toEqual([deploy.outputs['task-arn']])
+  })
 })

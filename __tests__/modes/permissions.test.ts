@@ -14,8 +14,17 @@ function inputsWith(given: Record<string, string> = {}): Inputs {
 }
 
 /** Records what the mode shows, outputs and writes. */
-function recordingDeps(getAccountId?: PermissionsModeDeps['getAccountId']) {
-  const record = { lines: [] as string[], outputs: {} as Record<string, string>, summaries: [] as string[] }
+function recordingDeps(
+  getAccountId?: PermissionsModeDeps['getAccountId'],
+  env: Record<string, string | undefined> = { RUNNER_TEMP: '/runner/temp' },
+  payload?: unknown
+) {
+  const record = {
+    lines: [] as string[],
+    outputs: {} as Record<string, string>,
+    summaries: [] as string[],
+    files: {} as Record<string, string>
+  }
   const deps: PermissionsModeDeps = {
     getAccountId,
     setOutput: (name, value) => {
@@ -26,6 +35,14 @@ function recordingDeps(getAccountId?: PermissionsModeDeps['getAccountId']) {
     },
     info: (message) => {
       record.lines.push(message)
+    },
+    env,
+    readFile: (path) => {
+      if (payload === undefined || path !== env['GITHUB_EVENT_PATH']) throw new Error(`ENOENT: ${path}`)
+      return JSON.stringify(payload)
+    },
+    writeFile: async (path, content) => {
+      record.files[path] = content
     }
   }
   return { deps, record }
@@ -101,7 +118,61 @@ describe('runPermissionsMode', () => {
       const { deps, record } = recordingDeps(async () => '123456789012')
       await runPermissionsMode(inputsWith(given), deps)
       expect(record.summaries[0]).not.toContain('### Task execution role')
-      expect(record.summaries[0]).not.toContain('sts:AssumeRole')
+      expect(record.summaries[0]).not.toContain('"sts:AssumeRole"')
     }
+  })
+
+  test('writes the setup template under RUNNER_TEMP and outputs its path and the trust policy', async () => {
+    const env = {
+      RUNNER_TEMP: '/runner/temp',
+      GITHUB_REPOSITORY: 'acme/web',
+      GITHUB_EVENT_PATH: '/event.json'
+    }
+    const { deps, record } = recordingDeps(async () => '123456789012', env, {
+      repository: { default_branch: 'trunk' }
+    })
+    const result = await runPermissionsMode(inputsWith({ 'environment-name': 'production' }), deps)
+    expect(record.outputs['setup-template']).toBe('/runner/temp/ecs-fargate-deploy-setup.json')
+    expect(result.setupTemplatePath).toBe('/runner/temp/ecs-fargate-deploy-setup.json')
+    const template = JSON.parse(record.files['/runner/temp/ecs-fargate-deploy-setup.json']!) as {
+      Resources: Record<string, unknown>
+    }
+    expect(Object.keys(template.Resources)).toEqual(['GitHubOidcProvider', 'DeployRole', 'ExecutionRole'])
+    const trust = JSON.parse(record.outputs['trust-policy']!) as typeof result.trustPolicy
+    expect(trust).toEqual(result.trustPolicy)
+    expect(trust.Statement[0]!.Principal.Federated).toBe(
+      'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'
+    )
+    expect(trust.Statement[0]!.Condition.StringEquals).toEqual({
+      'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+      'token.actions.githubusercontent.com:sub': 'repo:acme/web:environment:production'
+    })
+    // The summary: the policy first, then the setup with the template, the CLI commands and the trust policy.
+    const summary = record.summaries[0]!
+    const order = [
+      '### Policy for the identity the workflow uses',
+      '### One-time setup for an administrator',
+      '<summary>CloudFormation template (the setup-template output)</summary>',
+      '<summary>The same as AWS CLI commands</summary>',
+      "<summary>The deploy role's trust policy (the trust-policy output)</summary>"
+    ].map((heading) => summary.indexOf(heading))
+    expect(order.every((index) => index >= 0)).toBe(true)
+    expect([...order].sort((a, b) => a - b)).toEqual(order)
+    expect(summary).toContain(
+      '- `ecs-fargate-deploy-myapp`: assumed by jobs of acme/web that declare environment: production.'
+    )
+    expect(summary).toContain('aws iam create-role \\\n  --role-name ecs-fargate-deploy-myapp')
+  })
+
+  test('without GITHUB_REPOSITORY, an event payload or an environment, the setup says what to replace', async () => {
+    const { deps, record } = recordingDeps(async () => '123456789012', {})
+    await runPermissionsMode(inputsWith(), deps)
+    const path = record.outputs['setup-template']!
+    expect(path).toMatch(/ecs-fargate-deploy-setup\.json$/)
+    expect(record.outputs['trust-policy']).toContain('"repo:OWNER/REPO:ref:refs/heads/main"')
+    expect(record.summaries[0]).toContain(
+      '> GITHUB_REPOSITORY is not set: replace OWNER/REPO with your repository.'
+    )
+    expect(record.summaries[0]).toContain('No environment-name is given')
   })
 })

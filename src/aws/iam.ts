@@ -13,13 +13,33 @@ import {
   type IAMClient
 } from '@aws-sdk/client-iam'
 import { isArn, lastSegment, parseArn } from '../shared/arn.js'
-import { ECS_TASKS_TRUST_POLICY, executionRolePolicyArn, type TrustPolicy } from '../shared/execution-role.js'
-import { ECS_TRUST_POLICY, infrastructureRolePolicyArn } from '../shared/infrastructure-role.js'
+import {
+  ECS_TASKS_TRUST_POLICY,
+  EXECUTION_ROLE_DESCRIPTION,
+  executionRolePolicyArn,
+  secretsPolicy,
+  secretsPolicyName,
+  type TrustPolicy
+} from '../shared/execution-role.js'
+import {
+  ECS_TRUST_POLICY,
+  INFRASTRUCTURE_ROLE_DESCRIPTION,
+  infrastructureRolePolicyArn
+} from '../shared/infrastructure-role.js'
 import { keyValueTags, type Tag } from '../shared/tags.js'
-import { TTL_POLICY_NAME, ttlRolePolicy, ttlTrustPolicy, type ScopedTrustPolicy } from '../shared/ttl-role.js'
+import {
+  TTL_POLICY_NAME,
+  TTL_ROLE_DESCRIPTION,
+  ttlRolePolicy,
+  ttlTrustPolicy,
+  type ScopedTrustPolicy
+} from '../shared/ttl-role.js'
 import { ActionError } from '../explain/action-error.js'
 import { isAccessDenied, resourceMatches } from '../explain/aws-errors.js'
 import type { Secret } from '../inputs/inputs.js'
+
+// Written in shared/ for the one-time setup too; exported here where the callers and tests look.
+export { secretsPolicy, secretsPolicyName }
 
 export function isRoleArn(role: string): boolean {
   return isArn(role)
@@ -122,7 +142,7 @@ export async function ensureExecutionRole(
     ...options,
     trustPolicy: ECS_TASKS_TRUST_POLICY,
     policy: { arn: executionRolePolicyArn(options.partition) },
-    description: 'ECS task execution role created by ecs-fargate-deploy',
+    description: EXECUTION_ROLE_DESCRIPTION,
     notCreatable: (cause) => setupRoleMissing('Execution role', options.role, 'execution-role', cause),
     missing: () =>
       new ActionError(`Execution role '${options.role}' does not exist and create-execution-role is false`, {
@@ -144,7 +164,7 @@ export async function ensureInfrastructureRole(
     ...options,
     trustPolicy: ECS_TRUST_POLICY,
     policy: { arn: infrastructureRolePolicyArn(options.partition) },
-    description: 'ECS Express Mode infrastructure role created by ecs-fargate-deploy',
+    description: INFRASTRUCTURE_ROLE_DESCRIPTION,
     notCreatable: (cause) =>
       setupRoleMissing('Infrastructure role', options.role, 'infrastructure-role', cause),
     missing: () =>
@@ -169,8 +189,7 @@ export async function ensureTtlRole(
     ...options,
     trustPolicy: ttlTrustPolicy(options.account),
     policy: { name: TTL_POLICY_NAME, document: ttlRolePolicy(options.partition, options.account) },
-    description:
-      'Deletes ECS Express Mode services whose ttl ran out (EventBridge Scheduler); created by ecs-fargate-deploy',
+    description: TTL_ROLE_DESCRIPTION,
     notCreatable: (cause) => setupRoleMissing('ttl role', options.role, 'ttl-role', cause),
     missing: () =>
       new ActionError(`ttl role '${options.role}' does not exist and create-ttl-role is false`, {
@@ -198,48 +217,6 @@ async function getRoleArn(iam: IAMClient, name: string): Promise<string | undefi
     if ((error as Error).name === 'NoSuchEntityException') return undefined
     throw error
   }
-}
-
-/** The inline policy, one per family, that lets the execution role read exactly that family's secrets. */
-export function secretsPolicyName(family: string): string {
-  return `ecs-fargate-deploy-secrets-${family}`.slice(0, 128)
-}
-
-/**
- * What ECS needs to inject `secrets`: secretsmanager:GetSecretValue on each secret (its ARN without the
- * json-key/version suffix ECS accepts) and ssm:GetParameters on each parameter (a name becomes its ARN).
- */
-export function secretsPolicy(
-  secrets: Secret[],
-  where: { partition: string; region: string; account: string }
-): { Version: string; Statement: Array<{ Effect: 'Allow'; Action: string; Resource: string[] }> } {
-  const secretArns = new Set<string>()
-  const parameterArns = new Set<string>()
-  for (const { valueFrom } of secrets) {
-    const arn = parseArn(valueFrom)
-    if (arn?.service === 'secretsmanager') {
-      // arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf[:json-key:version-stage:version-id]
-      const [secret, name] = arn.resource.split(':')
-      secretArns.add(`arn:${arn.partition}:secretsmanager:${arn.region}:${arn.account}:${secret}:${name}`)
-    } else if (isArn(valueFrom)) {
-      parameterArns.add(valueFrom)
-    } else {
-      const name = valueFrom.replace(/^\//, '')
-      parameterArns.add(`arn:${where.partition}:ssm:${where.region}:${where.account}:parameter/${name}`)
-    }
-  }
-  const statements: Array<{ Effect: 'Allow'; Action: string; Resource: string[] }> = []
-  if (secretArns.size > 0) {
-    statements.push({
-      Effect: 'Allow',
-      Action: 'secretsmanager:GetSecretValue',
-      Resource: [...secretArns].sort()
-    })
-  }
-  if (parameterArns.size > 0) {
-    statements.push({ Effect: 'Allow', Action: 'ssm:GetParameters', Resource: [...parameterArns].sort() })
-  }
-  return { Version: '2012-10-17', Statement: statements }
 }
 
 type SecretsPolicy = ReturnType<typeof secretsPolicy>

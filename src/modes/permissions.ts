@@ -1,5 +1,9 @@
-// mode: permissions prints the least-privilege policy for the inputs and changes nothing in AWS: at most it
-// asks STS who the caller is (a call every identity may make) to put the real account id in the ARNs.
+// mode: permissions prints the least-privilege policy for the inputs and the one-time setup an administrator
+// applies (policy/setup: a CloudFormation template, the same as AWS CLI commands, the deploy role's trust
+// policy), and changes nothing in AWS: at most it asks STS who the caller is (a call every identity may make)
+// to put the real account id in the ARNs.
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { managesExecutionRole, type Inputs } from '../inputs/inputs.js'
 import {
   ACCOUNT_PLACEHOLDER,
@@ -9,6 +13,17 @@ import {
   scopeFor,
   type PolicyDocument
 } from '../policy/permissions.js'
+import {
+  REPOSITORY_PLACEHOLDER,
+  buildSetup,
+  setupCliCommands,
+  setupTemplate,
+  type GitHubContext,
+  type WebIdentityTrustPolicy
+} from '../policy/setup.js'
+
+/** The file the setup-template output names, under RUNNER_TEMP. */
+export const SETUP_TEMPLATE_FILE = 'ecs-fargate-deploy-setup.json'
 
 export interface PermissionsModeDeps {
   /** sts:GetCallerIdentity; absent, failing or answering nothing means the placeholder account. */
@@ -16,6 +31,10 @@ export interface PermissionsModeDeps {
   setOutput: (name: string, value: string) => void
   writeSummary: (markdown: string) => Promise<void>
   info: (message: string) => void
+  /** GITHUB_REPOSITORY, GITHUB_EVENT_PATH and RUNNER_TEMP. */
+  env: Record<string, string | undefined>
+  readFile: (path: string) => string
+  writeFile: (path: string, content: string) => Promise<void>
 }
 
 export interface PermissionsModeResult {
@@ -23,6 +42,33 @@ export interface PermissionsModeResult {
   /** The account id in the policy, or ACCOUNT_ID when it could not be read. */
   account: string
   accountKnown: boolean
+  /** The deploy role's trust policy, and where the setup template was written. */
+  trustPolicy: WebIdentityTrustPolicy
+  setupTemplatePath: string
+}
+
+/**
+ * The repository (GITHUB_REPOSITORY) and its default branch, which the event payload names (push, pull_request
+ * and most other events carry `repository.default_branch`); main when it cannot be read.
+ */
+export function githubContextFrom(
+  env: Record<string, string | undefined>,
+  readFile: (path: string) => string
+): GitHubContext {
+  const repository = /^[\w.-]+\/[\w.-]+$/.test(env['GITHUB_REPOSITORY'] ?? '')
+    ? env['GITHUB_REPOSITORY']!
+    : REPOSITORY_PLACEHOLDER
+  let defaultBranch = 'main'
+  try {
+    const payload = JSON.parse(readFile(env['GITHUB_EVENT_PATH'] ?? '')) as {
+      repository?: { default_branch?: unknown }
+    }
+    const branch = payload.repository?.default_branch
+    if (typeof branch === 'string' && branch !== '') defaultBranch = branch
+  } catch {
+    // No payload (a local run): the usual default branch.
+  }
+  return { repository, defaultBranch }
 }
 
 async function readAccount(deps: PermissionsModeDeps): Promise<string | undefined> {
@@ -97,7 +143,54 @@ export async function runPermissionsMode(
         'and set create-execution-role: false.'
     )
   }
-  sections.push('', '### Request for your security team', '', '```text', request, '```', '')
+  sections.push('', '### Request for your security team', '', '```text', request, '```')
+
+  const setup = buildSetup(inputs, githubContextFrom(deps.env, deps.readFile), account)
+  const template = json(setupTemplate(setup))
+  const setupTemplatePath = join(deps.env['RUNNER_TEMP'] || tmpdir(), SETUP_TEMPLATE_FILE)
+  await deps.writeFile(setupTemplatePath, `${template}\n`)
+  const trustPolicyJson = json(setup.trustPolicy)
+  deps.setOutput('trust-policy', JSON.stringify(setup.trustPolicy))
+  deps.setOutput('setup-template', setupTemplatePath)
+  deps.info(`One-time setup for an administrator (CloudFormation template): ${setupTemplatePath}`)
+  deps.info("Deploy role's trust policy:")
+  deps.info(trustPolicyJson)
+  sections.push('', ...setupSections(setup, template, trustPolicyJson), '')
   await deps.writeSummary(sections.join('\n'))
-  return { policy, account: scope.account, accountKnown: account !== undefined }
+  return {
+    policy,
+    account: scope.account,
+    accountKnown: account !== undefined,
+    trustPolicy: setup.trustPolicy,
+    setupTemplatePath
+  }
+}
+
+function details(summary: string, language: string, body: string): string[] {
+  return ['<details>', `<summary>${summary}</summary>`, '', '```' + language, body, '```', '', '</details>']
+}
+
+/** The setup in the summary: what it makes, the notes, then the template, the CLI commands and the trust. */
+function setupSections(
+  setup: ReturnType<typeof buildSetup>,
+  template: string,
+  trustPolicyJson: string
+): string[] {
+  return [
+    '### One-time setup for an administrator',
+    '',
+    'Apply once, as an administrator: `aws cloudformation deploy --stack-name ecs-fargate-deploy-setup ' +
+      `--template-file ${SETUP_TEMPLATE_FILE} --capabilities CAPABILITY_NAMED_IAM` +
+      '` (add `--parameter-overrides GitHubOidcProviderArn=ARN` when the account already has the GitHub OIDC ' +
+      'provider, and `CreateExecutionRole=false` and the like for roles it already has). It creates:',
+    '',
+    ...setup.roles.map((role) => `- \`${role.name}\`: ${role.purpose}.`),
+    ...setup.notes.map((note) => `\n> ${note}`),
+    '',
+    ...details('CloudFormation template (the setup-template output)', 'json', template),
+    '',
+    ...details('The same as AWS CLI commands', 'sh', setupCliCommands(setup)),
+    '',
+    ...details("The deploy role's trust policy (the trust-policy output)", 'json', trustPolicyJson)
+  ]
 }

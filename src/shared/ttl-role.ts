@@ -12,6 +12,9 @@ export const EXPIRES_AT_TAG = 'ecs-fargate-deploy:expires-at'
 /** The ttl role's inline policy. */
 export const TTL_POLICY_NAME = 'ecs-fargate-deploy-delete-expired-services'
 
+export const TTL_ROLE_DESCRIPTION =
+  'Deletes ECS Express Mode services whose ttl ran out (EventBridge Scheduler); created by ecs-fargate-deploy'
+
 /** Every schedule the action makes starts so: the permissions are scoped to these names. */
 export const SCHEDULE_PREFIX = 'efd-ttl-'
 
