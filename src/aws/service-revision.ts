@@ -72,7 +72,7 @@ export function chooseContainer(
   containers: readonly ContainerDefinition[],
   options: { containerName?: string; repository: string; family?: string }
 ): string {
-  const where = options.family ? ` of task definition ${options.family}` : ''
+  const where = options.family ? ` in task definition ${options.family}` : ''
   if (options.containerName !== undefined) {
     if (containers.some((c) => c.name === options.containerName)) return options.containerName
     throw new ActionError(`container-name: no container named '${options.containerName}'${where}`, {
@@ -90,7 +90,7 @@ export function chooseContainer(
       ? `${fromRepository.length} containers run images of ${repository}`
       : `no container runs an image of ${repository} and ${essential.length} containers are essential`
   throw new ActionError(
-    `container-name is needed: ${why}${where}, so the action cannot tell which to update`,
+    `container-name is needed${where}: ${why}, so the action cannot tell which to update`,
     {
       details: `The containers:\n${describeContainers(containers)}`,
       hint: 'Set container-name to the container that should run the pushed image.'

@@ -69,7 +69,7 @@ export function describeSafeguards(configuration: DeploymentConfiguration | unde
 }
 
 function revisionCounts(label: string, revision: ServiceRevisionSummary | undefined): string | undefined {
-  if (!revision) return undefined
+  if (revision?.requestedTaskCount === undefined && revision?.runningTaskCount === undefined) return undefined
   const pending = revision.pendingTaskCount ? `, ${revision.pendingTaskCount} pending` : ''
   return `${label} ${revision.runningTaskCount ?? 0}/${revision.requestedTaskCount ?? 0} running${pending}`
 }
