@@ -160,6 +160,11 @@ describe('buildStandardUpdateInput', () => {
       { cluster: 'web', service: SERVICE_ARN, taskDefinition: REVISION, desiredCount: 0 }
     ],
     [
+      'scaling only (to zero, on stop): no revision',
+      { taskDefinitionArn: undefined, desiredCount: 0 },
+      { cluster: 'web', service: SERVICE_ARN, desiredCount: 0 }
+    ],
+    [
       'a redeploy of the same revision',
       { forceNewDeployment: true },
       { cluster: 'web', service: SERVICE_ARN, taskDefinition: REVISION, forceNewDeployment: true }

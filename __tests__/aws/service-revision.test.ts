@@ -13,6 +13,7 @@ import {
   registerNextRevision,
   type DescribedRevision
 } from '../../src/aws/service-revision.js'
+import { DESCRIBE_ONLY } from '../../src/aws/task-definition.js'
 import { formatActionError } from '../../src/explain/action-error.js'
 
 const ecs = mockClient(ECSClient)
@@ -89,6 +90,21 @@ function current(): DescribedRevision {
 }
 
 beforeEach(() => ecs.reset())
+
+test("the read-only fields are the model's TaskDefinition members that RegisterTaskDefinition does not take", () => {
+  // botocore's ecs service-2.json: TaskDefinition's members minus RegisterTaskDefinitionRequest's.
+  expect([...DESCRIBE_ONLY].sort()).toEqual([
+    'compatibilities',
+    'deleteRequestedAt',
+    'deregisteredAt',
+    'registeredAt',
+    'registeredBy',
+    'requiresAttributes',
+    'revision',
+    'status',
+    'taskDefinitionArn'
+  ])
+})
 
 describe('imageRepository', () => {
   test.each([

@@ -134,8 +134,11 @@ export interface StandardUpdate {
   /** Cluster name or ARN. */
   cluster: string
   serviceArn: string
-  /** The revision to deploy (registered or reused). */
-  taskDefinitionArn: string
+  /**
+   * The revision to deploy (registered or reused). Absent: the service keeps its revision, and only
+   * desiredCount changes (a desired-count-only update, or scaling a service to zero on stop).
+   */
+  taskDefinitionArn?: string
   /** Absent: the service keeps its count (and its auto scaling keeps deciding it). */
   desiredCount?: number
   /**
@@ -154,7 +157,7 @@ export function buildStandardUpdateInput(update: StandardUpdate): UpdateServiceC
   return {
     cluster: update.cluster,
     service: update.serviceArn,
-    taskDefinition: update.taskDefinitionArn,
+    ...(update.taskDefinitionArn === undefined ? {} : { taskDefinition: update.taskDefinitionArn }),
     ...(update.desiredCount === undefined ? {} : { desiredCount: update.desiredCount }),
     ...(update.forceNewDeployment ? { forceNewDeployment: true } : {})
   }
