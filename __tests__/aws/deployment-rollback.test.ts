@@ -31,7 +31,7 @@ describe('stopDeploymentWithRollback', () => {
   })
 
   test.each([
-    ['ConflictException', 'ended'],
+    ['ConflictException', 'conflict'],
     ['ServiceDeploymentNotFoundException', 'not-found']
   ])('%s: nothing to stop (%s), not an error', async (name, reason) => {
     ecs.on(StopServiceDeploymentCommand).rejects(awsError(name, 'already finished'))

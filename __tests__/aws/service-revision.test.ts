@@ -11,6 +11,7 @@ import {
   describeRevision,
   imageRepository,
   registerNextRevision,
+  scopeOfRevision,
   type DescribedRevision
 } from '../../src/aws/service-revision.js'
 import { DESCRIBE_ONLY } from '../../src/aws/task-definition.js'
@@ -360,5 +361,29 @@ describe('registerNextRevision', () => {
     ]
     const { input } = buildNextRevision(running, { image: IMAGE, repository: REPOSITORY })
     expect((await registerNextRevision(client, input, [running, undefined])).reused).toBe(false)
+  })
+})
+
+describe('scopeOfRevision', () => {
+  test('the family, both roles and the log groups, each once', () => {
+    const revision = current()
+    revision.containerDefinitions![1]!.logConfiguration = {
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': '/ecs/shop', 'awslogs-stream-prefix': 'envoy' }
+    }
+    expect(scopeOfRevision(revision)).toEqual({
+      family: 'shop',
+      executionRoleArn: 'arn:aws:iam::123456789012:role/shop-execution',
+      taskRoleArn: 'arn:aws:iam::123456789012:role/shop-task',
+      logGroups: ['/ecs/shop']
+    })
+  })
+
+  test('no roles and another log driver: none named', () => {
+    const revision: DescribedRevision = {
+      family: 'shop',
+      containerDefinitions: [{ name: 'app', logConfiguration: { logDriver: 'awsfirelens' } }]
+    }
+    expect(scopeOfRevision(revision)).toEqual({ family: 'shop', logGroups: [] })
   })
 })

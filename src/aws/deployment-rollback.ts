@@ -14,14 +14,17 @@ import { nextPollDelay } from './task-wait.js'
 export type StopOutcome =
   /** ECS took the request: the deployment is rolling back to the revision that served before it. */
   | { stopped: true }
-  /** Nothing to stop: the deployment had already ended (or was already stopping), or ECS does not know it. */
-  | { stopped: false; reason: 'ended' | 'not-found'; message: string }
+  /**
+   * Nothing stopped: ECS refused (conflict: the deployment has ended, is already stopping or rolling back, or
+   * has no previous revision to roll back to; the message says which), or does not know the deployment.
+   */
+  | { stopped: false; reason: 'conflict' | 'not-found'; message: string }
 
 /**
  * Asks ECS to stop the deployment and roll it back. The API's model lists ConflictException and
  * ServiceDeploymentNotFoundException for it; that Conflict is its answer for a deployment that has already
- * ended or is already stopping is our reading (AWS documents no other conflict for this call), so it is
- * reported, not thrown: there is nothing left to roll back.
+ * ended, is already stopping, or has nothing to roll back to (a service's first deployment) is our reading
+ * (AWS documents the codes only), so it is reported, not thrown: the caller says it and goes on failing.
  */
 export async function stopDeploymentWithRollback(
   ecs: ECSClient,
@@ -34,7 +37,8 @@ export async function stopDeploymentWithRollback(
     return { stopped: true }
   } catch (error) {
     if (!(error instanceof Error)) throw error
-    if (error.name === 'ConflictException') return { stopped: false, reason: 'ended', message: error.message }
+    if (error.name === 'ConflictException')
+      return { stopped: false, reason: 'conflict', message: error.message }
     if (error.name === 'ServiceDeploymentNotFoundException') {
       return { stopped: false, reason: 'not-found', message: error.message }
     }

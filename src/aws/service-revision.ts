@@ -200,3 +200,29 @@ export async function registerNextRevision(
     reused: false
   }
 }
+
+/** What a policy for deploying over this revision names: its family, the roles it passes, its log groups. */
+export interface RevisionScope {
+  family: string
+  /** The execution role's and the task role's ARNs, as the revision names them (iam:PassRole). */
+  executionRoleArn?: string
+  taskRoleArn?: string
+  /** The awslogs groups its containers write to (logs:GetLogEvents for the release and failed tasks). */
+  logGroups: string[]
+}
+
+/** For mode: permissions with credentials: the names the existing service's revision gives the policy. */
+export function scopeOfRevision(revision: DescribedRevision): RevisionScope {
+  const logGroups = (revision.containerDefinitions ?? []).flatMap((container) => {
+    const configuration = container.logConfiguration
+    const group =
+      configuration?.logDriver === 'awslogs' ? configuration.options?.['awslogs-group'] : undefined
+    return group ? [group] : []
+  })
+  return {
+    family: revision.family ?? '',
+    ...(revision.executionRoleArn ? { executionRoleArn: revision.executionRoleArn } : {}),
+    ...(revision.taskRoleArn ? { taskRoleArn: revision.taskRoleArn } : {}),
+    logGroups: [...new Set(logGroups)]
+  }
+}
