@@ -94,6 +94,32 @@ describe('formatDeploymentProgress', () => {
       'IN_PROGRESS: new revision 1/2 running, 1 pending'
     ],
     [
+      'rolling: no traffic weights (they say nothing while tasks are replaced)',
+      rolling({
+        deploymentConfiguration: { strategy: 'ROLLING' },
+        targetServiceRevision: {
+          requestedTaskCount: 2,
+          runningTaskCount: 2,
+          requestedTestTrafficWeight: 0,
+          requestedProductionTrafficWeight: 100
+        },
+        sourceServiceRevisions: []
+      }),
+      {},
+      'IN_PROGRESS: new revision 2/2 running; circuit breaker 1/3 failures'
+    ],
+    [
+      'blue/green after the production shift: no test traffic any more',
+      {
+        status: 'IN_PROGRESS',
+        lifecycleStage: 'POST_PRODUCTION_TRAFFIC_SHIFT',
+        deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 },
+        targetServiceRevision: { requestedTestTrafficWeight: 100, requestedProductionTrafficWeight: 100 }
+      },
+      {},
+      'IN_PROGRESS, stage POST_PRODUCTION_TRAFFIC_SHIFT: production traffic 100% to the new revision'
+    ],
+    [
       'blue/green shifting test traffic',
       {
         status: 'IN_PROGRESS',

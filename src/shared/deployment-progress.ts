@@ -74,15 +74,19 @@ function revisionCounts(label: string, revision: ServiceRevisionSummary | undefi
   return `${label} ${revision.runningTaskCount ?? 0}/${revision.requestedTaskCount ?? 0} running${pending}`
 }
 
-function traffic(revision: ServiceRevisionSummary | undefined): string | undefined {
-  if (!revision) return undefined
+/**
+ * The traffic the new revision gets, where it means something: not for a rolling deployment (its weights say
+ * nothing while tasks are replaced); test traffic only until production traffic starts to shift.
+ */
+function traffic(deployment: ServiceDeployment): string | undefined {
+  const revision = deployment.targetServiceRevision
+  const strategy = deployment.deploymentConfiguration?.strategy
+  if (!revision || strategy === 'ROLLING' || (!strategy && !deployment.lifecycleStage)) return undefined
+  const production = revision.requestedProductionTrafficWeight
+  const test = revision.requestedTestTrafficWeight
   const parts: string[] = []
-  if (revision.requestedTestTrafficWeight !== undefined) {
-    parts.push(`test traffic ${percent(revision.requestedTestTrafficWeight)}`)
-  }
-  if (revision.requestedProductionTrafficWeight !== undefined) {
-    parts.push(`production traffic ${percent(revision.requestedProductionTrafficWeight)}`)
-  }
+  if (test !== undefined && !production) parts.push(`test traffic ${percent(test)}`)
+  if (production !== undefined) parts.push(`production traffic ${percent(production)}`)
   return parts.length > 0 ? `${parts.join(', ')} to the new revision` : undefined
 }
 
@@ -154,7 +158,7 @@ export function formatDeploymentProgress(deployment: ServiceDeployment, clock: S
     revisionCounts('new revision', deployment.targetServiceRevision),
     ...sources.map((source) => revisionCounts('old revision', source))
   ].filter(Boolean)
-  const details = [counts.join(', ') || undefined, traffic(deployment.targetServiceRevision)]
+  const details = [counts.join(', ') || undefined, traffic(deployment)]
   const breaker = deployment.deploymentCircuitBreaker
   if (breaker && breaker.status !== 'DISABLED' && breaker.threshold !== undefined) {
     details.push(`circuit breaker ${breaker.failureCount ?? 0}/${breaker.threshold} failures`)
