@@ -280,6 +280,17 @@ describe('buildNextRevision', () => {
     )
   })
 
+  test("another family (an Express service's release): the same definition under that family", () => {
+    const next = buildNextRevision(current(), {
+      image: IMAGE,
+      repository: REPOSITORY,
+      family: 'shop-release'
+    })
+    expect(next.input.family).toBe('shop-release')
+    expect(next.input.containerDefinitions![0]!.image).toBe(IMAGE)
+    expect(next.input.taskRoleArn).toBe('arn:aws:iam::123456789012:role/shop-task')
+  })
+
   test('the sidecar named by container-name gets the image', () => {
     const next = buildNextRevision(current(), {
       image: IMAGE,

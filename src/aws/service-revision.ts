@@ -37,6 +37,11 @@ export interface RevisionChanges {
   memory?: number
   /** Added to the revision's tags; a given key replaces its value. */
   tags?: readonly EcsTag[]
+  /**
+   * Register under another family: the release task of an Express Mode service, whose own family Express Mode
+   * manages (its next revision is registered by UpdateExpressGatewayService, after the release).
+   */
+  family?: string
 }
 
 export interface NextRevision {
@@ -147,7 +152,7 @@ export function buildNextRevision(current: DescribedRevision, changes: RevisionC
 
   const input = {
     ...copy,
-    family: current.family,
+    family: changes.family ?? current.family,
     containerDefinitions,
     ...(changes.cpu === undefined ? {} : { cpu: String(changes.cpu) }),
     ...(changes.memory === undefined ? {} : { memory: String(changes.memory) })
