@@ -373,3 +373,110 @@ describe('waitForServiceDeployment', () => {
     expect(error.previousRevisionServes).toBe(false)
   })
 })
+
+describe('waitForServiceDeployment for a standard service', () => {
+  test('a deployment named by the update is polled at once, without listing', async () => {
+    const clock = new FakeClock(START)
+    ecs
+      .on(DescribeServiceDeploymentsCommand, { serviceDeploymentArns: [NEW] })
+      .resolvesOnce({ serviceDeployments: [deployment('IN_PROGRESS')] })
+      .resolves({ serviceDeployments: [deployment('SUCCESSFUL')] })
+    const result = await waitForServiceDeployment(client, options(clock, { deploymentArn: NEW }))
+    expect(result.deploymentArn).toBe(NEW)
+    expect(ecs.commandCalls(ListServiceDeploymentsCommand)).toHaveLength(0)
+    expect(clock.sleeps).toEqual([1000])
+  })
+
+  test('a failure shows the last log lines of the newest stopped tasks under each', async () => {
+    const clock = new FakeClock(START)
+    ecs.on(DescribeServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        deployment('ROLLBACK_SUCCESSFUL', {
+          rollback: { reason: 'Circuit breaker triggered', serviceRevisionArn: REVISION_OLD },
+          deploymentCircuitBreaker: { status: 'TRIGGERED', failureCount: 2, threshold: 2 }
+        })
+      ]
+    })
+    failureContext()
+    const asked: string[] = []
+    const error = await failure(
+      waitForServiceDeployment(
+        client,
+        options(clock, {
+          deploymentArn: NEW,
+          lastLogLines: async (task) => {
+            asked.push(task.taskArn!)
+            return task.taskArn === stoppedTask.taskArn ? ['Error: DATABASE_URL is not set', 'exiting'] : []
+          }
+        })
+      )
+    )
+    expect(error.details).toBe(
+      [
+        'Rollback reason: Circuit breaker triggered',
+        'Circuit breaker triggered: 2 failed tasks (threshold 2)',
+        'Recent service events:',
+        '  2026-03-01T10:00:40.000Z (service shop) rolling back to deployment old1.',
+        '  2026-03-01T10:00:30.000Z (service shop) deployment failed: tasks failed to start.',
+        'Stopped tasks:',
+        'Task 0123456789abcdef (shop:8) stopped: EssentialContainerExited: Essential container in task exited',
+        '  container Main: exit code 1',
+        '  last log lines:',
+        '    Error: DATABASE_URL is not set',
+        '    exiting'
+      ].join('\n')
+    )
+    expect(asked).toEqual([stoppedTask.taskArn])
+  })
+
+  test('log lines that cannot be read leave the failure as it is', async () => {
+    const clock = new FakeClock(START)
+    ecs.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [deployment('STOPPED')] })
+    failureContext()
+    const error = await failure(
+      waitForServiceDeployment(
+        client,
+        options(clock, { deploymentArn: NEW, lastLogLines: () => Promise.reject(new Error('denied')) })
+      )
+    )
+    expect(error.details).toContain('  container Main: exit code 1')
+    expect(error.details).not.toContain('last log lines')
+  })
+
+  test('an alarm that fired is named', async () => {
+    const clock = new FakeClock(START)
+    ecs.on(DescribeServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        deployment('ROLLBACK_SUCCESSFUL', {
+          alarms: { status: 'TRIGGERED', alarmNames: ['high-5xx', 'p99'], triggeredAlarmNames: ['high-5xx'] }
+        })
+      ]
+    })
+    failureContext()
+    const error = await failure(waitForServiceDeployment(client, options(clock, { deploymentArn: NEW })))
+    expect(error.details!.split('\n')[0]).toBe('Alarms triggered: high-5xx')
+  })
+
+  test('a timeout while paused at a lifecycle hook says how to continue', async () => {
+    const clock = new FakeClock(START)
+    ecs.on(DescribeServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        deployment('IN_PROGRESS', {
+          lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+          lifecycleHookDetails: [{ hookId: 'hook-7', targetType: 'PAUSE', status: 'AWAITING_ACTION' }]
+        })
+      ]
+    })
+    const error = await waitForServiceDeployment(
+      client,
+      options(clock, { deploymentArn: NEW, deadline: START + 2_000 })
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ServiceDeploymentTimeoutError)
+    expect((error as WaitTimeoutError).details).toBe(
+      'target revision 222: 1 of 2 tasks running, 1 pending\n' +
+        'The deployment is paused at stage POST_TEST_TRAFFIC_SHIFT by lifecycle hook hook-7. Continue it with: ' +
+        `aws ecs continue-service-deployment --service-deployment-arn ${NEW} --hook-id hook-7 --action CONTINUE ` +
+        '(or --action ROLLBACK to roll it back).'
+    )
+  })
+})

@@ -1,6 +1,8 @@
-// Watching an Express Mode service's deployment: the one this run started, found with
-// ListServiceDeployments, polled with DescribeServiceDeployments until it succeeds, stops or rolls back;
-// a failure carries the reason, the rollback, the service's recent events and the stopped tasks' reasons.
+// Watching a service's deployment, Express Mode's or a standard service's (rolling, blue/green, linear,
+// canary): the one this run started, found with ListServiceDeployments (or named by UpdateService's answer),
+// polled with DescribeServiceDeployments until it succeeds, stops or rolls back; a failure carries the reason,
+// the rollback, the circuit breaker or alarms that fired, the service's recent events and the stopped tasks'
+// reasons and last log lines.
 import {
   DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
@@ -17,6 +19,7 @@ import { ActionError } from '../explain/action-error.js'
 import { describeStoppedTask, hintForStoppedTask, type StoppedTaskContext } from '../explain/task-failures.js'
 import { lastSegment } from '../shared/arn.js'
 import { systemClock, type Clock } from '../shared/clock.js'
+import { describePause, pausedHooks } from '../shared/deployment-progress.js'
 import { isThrottling } from '../shared/throttling.js'
 import { WaitTimeoutError, nextPollDelay } from './task-wait.js'
 
@@ -25,6 +28,8 @@ export const CLOCK_SKEW_MS = 60_000
 /** How many of the service's events and stopped tasks a failure shows. */
 export const RECENT_EVENTS = 10
 export const RECENT_STOPPED_TASKS = 5
+/** How many of those stopped tasks show their last log lines (the newest first). */
+export const LOG_LINES_OF_TASKS = 2
 
 export interface DeploymentWaitOptions {
   serviceArn: string
@@ -44,6 +49,16 @@ export interface DeploymentWaitOptions {
   settleRollback?: boolean
   /** For hints on the stopped tasks, as for one-off tasks. */
   hintContext?: StoppedTaskContext
+  /**
+   * The deployment this run started, when the update's answer named it (StandardServiceChange.deploymentArn):
+   * polled at once, without looking for it in ListServiceDeployments.
+   */
+  deploymentArn?: string
+  /**
+   * The last log lines of a stopped task (service-logs.ts), shown under it in a failure; best effort: an
+   * empty list shows nothing. Absent: no log lines (Express Mode's failures, as before).
+   */
+  lastLogLines?: (task: Task) => Promise<string[]>
 }
 
 export interface DeploymentSuccess {
@@ -100,7 +115,7 @@ export async function waitForServiceDeployment(
 ): Promise<DeploymentSuccess> {
   const clock = options.clock ?? systemClock
   const settleRollback = options.settleRollback ?? true
-  let deploymentArn: string | undefined
+  let deploymentArn: string | undefined = options.deploymentArn
   let last: ServiceDeployment | undefined
   let delay: number | undefined
   for (;;) {
@@ -150,7 +165,12 @@ export class ServiceDeploymentTimeoutError extends WaitTimeoutError {
       []
     )
     this.name = 'ServiceDeploymentTimeoutError'
-    this.details = lastDeployment ? deploymentProgress(lastDeployment) : undefined
+    this.details = lastDeployment
+      ? [
+          deploymentProgress(lastDeployment),
+          ...pausedHooks(lastDeployment).map((hook) => describePause(lastDeployment, hook))
+        ].join('\n')
+      : undefined
   }
 }
 
@@ -230,7 +250,21 @@ async function deploymentFailure(
   if (tasks.error) lines.push(`(The stopped tasks could not be read: ${tasks.error})`)
   if (tasks.items.length > 0) {
     lines.push('Stopped tasks:')
-    for (const task of tasks.items) lines.push(describeStoppedTask(task))
+    const logLines = await Promise.all(
+      tasks.items.map((task, index) =>
+        index < LOG_LINES_OF_TASKS && options.lastLogLines
+          ? options.lastLogLines(task).catch(() => [])
+          : Promise.resolve([])
+      )
+    )
+    tasks.items.forEach((task, index) => {
+      lines.push(describeStoppedTask(task))
+      const logs = logLines[index] ?? []
+      if (logs.length > 0) {
+        lines.push('  last log lines:')
+        for (const line of logs) lines.push(`    ${line}`)
+      }
+    })
   }
   const hints = options.hintContext
     ? tasks.items.map((task) => hintForStoppedTask(task, options.hintContext!)).filter(Boolean)

@@ -22,7 +22,7 @@ export interface RenderContext {
 }
 
 /** Fields DescribeTaskDefinition returns that RegisterTaskDefinition does not take. */
-const DESCRIBE_ONLY = [
+export const DESCRIBE_ONLY = [
   'taskDefinitionArn',
   'revision',
   'status',
