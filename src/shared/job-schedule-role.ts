@@ -26,6 +26,18 @@ export interface JobRoleScope {
   group: string
 }
 
+/** An inline policy of the role: Allow statements, each with its condition. */
+export interface RolePolicy {
+  Version: '2012-10-17'
+  Statement: Array<{
+    Sid: string
+    Effect: 'Allow'
+    Action: string
+    Resource: string | string[]
+    Condition: Record<string, Record<string, string>>
+  }>
+}
+
 /**
  * Trusted by EventBridge Scheduler only for schedules of this account and this schedule group: Scheduler's
  * confused-deputy guidance (docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-
@@ -59,29 +71,29 @@ export function jobSchedulerTrustPolicy(
  * ecs:TagResource too, as the deploy identity's own RunTask row says; AWS CDK's EcsRunTask target adds the same
  * grant when its schedule has tags).
  */
-export function jobSchedulerRolePolicy(scope: JobRoleScope, passRoles: readonly string[]) {
+export function jobSchedulerRolePolicy(scope: JobRoleScope, passRoles: readonly string[]): RolePolicy {
   const { partition: p, region: r, account: a } = scope
   const clusterArn = `arn:${p}:ecs:${r}:${a}:cluster/${scope.cluster}`
   return {
-    Version: '2012-10-17' as const,
+    Version: '2012-10-17',
     Statement: [
       {
         Sid: 'RunTheJob',
-        Effect: 'Allow' as const,
+        Effect: 'Allow',
         Action: 'ecs:RunTask',
         Resource: `arn:${p}:ecs:${r}:${a}:task-definition/${scope.family}:*`,
         Condition: { ArnEquals: { 'ecs:cluster': clusterArn } }
       },
       {
         Sid: 'TagTheJobsTasks',
-        Effect: 'Allow' as const,
+        Effect: 'Allow',
         Action: 'ecs:TagResource',
         Resource: `arn:${p}:ecs:${r}:${a}:task/${scope.cluster}/*`,
         Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } }
       },
       {
         Sid: 'PassTheTasksRoles',
-        Effect: 'Allow' as const,
+        Effect: 'Allow',
         Action: 'iam:PassRole',
         Resource: [...new Set(passRoles)].sort(),
         Condition: { StringEquals: { 'iam:PassedToService': ECS_TASKS_SERVICE } }
