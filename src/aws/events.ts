@@ -4,6 +4,11 @@
 // The topic's access policy is the user's: it must let events.amazonaws.com call sns:Publish, best with
 // aws:SourceArn equal to the rule's ARN (and, for a topic encrypted with a customer managed KMS key, the key's
 // policy must let events.amazonaws.com use it: kms:Decrypt and kms:GenerateDataKey*).
+// What it does not see: a run EventBridge Scheduler could not start at all (RunTask refused, e.g. denied or
+// throttled until the retry policy gave up) makes no task and so no ECS event; those reach the schedule's
+// dead-letter queue when it has one, and Scheduler's CloudWatch metrics (TargetErrorCount,
+// InvocationDroppedCount). Likewise, we guess, a RunTask answered with `failures` and no task (undocumented
+// whether Scheduler counts that as a failed invocation).
 import {
   DeleteRuleCommand,
   PutRuleCommand,
@@ -77,7 +82,8 @@ export function clusterTasksConsoleUrl(clusterArn: string): string {
  * The message SNS sends: one readable line. An InputTransformer's paths pick the event's fields (each placeholder
  * a JSONPath into the event; the first container's, as a path cannot select a container by name: the app
  * container is the first in the action's task definitions); a template in double quotes makes a plain string.
- * A field the event lacks (no stopCode, no exitCode) comes out empty.
+ * EventBridge escapes what it puts in so the result stays valid JSON (a stop reason with quotes included).
+ * What a field the event lacks (no stopCode, no exitCode) comes out as is not documented: we expect empty.
  */
 export function failureMessageTransformer(spec: FailureRuleSpec): {
   InputPathsMap: Record<string, string>
