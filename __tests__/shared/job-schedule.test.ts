@@ -5,7 +5,8 @@ import {
   jobRuleArn,
   jobScheduleArn,
   jobTaskGroup,
-  scheduleGroupArn
+  scheduleGroupArn,
+  topicPolicyStatement
 } from '../../src/shared/job-schedule.js'
 
 const WHERE = { partition: 'aws', region: 'us-east-1', account: '123456789012' }
@@ -67,4 +68,20 @@ test.each([
   ]
 ])('the %s ARN', (_, arn, expected) => {
   expect(arn).toBe(expected)
+})
+
+test("the statement the notify topic's policy needs: EventBridge publishes for this rule only", () => {
+  expect(
+    topicPolicyStatement(
+      'arn:aws:sns:us-east-1:123456789012:alerts',
+      'arn:aws:events:us-east-1:123456789012:rule/efd-job-x-1'
+    )
+  ).toEqual({
+    Sid: 'AllowEcsFargateDeployJobFailures',
+    Effect: 'Allow',
+    Principal: { Service: 'events.amazonaws.com' },
+    Action: 'sns:Publish',
+    Resource: 'arn:aws:sns:us-east-1:123456789012:alerts',
+    Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:events:us-east-1:123456789012:rule/efd-job-x-1' } }
+  })
 })

@@ -83,3 +83,19 @@ export function jobRuleArn(
 ): string {
   return `arn:${where.partition}:events:${where.region}:${where.account}:rule/${name}`
 }
+
+/**
+ * The statement the notify topic's access policy needs (the topic is the user's, so the action says it, never
+ * sets it): EventBridge may publish, for this rule only (aws:SourceArn, EventBridge's confused-deputy guidance
+ * for SNS targets).
+ */
+export function topicPolicyStatement(topicArn: string, ruleArn: string) {
+  return {
+    Sid: 'AllowEcsFargateDeployJobFailures',
+    Effect: 'Allow' as const,
+    Principal: { Service: 'events.amazonaws.com' },
+    Action: 'sns:Publish',
+    Resource: topicArn,
+    Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } }
+  }
+}
