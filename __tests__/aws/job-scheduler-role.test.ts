@@ -106,3 +106,14 @@ test('other errors of the look-up are thrown', async () => {
   iam.on(GetRoleCommand).rejects(awsError('AccessDenied'))
   await expect(ensureJobSchedulerRole(client, options)).rejects.toThrow('AccessDenied message')
 })
+
+test('with a dead-letter queue, the policy put lets the role send to it', async () => {
+  iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
+  iam.on(CreateRoleCommand).resolves(role)
+  const DLQ = 'arn:aws:sqs:us-east-1:123456789012:job-dlq'
+  await ensureJobSchedulerRole(client, { ...options, deadLetterQueueArn: DLQ })
+  expect(iam.commandCalls(PutRolePolicyCommand)[0]!.args[0].input.PolicyDocument).toBe(
+    JSON.stringify(jobSchedulerRolePolicy(SCOPE, PASS, DLQ))
+  )
+  expect(iam.commandCalls(PutRolePolicyCommand)[0]!.args[0].input.PolicyDocument).toContain('sqs:SendMessage')
+})

@@ -118,8 +118,29 @@ async function problems(statement: {
   return found
 }
 
+test('a dead-letter queue: the role may send to it, and to nothing else', () => {
+  const DLQ = 'arn:aws:sqs:us-east-1:123456789012:job-dlq'
+  const statements = jobSchedulerRolePolicy(SCOPE, [EXECUTION_ROLE], DLQ).Statement
+  expect(statements.map((statement) => statement.Sid)).toEqual([
+    'RunTheJob',
+    'TagTheJobsTasks',
+    'PassTheTasksRoles',
+    'SendWhatItGaveUpOn'
+  ])
+  expect(statements[3]).toEqual({
+    Sid: 'SendWhatItGaveUpOn',
+    Effect: 'Allow',
+    Action: 'sqs:SendMessage',
+    Resource: DLQ
+  })
+})
+
 test('every statement of the role policy is valid in the Service Authorization Reference', async () => {
-  const policy = jobSchedulerRolePolicy(SCOPE, [EXECUTION_ROLE, TASK_ROLE])
+  const policy = jobSchedulerRolePolicy(
+    SCOPE,
+    [EXECUTION_ROLE, TASK_ROLE],
+    'arn:aws:sqs:us-east-1:123456789012:job-dlq'
+  )
   const found = (await Promise.all(policy.Statement.map(problems))).flat()
   expect(found).toEqual([])
 })

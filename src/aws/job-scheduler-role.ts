@@ -27,6 +27,8 @@ export interface JobSchedulerRoleOptions {
   scope: JobRoleScope
   /** The task's execution role and task role ARNs, which the schedule passes to ECS. */
   passRoles: readonly string[]
+  /** The schedule's dead-letter queue, which the role sends to. */
+  deadLetterQueueArn?: string
 }
 
 export async function ensureJobSchedulerRole(
@@ -39,7 +41,9 @@ export async function ensureJobSchedulerRole(
       new PutRolePolicyCommand({
         RoleName: options.role,
         PolicyName: JOB_SCHEDULER_POLICY_NAME,
-        PolicyDocument: JSON.stringify(jobSchedulerRolePolicy(options.scope, options.passRoles))
+        PolicyDocument: JSON.stringify(
+          jobSchedulerRolePolicy(options.scope, options.passRoles, options.deadLetterQueueArn)
+        )
       })
     )
   const existing = await getRoleArn(iam, options.role)

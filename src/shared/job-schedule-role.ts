@@ -34,7 +34,7 @@ export interface RolePolicy {
     Effect: 'Allow'
     Action: string
     Resource: string | string[]
-    Condition: Record<string, Record<string, string>>
+    Condition?: Record<string, Record<string, string>>
   }>
 }
 
@@ -69,9 +69,14 @@ export function jobSchedulerTrustPolicy(
  * cluster; iam:PassRole of the task's execution role and task role (their ARNs) only to ECS tasks; and
  * ecs:TagResource on the cluster's tasks only while RunTask creates them (RunTask with tags is authorized as
  * ecs:TagResource too, as the deploy identity's own RunTask row says; AWS CDK's EcsRunTask target adds the same
- * grant when its schedule has tags).
+ * grant when its schedule has tags). With a dead-letter queue, sqs:SendMessage to it: EventBridge Scheduler sends
+ * the events it gave up on with the schedule's role.
  */
-export function jobSchedulerRolePolicy(scope: JobRoleScope, passRoles: readonly string[]): RolePolicy {
+export function jobSchedulerRolePolicy(
+  scope: JobRoleScope,
+  passRoles: readonly string[],
+  deadLetterQueueArn?: string
+): RolePolicy {
   const { partition: p, region: r, account: a } = scope
   const clusterArn = `arn:${p}:ecs:${r}:${a}:cluster/${scope.cluster}`
   return {
@@ -97,7 +102,17 @@ export function jobSchedulerRolePolicy(scope: JobRoleScope, passRoles: readonly 
         Action: 'iam:PassRole',
         Resource: [...new Set(passRoles)].sort(),
         Condition: { StringEquals: { 'iam:PassedToService': ECS_TASKS_SERVICE } }
-      }
+      },
+      ...(deadLetterQueueArn
+        ? [
+            {
+              Sid: 'SendWhatItGaveUpOn',
+              Effect: 'Allow' as const,
+              Action: 'sqs:SendMessage',
+              Resource: deadLetterQueueArn
+            }
+          ]
+        : [])
     ]
   }
 }
