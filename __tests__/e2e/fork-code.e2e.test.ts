@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runAction } from './harness.js'
+import { setUpAsAdmin } from './setup-as-admin.js'
 import { startStack, type Stack } from './stack.js'
 
 let stack: Stack
@@ -20,6 +21,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'bin', 'docker'), `#!/bin/sh\necho "docker $*" >> '${dockerLog}'\nexit 1\n`)
   chmodSync(join(dir, 'bin', 'docker'), 0o755)
   pathWithShim = `${join(dir, 'bin')}:${process.env['PATH'] ?? ''}`
+  await setUpAsAdmin(stack, INPUTS)
 })
 afterAll(async () => {
   await stack?.aws.stop()
