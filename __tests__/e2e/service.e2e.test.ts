@@ -219,33 +219,3 @@ test('a deploy and a stop by an identity holding exactly the generated policy', 
     stack.aws.setPolicy(key, undefined)
   }
 })
-
-test('a service deployed with a ttl, then without one: the second deploy, under its own printed policy, takes the expiry away', async () => {
-  const inputs = { ...SERVICE, repository: 'svc-ttl', service: 'svc-ttl', image: v1, 'wait-for': 'none' }
-  const withTtl = await runAction({ ...inputs, ttl: '1h' }, { env: stack.env })
-  expectSucceeded(withTtl)
-  // The second run's identity holds the policy printed for inputs without a ttl.
-  const withoutTtl = await runAction(inputs, { env: stack.env })
-  expectSucceeded(withoutTtl)
-  expect(withoutTtl.stdout).toMatch(/No ttl: the service no longer expires at \S+ \(its schedule deleted\)/)
-  const { service } = await ecs().send(
-    new DescribeExpressGatewayServiceCommand({
-      serviceArn: withoutTtl.outputs['service-arn']!,
-      include: ['TAGS']
-    })
-  )
-  expect(service?.tags?.map((tag) => tag.key)).not.toContain('ecs-fargate-deploy:expires-at')
-  const taken = stack.aws
-    .calls()
-    .filter((call) => call.accessKeyId === withoutTtl.accessKeyId)
-    .filter((call) => call.operation === 'DeleteSchedule' || call.operation === 'UntagResource')
-  expect(taken.map((call) => [call.operation, call.error])).toEqual([
-    ['DeleteSchedule', undefined],
-    ['UntagResource', undefined]
-  ])
-  const stopped = await runAction(
-    { mode: 'stop', cluster: inputs.cluster, service: inputs.service },
-    { env: stack.env }
-  )
-  expectSucceeded(stopped)
-})

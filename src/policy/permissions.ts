@@ -771,7 +771,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     step: 'take the expiry tag off the service when a later deploy has no ttl',
     target: 'service',
     modes: DEPLOY,
-    // Every service deploy: one without a ttl takes away the expiry an earlier deploy with one set.
+    when: hasTtl,
     sid: 'EcsServiceTags'
   },
   {
@@ -828,7 +828,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     step: "delete the ttl's schedule when a later deploy has no ttl, or when the preview's pull request closes",
     target: 'service',
     modes: DEPLOY,
-    // Every service deploy: one without a ttl takes away the expiry an earlier deploy with one set.
+    when: hasTtl,
     sid: 'SchedulerTtl'
   },
   {
