@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runAction } from './harness.js'
-import { setUpAsAdmin } from './setup-as-admin.js'
+import { setUpAsAdmin } from './admin-roles.js'
 import { startStack, type Stack } from './stack.js'
 
 let stack: Stack

@@ -4,12 +4,12 @@
 // the run's inputs (identity 'printed', the default), so a call the permissions table misses fails the suite.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { constants } from 'node:os'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import { setUpAsAdmin } from './setup-as-admin.js'
+import { setUpAsAdmin } from './admin-roles.js'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 /** The bundle under test: dist/ unless EFD_DIST names another build (parallel work on one machine). */
@@ -296,8 +296,20 @@ async function identityFor(
   const identity = options.identity ?? 'printed'
   const authority = authorities.get(base['AWS_ENDPOINT_URL'] ?? '')
   const key = base['AWS_ACCESS_KEY_ID']
-  if (identity === 'as-given' || !authority || !key || authority.hasPolicy(key)) return asGiven
-  if ((inputs['mode'] ?? '') === 'permissions') return asGiven
+  const asGivenBecause =
+    identity === 'as-given'
+      ? 'asked'
+      : !authority
+        ? 'no local AWS'
+        : !key
+          ? 'no credentials'
+          : authority.hasPolicy(key)
+            ? "the test's own policy"
+            : inputs['mode'] === 'permissions'
+              ? 'mode permissions'
+              : undefined
+  noteIdentity(asGivenBecause ? `as-given (${asGivenBecause})` : identity, inputs)
+  if (asGivenBecause || !authority || !key) return asGiven
   const policy = await printedPolicy(authority, inputs, base, node)
   if (identity === 'printed') {
     await setUpAsAdmin(
@@ -313,6 +325,13 @@ async function identityFor(
     accessKeyId: runKey,
     release: () => authority.setPolicy(runKey, undefined)
   }
+}
+
+/** With EFD_E2E_IDENTITY_LOG set, each run's identity is appended there (to count what the suite proves). */
+function noteIdentity(identity: string, inputs: Record<string, string>): void {
+  const log = process.env['EFD_E2E_IDENTITY_LOG']
+  const names = [inputs['service'], inputs['repository'], inputs['cluster']].filter(Boolean).join(' ')
+  if (log) appendFileSync(log, `${identity}\t${inputs['mode'] ?? 'deploy'}\t${names}\n`)
 }
 
 /** The key stack.ts gives its env: runs with it get a key of their own (identity 'printed' or 'quick-path'). */
