@@ -53,7 +53,7 @@ const stoppedTask = (taskArn: string, withinMs = 30_000): Promise<Task> =>
   waitForTaskStatus(ecs, CLUSTER, taskArn, 'STOPPED', withinMs)
 
 test('a job cancelled while it runs: the task is stopped with the reason, within the runner’s 7.5 s', async () => {
-  const action = startAction(foreverJob, { env: env() })
+  const action = await startAction(foreverJob, { env: env() })
   try {
     await action.waitForStdout(/^line 2$/m)
     const taskArn = STARTED.exec(action.stdout())![1]!
@@ -86,7 +86,7 @@ test('a job cancelled while it runs: the task is stopped with the reason, within
 
 test('a deploy cancelled while it waits to be healthy: stopped, and its GitHub deployment marked failed', async () => {
   github.clear()
-  const action = startAction(
+  const action = await startAction(
     {
       repository: 'cancel-web',
       image: WEB_IMAGE,
@@ -128,7 +128,7 @@ test('a deploy cancelled while it waits to be healthy: stopped, and its GitHub d
 })
 
 test('a main step killed outright: the post step stops the task it started, and only that one', async () => {
-  const action = startAction(foreverJob, { env: env() })
+  const action = await startAction(foreverJob, { env: env() })
   try {
     await action.waitForStdout(/^line 2$/m)
     const taskArn = STARTED.exec(action.stdout())![1]!
@@ -181,7 +181,7 @@ describe('a main step killed outright in service mode', () => {
   }
 
   test('a service this run created, not yet deployed: the post step deletes it', async () => {
-    const action = startAction(service('cancel-created', NEVER_HEALTHY), { env: env() })
+    const action = await startAction(service('cancel-created', NEVER_HEALTHY), { env: env() })
     try {
       await action.waitForStdout(IN_PROGRESS)
       action.signal('SIGKILL')
@@ -218,7 +218,7 @@ describe('a main step killed outright in service mode', () => {
     expect(first.state['serviceDeployed']).toBe('true')
     expect(first.state['mainFinished']).toBe('true')
 
-    const action = startAction(service('cancel-existing', NEVER_HEALTHY), { env: env() })
+    const action = await startAction(service('cancel-existing', NEVER_HEALTHY), { env: env() })
     try {
       await action.waitForStdout(IN_PROGRESS)
       action.signal('SIGKILL')

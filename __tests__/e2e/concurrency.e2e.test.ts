@@ -56,7 +56,10 @@ function twinApp(extra: Record<string, string> = {}): Record<string, string> {
 /** Starts both runs in the same tick, each with its own access key. */
 function runBoth(inputs: [Record<string, string>, Record<string, string>]): Promise<ActionRun[]> {
   return Promise.all(
-    inputs.map((given, index) => runAction(given, { env: { ...stack.env, AWS_ACCESS_KEY_ID: KEYS[index]! } }))
+    // Identities that may create roles: the race includes creating the execution role.
+    inputs.map((given, index) =>
+      runAction(given, { env: { ...stack.env, AWS_ACCESS_KEY_ID: KEYS[index]! }, identity: 'quick-path' })
+    )
   )
 }
 

@@ -357,7 +357,9 @@ describe('a timeout leaves a trail, and stop is idempotent', () => {
     expect(gone.errors).toEqual([])
     expect(gone.stdout).toContain(`${goneTask} is not known to ECS`)
 
-    const noCluster = await run({ mode: 'stop', cluster: 'never-created', 'task-arn': goneTask })
+    // A task of that cluster: the printed policy allows a stop's calls on the cluster's tasks only.
+    const neverCreatedTask = goneTask.replace('/slow-start-cluster/', '/never-created/')
+    const noCluster = await run({ mode: 'stop', cluster: 'never-created', 'task-arn': neverCreatedTask })
     expect(noCluster.errors).toEqual([])
     expect(noCluster.exitCode).toBe(0)
     expect(noCluster.stdout).toContain('Cluster never-created does not exist: nothing to stop')

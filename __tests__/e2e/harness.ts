@@ -1,12 +1,15 @@
 // Runs the bundled action the way the GitHub runner does: INPUT_* variables (with action.yml's defaults),
-// GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files, then the post step with the saved state.
+// GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files, then the post step with the saved state. Against a
+// local AWS started by stack.ts, every run's identity holds exactly the policy `mode: permissions` prints for
+// the run's inputs (identity 'printed', the default), so a call the permissions table misses fails the suite.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { constants } from 'node:os'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { setUpAsAdmin } from './admin-roles.js'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 /** The bundle under test: dist/ unless EFD_DIST names another build (parallel work on one machine). */
@@ -34,6 +37,8 @@ export interface ActionRun extends StepResult {
   /** RUNNER_TEMP of the run (removed afterwards) and what was left in it after the post step. */
   runnerTemp: string
   runnerTempLeft: string[]
+  /** The access key the run's calls were made with (a key of its own under identity 'printed'). */
+  accessKeyId?: string
 }
 
 /** Reads a runner file-command file: `name=value` lines and `name<<DELIMITER` heredocs. */
@@ -59,9 +64,51 @@ function unescapeCommand(data: string): string {
   return data.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')
 }
 
+/**
+ * Who a run is, on a local AWS registered by stack.ts:
+ * - 'printed' (default): a key of its own holding exactly the policy `mode: permissions` prints for the run's
+ *   inputs (the bundled action run in permissions mode, without credentials, ACCOUNT_ID replaced by the local
+ *   account), after an administrator created the roles the deploy passes but may not write (setUpAsAdmin);
+ * - 'quick-path': the printed policy plus creating and writing those roles (by name), and no set-up: an
+ *   identity allowed to create roles, for which the action creates what is missing itself;
+ * - 'as-given': the credentials in env as they are (tests of AccessDenied set their own policy).
+ * A key the test gave a policy, a run without credentials and mode permissions are always 'as-given'.
+ */
+export type Identity = 'printed' | 'quick-path' | 'as-given'
+
+/** A policy document as the local AWS takes it. */
+export interface Policy {
+  Version: string
+  Statement: Array<{
+    Sid?: string
+    Effect: 'Allow' | 'Deny'
+    Action: string | string[]
+    Resource: string | string[]
+    Condition?: Record<string, Record<string, string | string[]>>
+  }>
+}
+
+/** What the harness needs of a local AWS to run steps under a policy (stack.ts registers each one). */
+export interface PolicyAuthority {
+  endpoint: string
+  region: string
+  accountId: string
+  setPolicy(accessKeyId: string, policy: Policy | undefined): void
+  /** The test gave this key a policy of its own. */
+  hasPolicy(accessKeyId: string): boolean
+}
+
+const authorities = new Map<string, PolicyAuthority>()
+
+export function registerPolicyAuthority(authority: PolicyAuthority): void {
+  authorities.set(authority.endpoint, authority)
+}
+
 export interface RunOptions {
   /** Environment for the step: AWS_ENDPOINT_URL, AWS_REGION, credentials, DOCKER_HOST… */
   env: Record<string, string>
+  /** Whose credentials the run has (see Identity); 'printed' unless given. */
+  identity?: Identity
   node?: string
   /** Skip the post step (to inspect state in between). */
   skipPost?: boolean
@@ -152,11 +199,149 @@ function stepResult(
   }
 }
 
+const CREDENTIAL_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']
+/** The policies printed so far, by local AWS and inputs: the same inputs print the same policy. */
+const printed = new Map<string, Policy>()
+let keys = 0
+
+/** The inputs of the permissions-mode run that prints the policy of a run with these inputs. */
+function permissionsInputs(inputs: Record<string, string>): Record<string, string> {
+  // task-arn is stop mode's only; without it the policy also allows stopping by family (ListTasks).
+  const { 'task-arn': _taskArn, ...rest } = inputs
+  return { ...rest, mode: 'permissions' }
+}
+
+/**
+ * The policy the bundled action prints for these inputs, with the local account. Run without credentials (so
+ * it calls nothing and the call log stays the test's); when the inputs do not parse, an empty policy (the
+ * run itself then fails before any AWS call).
+ */
+export async function printedPolicy(
+  authority: PolicyAuthority,
+  inputs: Record<string, string>,
+  base: Record<string, string>,
+  node = process.execPath
+): Promise<Policy> {
+  const cacheKey = JSON.stringify([authority.endpoint, base['AWS_REGION'], permissionsInputs(inputs)])
+  const cached = printed.get(cacheKey)
+  if (cached) return cached
+  const env = Object.fromEntries(
+    Object.entries(base).filter(([name]) => !CREDENTIAL_VARIABLES.includes(name))
+  )
+  const dir = mkdtempSync(join(tmpdir(), 'efd-policy-'))
+  try {
+    const run = await runStep(
+      {
+        ...env,
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+        AWS_CONFIG_FILE: '/nonexistent/config',
+        ...inputEnvironment(permissionsInputs(inputs))
+      },
+      node,
+      dir,
+      'permissions',
+      dir
+    )
+    const text = run.outputs['policy']
+    const policy: Policy =
+      run.exitCode === 0 && text
+        ? (JSON.parse(text.replace(/\bACCOUNT_ID\b/g, authority.accountId)) as Policy)
+        : { Version: '2012-10-17', Statement: [] }
+    printed.set(cacheKey, policy)
+    return policy
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** The printed policy plus writing the roles it may look up by name: what the quick path needs. */
+export function quickPathPolicy(policy: Policy): Policy {
+  const roleArns = new Set<string>()
+  for (const statement of policy.Statement) {
+    const actions = [statement.Action].flat()
+    if (!actions.some((action) => action === 'iam:GetRole' || action === 'iam:PassRole')) continue
+    for (const resource of [statement.Resource].flat())
+      if (resource.includes(':role/')) roleArns.add(resource)
+  }
+  if (roleArns.size === 0) return policy
+  return {
+    ...policy,
+    Statement: [
+      ...policy.Statement,
+      {
+        Sid: 'QuickPathCreatesRoles',
+        Effect: 'Allow',
+        Action: ['iam:AttachRolePolicy', 'iam:CreateRole', 'iam:GetRole', 'iam:PutRolePolicy', 'iam:TagRole'],
+        Resource: [...roleArns].sort()
+      }
+    ]
+  }
+}
+
+/** The credentials a run gets, and what to undo once its post step is done. */
+interface RunIdentity {
+  env: Record<string, string>
+  /** The key the run's calls are made with. */
+  accessKeyId?: string
+  release(): void
+}
+
+async function identityFor(
+  inputs: Record<string, string>,
+  options: RunOptions,
+  base: Record<string, string>,
+  node: string
+): Promise<RunIdentity> {
+  const asGiven: RunIdentity = { env: {}, accessKeyId: base['AWS_ACCESS_KEY_ID'], release: () => undefined }
+  const identity = options.identity ?? 'printed'
+  const authority = authorities.get(base['AWS_ENDPOINT_URL'] ?? '')
+  const key = base['AWS_ACCESS_KEY_ID']
+  const asGivenBecause =
+    identity === 'as-given'
+      ? 'asked'
+      : !authority
+        ? 'no local AWS'
+        : !key
+          ? 'no credentials'
+          : authority.hasPolicy(key)
+            ? "the test's own policy"
+            : inputs['mode'] === 'permissions'
+              ? 'mode permissions'
+              : undefined
+  noteIdentity(asGivenBecause ? `as-given (${asGivenBecause})` : identity, inputs)
+  if (asGivenBecause || !authority || !key) return asGiven
+  const policy = await printedPolicy(authority, inputs, base, node)
+  if (identity === 'printed') {
+    await setUpAsAdmin(
+      { aws: authority, env: { AWS_REGION: base['AWS_REGION'] ?? authority.region } },
+      inputs
+    )
+  }
+  // A key of the run's own; a key the test named (to tell runs apart in the call log) keeps its name.
+  const runKey = key === STACK_KEY ? `AKIDPRINTED${String(++keys).padStart(4, '0')}` : key
+  authority.setPolicy(runKey, identity === 'quick-path' ? quickPathPolicy(policy) : policy)
+  return {
+    env: { AWS_ACCESS_KEY_ID: runKey },
+    accessKeyId: runKey,
+    release: () => authority.setPolicy(runKey, undefined)
+  }
+}
+
+/** With EFD_E2E_IDENTITY_LOG set, each run's identity is appended there (to count what the suite proves). */
+function noteIdentity(identity: string, inputs: Record<string, string>): void {
+  const log = process.env['EFD_E2E_IDENTITY_LOG']
+  const names = [inputs['service'], inputs['repository'], inputs['cluster']].filter(Boolean).join(' ')
+  if (log) appendFileSync(log, `${identity}\t${inputs['mode'] ?? 'deploy'}\t${names}\n`)
+}
+
+/** The key stack.ts gives its env: runs with it get a key of their own (identity 'printed' or 'quick-path'). */
+export const STACK_KEY = 'AKIDLOCALDEPLOYER'
+
 export async function runAction(inputs: Record<string, string>, options: RunOptions): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'efd-run-'))
   const runnerTemp = mkdtempSync(join(tmpdir(), 'efd-runner-temp-'))
   const node = options.node ?? process.execPath
-  const base = {
+  const given = {
     PATH: process.env['PATH'] ?? '',
     HOME: process.env['HOME'] ?? dir,
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
@@ -165,6 +350,8 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     ...(process.env['DOCKER_HOST'] ? { DOCKER_HOST: process.env['DOCKER_HOST'] } : {}),
     ...options.env
   }
+  const identity = await identityFor(inputs, options, given, node)
+  const base = { ...given, ...identity.env }
   try {
     const main = await runStep(
       { ...base, ...inputEnvironment(inputs) },
@@ -180,8 +367,15 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     const post = options.skipPost
       ? { exitCode: 0, stdout: '', stderr: '', outputs: {}, state: {}, summary: '', errors: [] }
       : await runStep({ ...base, ...inputEnvironment(inputs), ...stateEnv }, node, dir, 'post', runnerTemp)
-    return { ...main, post, runnerTemp, runnerTempLeft: readdirSync(runnerTemp) }
+    return {
+      ...main,
+      post,
+      runnerTemp,
+      runnerTempLeft: readdirSync(runnerTemp),
+      accessKeyId: identity.accessKeyId
+    }
   } finally {
+    identity.release()
     rmSync(dir, { recursive: true, force: true })
     rmSync(runnerTemp, { recursive: true, force: true })
   }
@@ -198,7 +392,9 @@ export interface RunningAction {
   main: Promise<StepResult>
   /** The post step, run after the main step exited (however it ended), with the state main saved. */
   post(): Promise<StepResult>
-  /** Removes the run's folders. */
+  /** The access key the run's calls are made with. */
+  accessKeyId?: string
+  /** Removes the run's folders (and the run's key's policy). */
   cleanUp(): void
 }
 
@@ -235,11 +431,14 @@ export async function cancelAsTheRunnerDoes(
 }
 
 /** Starts the main step and returns while it runs, for tests that cancel or kill it. */
-export function startAction(inputs: Record<string, string>, options: RunOptions): RunningAction {
+export async function startAction(
+  inputs: Record<string, string>,
+  options: RunOptions
+): Promise<RunningAction> {
   const dir = mkdtempSync(join(tmpdir(), 'efd-run-'))
   const runnerTemp = mkdtempSync(join(tmpdir(), 'efd-runner-temp-'))
   const node = options.node ?? process.execPath
-  const base = {
+  const given = {
     PATH: process.env['PATH'] ?? '',
     HOME: process.env['HOME'] ?? dir,
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
@@ -248,6 +447,8 @@ export function startAction(inputs: Record<string, string>, options: RunOptions)
     ...(process.env['DOCKER_HOST'] ? { DOCKER_HOST: process.env['DOCKER_HOST'] } : {}),
     ...options.env
   }
+  const identity = await identityFor(inputs, options, given, node)
+  const base = { ...given, ...identity.env }
   let stdout = ''
   const watchers = new Set<() => void>()
   const spawned = spawnStep(
@@ -292,7 +493,9 @@ export function startAction(inputs: Record<string, string>, options: RunOptions)
       )
       return runStep({ ...base, ...inputEnvironment(inputs), ...stateEnv }, node, dir, 'post', runnerTemp)
     },
+    accessKeyId: identity.accessKeyId,
     cleanUp: () => {
+      identity.release()
       rmSync(dir, { recursive: true, force: true })
       rmSync(runnerTemp, { recursive: true, force: true })
     }

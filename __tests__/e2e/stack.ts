@@ -3,7 +3,7 @@ import { DescribeTasksCommand, type ECSClient, type Task } from '@aws-sdk/client
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { startLocalAws, type LocalAws } from '../../local-aws/src/index.js'
-import { ROOT } from './harness.js'
+import { ROOT, STACK_KEY, registerPolicyAuthority } from './harness.js'
 
 export const REGION = 'us-east-1'
 export const WEB_IMAGE = 'efd-example-web:test'
@@ -38,12 +38,27 @@ export async function startStack(): Promise<Stack> {
   buildExample('web', WEB_IMAGE)
   buildExample('job', JOB_IMAGE)
   const aws = await startLocalAws()
+  // Keys the test gives a policy of its own run as given; the harness gives every other run the printed policy.
+  const ownPolicies = new Set<string>()
+  const setPolicy = aws.setPolicy
+  aws.setPolicy = (accessKeyId, policy) => {
+    if (policy) ownPolicies.add(accessKeyId)
+    else ownPolicies.delete(accessKeyId)
+    setPolicy(accessKeyId, policy)
+  }
+  registerPolicyAuthority({
+    endpoint: aws.endpoint,
+    region: REGION,
+    accountId: aws.accountId,
+    setPolicy: (accessKeyId, policy) => setPolicy(accessKeyId, policy as Parameters<typeof setPolicy>[1]),
+    hasPolicy: (accessKeyId) => ownPolicies.has(accessKeyId)
+  })
   return {
     aws,
     env: {
       AWS_ENDPOINT_URL: aws.endpoint,
       AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'AKIDLOCALDEPLOYER',
+      AWS_ACCESS_KEY_ID: STACK_KEY,
       AWS_SECRET_ACCESS_KEY: 'local-secret',
       AWS_EC2_METADATA_DISABLED: 'true'
     }

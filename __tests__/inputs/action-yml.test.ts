@@ -61,6 +61,7 @@ test("action.yml's defaults are these (the runner evaluates github-token's)", ()
     'timer-image': 'public.ecr.aws/docker/library/busybox:stable',
     'ttl-role': 'ecsFargateDeployTtlRole',
     'create-ttl-role': 'true',
+    'allow-fork-code': 'false',
     'github-token': '${{ github.token }}',
     'infrastructure-role': 'ecsInfrastructureRoleForExpressServices',
     'create-infrastructure-role': 'true',

@@ -23,6 +23,7 @@ export const DEFAULTS: {
   readonly 'timer-image': string
   readonly 'ttl-role': string
   readonly 'create-ttl-role': boolean
+  readonly 'allow-fork-code': boolean
   // Service mode (service.ts).
   readonly 'infrastructure-role': string
   readonly 'create-infrastructure-role': boolean
@@ -48,6 +49,8 @@ export const DEFAULTS: {
   'timer-image': 'public.ecr.aws/docker/library/busybox:stable',
   'ttl-role': 'ecsFargateDeployTtlRole',
   'create-ttl-role': true,
+  // pull_request_target and fork workflow_run runs of a fork's pull request are refused (fork-code.ts).
+  'allow-fork-code': false,
   'infrastructure-role': 'ecsInfrastructureRoleForExpressServices',
   'create-infrastructure-role': true,
   'min-tasks': 1

@@ -6,6 +6,7 @@ import { readCapacityInputs } from './capacity.js'
 import { readCommonInputs } from './common.js'
 import { DEFAULTS } from './defaults.js'
 import { DEPLOY_MODE, readDeployInputs } from './deploy.js'
+import { readForkCodeInputs } from './fork-code.js'
 import { PERMISSIONS_MODE } from './permissions.js'
 import { readPreviewInputs } from './preview.js'
 import { Reader } from './reader.js'
@@ -16,6 +17,7 @@ import { MODES, type Inputs, type Mode, type ModeRules, type ParseContext } from
 export { CPU_ARCHITECTURES } from './capacity.js'
 export { DEFAULTS, FALLBACKS, familyFromRepository } from './defaults.js'
 export { managesExecutionRole } from './deploy.js'
+export { BASE_CREDENTIAL_EVENTS, codeOrigin, forkCodeProblem } from './fork-code.js'
 export { InputError, inputFromEnv, parseCommand, parseKeyValueLines, parseList } from './reader.js'
 export { parseTaskArns, taskReferenceProblem } from './stop.js'
 export { PULL_REQUEST_EVENTS, TTL_CONTAINER_NAME, formatTtl, managesTtlRole, parseTtl } from './preview.js'
@@ -26,6 +28,7 @@ export type {
   CapacityInputs,
   CommonInputs,
   DeployInputs,
+  ForkCodeInputs,
   Inputs,
   KeyValue,
   Mode,
@@ -57,10 +60,11 @@ export function parseInputs(get: (name: string) => string, context: ParseContext
   const stop = readStopInputs(r, rules, deploy.family)
   const service = readServiceInputs(r, rules, deploy)
   const preview = readPreviewInputs(r, rules, context.env, deploy.containerName, service.serviceName)
+  const forkCode = readForkCodeInputs(r, rules, context)
   // CreateExpressGatewayService takes no capacity provider strategy: a service runs on Fargate on-demand.
   if (capacity.capacity === 'spot' && service.serviceName) {
     r.fail('capacity', 'spot runs tasks only: an Express Mode service runs on Fargate on-demand')
   }
   r.throwProblems()
-  return { ...common, ...deploy, ...capacity, ...stop, ...preview, ...service }
+  return { ...common, ...deploy, ...capacity, ...stop, ...preview, ...service, ...forkCode }
 }

@@ -141,5 +141,17 @@ export interface ServiceInputs {
   scaleTarget?: number
 }
 
+/** Whether a deploy may run a fork's code with the base repository's credentials (fork-code.ts). */
+export interface ForkCodeInputs {
+  allowForkCode: boolean
+}
+
 export interface Inputs
-  extends CommonInputs, DeployInputs, CapacityInputs, StopInputs, PreviewInputs, ServiceInputs {}
+  extends
+    CommonInputs,
+    DeployInputs,
+    CapacityInputs,
+    StopInputs,
+    PreviewInputs,
+    ServiceInputs,
+    ForkCodeInputs {}
