@@ -87,6 +87,15 @@ export async function createStsClient(region: string): Promise<STSClient> {
   return sts
 }
 
+/** sts:GetCallerIdentity: the account the credentials belong to (mode: permissions puts it in the ARNs). */
+export async function readAccountId(region: string): Promise<string | undefined> {
+  const [{ GetCallerIdentityCommand }, sts] = await Promise.all([
+    import('@aws-sdk/client-sts'),
+    createStsClient(region)
+  ])
+  return (await sts.send(new GetCallerIdentityCommand({}))).Account
+}
+
 // Each import is destructured so the bundler keeps only the client class, not every command of the service
 // (a namespace object from import() would keep them all).
 async function loadEcr(): Promise<typeof ECRClient> {

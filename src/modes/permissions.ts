@@ -9,11 +9,12 @@ import {
   scopeFor,
   type PolicyDocument
 } from '../policy/permissions.js'
+import type { OutputName } from '../shared/outputs.js'
 
 export interface PermissionsModeDeps {
   /** sts:GetCallerIdentity; absent, failing or answering nothing means the placeholder account. */
   getAccountId?: () => Promise<string | undefined>
-  setOutput: (name: string, value: string) => void
+  setOutput: (name: OutputName, value: string) => void
   writeSummary: (markdown: string) => Promise<void>
   info: (message: string) => void
 }
