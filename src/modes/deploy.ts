@@ -11,7 +11,7 @@ import { managesExecutionRole, type Inputs } from '../inputs/inputs.js'
 import { ensureLogGroup } from '../aws/log-group.js'
 import { logStreamConsoleUrl, logStreamFor } from '../aws/log-events.js'
 import { resolveNetwork } from '../aws/network.js'
-import { buildRunTaskInput, runTasks, taskId } from '../aws/tasks.js'
+import { buildRunTaskInput, runTasks, stopEach, taskId } from '../aws/tasks.js'
 import { systemClock, type Clock } from '../shared/clock.js'
 import {
   describeLatestRevision,
@@ -26,8 +26,8 @@ import { dollarsOutput } from '../shared/cost.js'
 import {
   CancelledError,
   abortableClock,
+  CANCEL_STOP_TIMEOUT_MS,
   signalNameOf,
-  stopEach,
   unlessAborted,
   type Cancellation
 } from './cancel.js'
@@ -203,7 +203,8 @@ async function cancelStarted(
     deps.clients.ecs,
     started.clusterArn,
     taskArns,
-    cancellation.stopReason
+    cancellation.stopReason,
+    CANCEL_STOP_TIMEOUT_MS
   )
   if (stopped.length > 0)
     deps.reporter.warning(`The run was cancelled (${signalName}): stopped ${stopped.join(', ')}`)

@@ -2,7 +2,7 @@
 // and roles: prepareServiceResources (the look-ups and creates, with the infrastructure role) → pushImage →
 // registerRevision (a task-definition template only) → createOrUpdateService → waitForService. Stop mode's
 // side is deleteService (aws/express-service.ts); main.ts wires both.
-import { DeleteExpressGatewayServiceCommand, type ServiceDeployment } from '@aws-sdk/client-ecs'
+import type { ServiceDeployment } from '@aws-sdk/client-ecs'
 import type { SchedulerFactory } from '../aws/clients.js'
 import { ensureCluster } from '../aws/cluster.js'
 import { ensureRepository, getRegistryLogin } from '../aws/ecr.js'
@@ -10,6 +10,7 @@ import { waitForServiceDeployment } from '../aws/express-deployment.js'
 import {
   createOrUpdateService,
   deleteService,
+  requestServiceDelete,
   describeServiceState,
   removeExpiryTag,
   type ServiceChange,
@@ -478,7 +479,8 @@ async function cancelService(
   if (succeeded) return fail('deployed')
   if (!inputs.stopOnCancel) return fail('kept')
   try {
-    await deps.clients.ecs.send(new DeleteExpressGatewayServiceCommand({ serviceArn: change.serviceArn }), {
+    // A service gone already (deleted by hand meanwhile) is as good as deleted.
+    await requestServiceDelete(deps.clients.ecs, change.serviceArn, {
       abortSignal: AbortSignal.timeout(CANCEL_DELETE_TIMEOUT_MS)
     })
     // The schedule would only fail when its time comes: deleted too if there is time, else left to fail.
@@ -492,28 +494,6 @@ async function cancelService(
     return fail('not-deleted', (error as Error).message)
   }
 }
-
-/**
- * The post step's delete of a service a killed main step created and never saw deployed: one
- * DeleteExpressGatewayService, without waiting for INACTIVE (the post step has no time to wait). 'gone' when it
- * is deleted or being deleted already.
- */
-export async function deleteLeftService(
-  ecs: ServiceDeployDeps['clients']['ecs'],
-  serviceArn: string
-): Promise<'deleted' | 'gone'> {
-  try {
-    await ecs.send(new DeleteExpressGatewayServiceCommand({ serviceArn }))
-    return 'deleted'
-  } catch (error) {
-    const name = (error as Error).name
-    if (GONE_ERRORS.includes(name)) return 'gone'
-    throw error
-  }
-}
-
-/** What ECS answers a delete of a service that is deleted, or being deleted, already. */
-const GONE_ERRORS = ['ServiceNotFoundException', 'ResourceNotFoundException', 'ServiceNotActiveException']
 
 /**
  * mode: stop with service: deletes the service and waits until it is INACTIVE. A service that is gone (or

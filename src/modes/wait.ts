@@ -1,6 +1,6 @@
 // Waiting as wait-for says: for RUNNING (and the public IPs), for the URL to answer, or for a job to finish
 // with its log streamed; and, when a wait fails, an error that says why.
-import { DescribeTasksCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs'
+import type { Task } from '@aws-sdk/client-ecs'
 import type { DeployClients } from '../aws/clients.js'
 import { ActionError } from '../explain/action-error.js'
 import {
@@ -18,7 +18,7 @@ import type { Inputs } from '../inputs/inputs.js'
 import { LogFollower, lastLogLines } from '../aws/log-events.js'
 import { readInterfaceAddresses } from '../aws/network.js'
 import { TaskStoppedError, WaitTimeoutError, waitForTasks } from '../aws/task-wait.js'
-import { networkInterfaceId, privateIp, taskId } from '../aws/tasks.js'
+import { describeTasks, networkInterfaceId, privateIp, stopEach, taskId } from '../aws/tasks.js'
 import { type Clock } from '../shared/clock.js'
 import type { Reporter, TaskReport, WaitOutcome } from './types.js'
 
@@ -167,9 +167,11 @@ async function waitForHealthy(context: WaitContext, reports: TaskReport[]): Prom
   } catch (error) {
     if (!(error instanceof UnhealthyError)) throw error
     // Best effort: the URL that never answered is the failure; the tasks' state only explains it.
-    const { tasks = [] } = await clients.ecs
-      .send(new DescribeTasksCommand({ cluster, tasks: reports.map((report) => report.taskArn) }))
-      .catch(() => ({ tasks: [] }))
+    const tasks = await describeTasks(
+      clients.ecs,
+      cluster,
+      reports.map((report) => report.taskArn)
+    ).catch((): Task[] => [])
     error.details = tasks
       .map((task) =>
         task.lastStatus === 'STOPPED' ? describeStoppedTask(task) : `${task.taskArn}: ${task.lastStatus}`
@@ -227,11 +229,8 @@ async function waitForJob(
     if (error instanceof WaitTimeoutError && inputs.stopOnTimeout) {
       const reason = `Stopped by ecs-fargate-deploy: still running when timeout (${inputs.timeoutSeconds} s) ran out`
       // Each stop on its own: a StopTask that fails (no ecs:StopTask) must not hide the timeout itself.
-      const results = await Promise.allSettled(
-        taskArns.map((task) => clients.ecs.send(new StopTaskCommand({ cluster, task, reason })))
-      )
-      const stoppedArns = taskArns.filter((_, index) => results[index]!.status === 'fulfilled')
-      const running = taskArns.filter((_, index) => results[index]!.status === 'rejected')
+      const { stopped: stoppedArns, failed } = await stopEach(clients.ecs, cluster, taskArns, reason)
+      const running = failed.map((failure) => failure.taskArn)
       // StopTask was accepted: those tasks are stopping, not left running.
       for (const taskArn of stoppedArns) stopping.add(taskArn)
       if (stoppedArns.length > 0) {
@@ -239,11 +238,8 @@ async function waitForJob(
           `Stopped ${stoppedArns.join(', ')}: still running when timeout (${inputs.timeoutSeconds} s) ran out`
         )
       }
-      results.forEach((result, index) => {
-        if (result.status === 'rejected') {
-          reporter.warning(`Could not stop ${taskArns[index]}: ${(result.reason as Error).message}`)
-        }
-      })
+      for (const { taskArn, error: stopError } of failed)
+        reporter.warning(`Could not stop ${taskArn}: ${stopError.message}`)
       if (running.length > 0) {
         error.hint =
           `timeout (${inputs.timeoutSeconds} s) ran out and ${running.join(', ')} could not be stopped: they run ` +

@@ -3,10 +3,14 @@
 // chosen, so a task deploy never loads the service, preview, scheduler or cost code it does not use.
 import type { Run, Target } from '../inputs/inputs.js'
 import type { Plan } from '../runner/lifecycle.js'
-import { CLOSED, type PullRequest } from '../runner/pull-request.js'
+import type { PullRequest } from '../runner/pull-request.js'
 
 export type PlanKind =
   'task-deploy' | 'service-deploy' | 'preview-close' | 'task-stop' | 'service-stop' | 'permissions'
+
+/** The one pull request action that closes a preview (runner/pull-request.ts CLOSED; not imported, to keep the
+ * preview's code out of a run that is no preview). */
+const CLOSED = 'closed'
 
 export interface ChosenPlan {
   kind: PlanKind

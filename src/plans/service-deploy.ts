@@ -5,7 +5,6 @@ import { createDeployClients } from '../aws/clients.js'
 import { ServiceCancelledError, deployService as deployExpressService } from '../modes/service.js'
 import { ServiceDeployFailure } from '../modes/types.js'
 import type { Lifecycle, Outcome } from '../runner/lifecycle.js'
-import { serviceStopInstructions } from '../runner/pull-request.js'
 import { STATE, type SavedService } from '../runner/state.js'
 import { writeServiceSummary } from '../runner/summaries.js'
 
@@ -34,10 +33,13 @@ export async function deployService(life: Lifecycle): Promise<Outcome> {
     })
     return {
       url: result.url,
-      comment: {
+      comment: life.pullRequest && {
         name: result.serviceName,
         image: result.image,
-        howToStop: serviceStopInstructions(inputs.region, result.serviceArn),
+        howToStop: (await import('../runner/pull-request.js')).serviceStopInstructions(
+          inputs.region,
+          result.serviceArn
+        ),
         state: {
           kind: 'running',
           url: result.url,

@@ -6,7 +6,6 @@ import { CancelledError } from '../modes/cancel.js'
 import { deploy } from '../modes/deploy.js'
 import { DeployFailure, type DeployResult } from '../modes/types.js'
 import type { Lifecycle, Outcome } from '../runner/lifecycle.js'
-import { taskStopInstructions } from '../runner/pull-request.js'
 import { STATE, type SavedTasks } from '../runner/state.js'
 import { formatStopTime, writeDeploySummary } from '../runner/summaries.js'
 import type { DeployClients } from '../aws/clients.js'
@@ -50,13 +49,12 @@ export async function deployTasks(life: Lifecycle): Promise<Outcome> {
   if (stopsAt && ttlSeconds !== undefined)
     reporter.info(`Stops by itself by ${formatStopTime(stopsAt)} (ttl ${formatTtl(ttlSeconds)})`)
   const taskArns = result.tasks.map((task) => task.taskArn)
-  if (pullRequest) await replaceEarlierPreview(life, clients, result, taskArns)
   const url = result.tasks[0]?.url
   return {
     url,
-    comment: {
+    comment: pullRequest && {
       image: result.image,
-      howToStop: taskStopInstructions(inputs.region, inputs.cluster, taskArns),
+      howToStop: await replaceEarlierPreview(life, clients, result, taskArns),
       state: { kind: 'running', url, stopsAt, ttlSeconds }
     },
     summary: (pullRequestLine) =>
@@ -64,16 +62,23 @@ export async function deployTasks(life: Lifecycle): Promise<Outcome> {
   }
 }
 
-/** A preview deployed: the previous commit's tasks stopped (the new ones answer already); a failure warns. */
+/**
+ * A preview deployed: the previous commit's tasks stopped (the new ones answer already); a failure warns.
+ * Returns how to stop the new ones, for the comment. The preview's code is loaded for a preview only.
+ */
 async function replaceEarlierPreview(
   life: Lifecycle,
   clients: DeployClients,
   result: DeployResult,
   keep: string[]
-): Promise<void> {
+): Promise<string[]> {
   const { inputs, reporter, pullRequest } = life
-  if (!pullRequest) return
-  const { stopEarlierTasks, replacedReason } = await import('../modes/preview.js')
+  const [{ stopEarlierTasks, replacedReason }, { taskStopInstructions }] = await Promise.all([
+    import('../modes/preview.js'),
+    import('../runner/pull-request.js')
+  ])
+  const howToStop = taskStopInstructions(inputs.region, inputs.cluster, keep)
+  if (!pullRequest) return howToStop
   try {
     const stopped = await stopEarlierTasks(clients.ecs, {
       cluster: result.clusterArn,
@@ -96,4 +101,5 @@ async function replaceEarlierPreview(
       `Could not stop the earlier preview of ${inputs.family}: ${formatActionError(explained)}`
     )
   }
+  return howToStop
 }

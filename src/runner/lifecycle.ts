@@ -14,7 +14,6 @@ import type { Inputs, Run } from '../inputs/inputs.js'
 import { cancelStopReason, runUrl, type Cancellation } from '../modes/cancel.js'
 import type { Reporter, StartedTasks } from '../modes/types.js'
 import type { GitHubDeployment } from './github-deployments.js'
-import * as pullRequests from './pull-request.js'
 import type { PreviewComment, PullRequest } from './pull-request.js'
 import { coreReporter } from './reporter.js'
 import { listenForCancel, type SignalSource } from './signals.js'
@@ -105,8 +104,8 @@ export async function runInLifecycle(
   // A preview's inputs carry the names derived from the pull request, for the failure explained too.
   let current = inputs
   try {
-    const pullRequest = previewRequest(inputs.run, deps.env)
-    if (pullRequest) current = previewOf(inputs, pullRequest)
+    const pullRequest = await previewRequest(inputs.run, deps.env)
+    if (pullRequest) current = await previewOf(inputs, pullRequest)
     const life = lifecycleOf(current, reporter, deps.env, pullRequest, cancel?.signal)
     const plan = choose(current, pullRequest)
     const outcome = inputs.run.action === 'deploy' ? await aroundDeploy(life, plan) : await plan(life.api)
@@ -130,9 +129,16 @@ export async function runInLifecycle(
   if (cancel?.signal.aborted) deps.exit()
 }
 
-/** The pull request of a preview run, its event read (and the fork without credentials refused) up front. */
-function previewRequest(run: Run, env: Record<string, string | undefined>): PullRequest | undefined {
+/**
+ * The pull request of a preview run, its event read (and the fork without credentials refused) up front. The
+ * preview's code is loaded only for a preview.
+ */
+async function previewRequest(
+  run: Run,
+  env: Record<string, string | undefined>
+): Promise<PullRequest | undefined> {
   if (run.action === 'permissions' || !run.preview) return undefined
+  const pullRequests = await import('./pull-request.js')
   const pullRequest = pullRequests.readPullRequestEvent(env, (path) => readFileSync(path, 'utf8'))
   const fork = pullRequests.forkWithoutCredentials(pullRequest, env)
   if (fork) throw fork
@@ -140,7 +146,8 @@ function previewRequest(run: Run, env: Record<string, string | undefined>): Pull
 }
 
 /** The preview's inputs: the names derived from the pull request, in the settings and in the run's target. */
-function previewOf(inputs: Inputs, pullRequest: PullRequest): Inputs {
+async function previewOf(inputs: Inputs, pullRequest: PullRequest): Promise<Inputs> {
+  const pullRequests = await import('./pull-request.js')
   const preview = pullRequests.previewInputs(inputs, pullRequest)
   const run: Run =
     inputs.run.action !== 'permissions' && inputs.run.target.kind === 'service'
@@ -299,6 +306,7 @@ async function writeComment(
   const { inputs, pullRequest } = life
   if (!pullRequest) return undefined
   const stopped = note.state.kind === 'stopped'
+  const pullRequests = await import('./pull-request.js')
   const written = await pullRequests.writePreviewComment(
     inputs.githubToken,
     pullRequest.number,
