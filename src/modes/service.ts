@@ -26,11 +26,10 @@ import { ActionError } from '../explain/action-error.js'
 import { CPU_ARCHITECTURES, formatTtl, type Inputs } from '../inputs/inputs.js'
 import { lastSegment, parseArn } from '../shared/arn.js'
 import { systemClock, type Clock } from '../shared/clock.js'
-import { dollarsOutput } from '../shared/cost.js'
 import { ecsTags } from '../shared/tags.js'
 import { EXPIRES_AT_TAG, expiryTime } from '../shared/ttl-role.js'
 import { signalNameOf, type Cancellation } from './cancel.js'
-import { SERVICE_COST_NOTE, serviceCost } from './cost.js'
+import { SERVICE_COST_NOTE, reportHourlyCost, serviceCost } from './cost.js'
 import {
   checkPlatform,
   firstPhaseName,
@@ -38,12 +37,13 @@ import {
   prepareExecutionRole,
   pushImage,
   registerRevision,
-  type DeployDeps
-} from './deploy.js'
+  reportPushed,
+  type PhaseDeps
+} from './phases.js'
 import { healthCheckUrl, waitHealthy } from './health.js'
 import { ServiceDeployFailure, type ServiceDeployResult, type ServiceStopResult } from './types.js'
 
-export interface ServiceDeployDeps extends Omit<DeployDeps, 'onStarted'> {
+export interface ServiceDeployDeps extends PhaseDeps {
   /** Told the service as soon as the create or update returns (the service-arn output is set then too). */
   onService?: (change: ServiceChange, clusterArn: string) => void
   /** Told as soon as the deployment this run started succeeded (before any health check of wait-for healthy). */
@@ -96,8 +96,7 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
     if (!inputs.taskDefinitionTemplate) await checkPlatform(inputs, deps, docker, image)
     return image
   })
-  reporter.setOutput('image', pushed.image)
-  reporter.setOutput('cluster-arn', prepared.cluster.clusterArn)
+  reportPushed(reporter, pushed, prepared)
 
   let taskDefinitionArn: string | undefined
   if (inputs.taskDefinitionTemplate) {
@@ -168,7 +167,7 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
     const url = waited.state?.url ?? change.url
     if (url) reporter.setOutput('url', url)
     const cost = serviceCost(inputs, waited.state?.desiredCount)
-    reporter.setOutput('hourly-cost', cost.hourly ? dollarsOutput(cost.hourly.dollars) : '')
+    reportHourlyCost(reporter, cost)
     return {
       image: pushed.image,
       tag: inputs.tag,
@@ -205,7 +204,7 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
     if (failure.deleted) throw failure
     // The service stays (an update's previous revision serves on): what it costs, as a deploy that succeeded says.
     const cost = { ...serviceCost(inputs, undefined), notes: [SERVICE_COST_NOTE] }
-    reporter.setOutput('hourly-cost', cost.hourly ? dollarsOutput(cost.hourly.dollars) : '')
+    reportHourlyCost(reporter, cost)
     throw new ServiceDeployFailure(failure.cause, failure.serviceArn, failure.createdService, false, cost)
   }
 }
@@ -213,7 +212,7 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
 /** The look-ups and creates, together (with the build, when there is one); what was created, said once. */
 export async function prepareServiceResources(
   inputs: Inputs,
-  deps: Pick<DeployDeps, 'clients' | 'reporter'>,
+  deps: Pick<PhaseDeps, 'clients' | 'reporter'>,
   docker: Docker
 ) {
   const { clients, reporter } = deps
