@@ -44,6 +44,8 @@ import { healthCheckUrl, waitHealthy } from './health.js'
 import { ServiceDeployFailure, type ServiceDeployResult, type ServiceStopResult } from './types.js'
 
 export interface ServiceDeployDeps extends PhaseDeps {
+  /** The service, as the run's target names it (a preview's name derived from its pull request). */
+  serviceName: string
   /** Told the service as soon as the create or update returns (the service-arn output is set then too). */
   onService?: (change: ServiceChange, clusterArn: string) => void
   /** Told as soon as the deployment this run started succeeded (before any health check of wait-for healthy). */
@@ -85,7 +87,7 @@ export class ServiceCancelledError extends ActionError {
 
 export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Promise<ServiceDeployResult> {
   const { reporter } = deps
-  const serviceName = inputs.serviceName!
+  const { serviceName } = deps
   const { signal, clock, phases, timed } = phaseRunner(deps)
   const docker = new Docker(deps.runner, deps.dockerConfigDir)
 
@@ -115,6 +117,7 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
   const expiresAt =
     inputs.ttlSeconds === undefined ? undefined : new Date(clock.now() + inputs.ttlSeconds * 1000)
   const spec = serviceSpec(inputs, {
+    serviceName,
     clusterArn: prepared.cluster.clusterArn,
     image: pushed.image,
     executionRoleArn: prepared.executionRole.roleArn,
@@ -296,6 +299,7 @@ export async function prepareServiceResources(
 export function serviceSpec(
   inputs: Inputs,
   made: {
+    serviceName: string
     clusterArn: string
     image: string
     executionRoleArn: string
@@ -311,7 +315,7 @@ export function serviceSpec(
     ...(made.expiresAt ? [{ key: EXPIRES_AT_TAG, value: expiryTime(made.expiresAt) }] : [])
   ]
   return {
-    serviceName: inputs.serviceName!,
+    serviceName: made.serviceName,
     cluster: made.clusterArn,
     image: made.image,
     port: inputs.port ?? 80,

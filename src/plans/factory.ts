@@ -37,7 +37,7 @@ export function choosePlan(run: Run, pullRequest: Pick<PullRequest, 'action'> | 
       return run.action === 'deploy'
         ? {
             kind: 'service-deploy',
-            plan: async (life) => (await import('./service-deploy.js')).deployService(life)
+            plan: async (life) => (await import('./service-deploy.js')).deployService(life, name)
           }
         : {
             kind: 'service-stop',

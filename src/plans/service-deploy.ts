@@ -8,7 +8,7 @@ import type { Lifecycle, Outcome } from '../runner/lifecycle.js'
 import { STATE, type SavedService } from '../runner/state.js'
 import { writeServiceSummary } from '../runner/summaries.js'
 
-export async function deployService(life: Lifecycle): Promise<Outcome> {
+export async function deployService(life: Lifecycle, serviceName: string): Promise<Outcome> {
   const { inputs, reporter } = life
   const start = life.deployStart()
   const { signal } = start.cancellation
@@ -21,6 +21,7 @@ export async function deployService(life: Lifecycle): Promise<Outcome> {
   try {
     const result = await deployExpressService(inputs, {
       ...start,
+      serviceName,
       clients,
       // At once, for the post step: a step killed before the deployment succeeded leaves the service to it.
       // Only a service this run created, and only when a cancelled run would delete it (as deploy does).

@@ -225,7 +225,8 @@ async function aroundDeploy(
   plan: Plan
 ): Promise<Outcome & { deployment?: GitHubDeployment }> {
   const { inputs, pullRequest } = life.api
-  const deployment = inputs.environmentName ? await startDeployment(inputs, pullRequest) : undefined
+  const environment = inputs.environmentName
+  const deployment = environment ? await startDeployment(inputs, environment, pullRequest) : undefined
   try {
     return { ...(await plan(life.api)), deployment }
   } catch (error) {
@@ -247,11 +248,11 @@ async function aroundDeploy(
 }
 
 /** A preview's GitHub deployment is implied, not asked for: a token that cannot record it warns. */
-async function startDeployment(inputs: Inputs, pullRequest: PullRequest | undefined) {
+async function startDeployment(inputs: Inputs, environment: string, pullRequest: PullRequest | undefined) {
   const { startGitHubDeployment } = await import('./github-deployments.js')
-  if (!pullRequest) return startGitHubDeployment(inputs)
+  if (!pullRequest) return startGitHubDeployment(inputs, environment)
   try {
-    return await startGitHubDeployment(inputs, { transient: true })
+    return await startGitHubDeployment(inputs, environment, { transient: true })
   } catch (error) {
     core.warning(`${formatActionError(error)}\nThe preview goes on without a GitHub deployment.`)
     return undefined
@@ -265,7 +266,12 @@ async function finish(
 ): Promise<void> {
   const { inputs, pullRequest } = life.api
   if (outcome.closeEnvironment !== undefined && inputs.environmentName)
-    await closeEnvironment(inputs, outcome.closeEnvironment, pullRequest !== undefined)
+    await closeEnvironment(
+      inputs,
+      inputs.environmentName,
+      outcome.closeEnvironment,
+      pullRequest !== undefined
+    )
   const comment = pullRequest && outcome.comment ? await writeComment(life.api, outcome.comment) : undefined
   await outcome.summary?.(
     pullRequest && {
@@ -284,13 +290,20 @@ async function finish(
 }
 
 /** The environment's deployments marked inactive, so the Environments page offers no dead URL. */
-async function closeEnvironment(inputs: Inputs, description: string, preview: boolean): Promise<void> {
+async function closeEnvironment(
+  inputs: Inputs,
+  environment: string,
+  description: string,
+  preview: boolean
+): Promise<void> {
   const { deactivateGitHubEnvironment } = await import('./github-deployments.js')
   try {
-    const deactivated = await deactivateGitHubEnvironment(inputs, description || undefined)
-    core.info(
-      `GitHub environment ${inputs.environmentName ?? ''}: ${deactivated.length} deployment(s) marked inactive`
+    const deactivated = await deactivateGitHubEnvironment(
+      inputs.githubToken,
+      environment,
+      description || undefined
     )
+    core.info(`GitHub environment ${environment}: ${deactivated.length} deployment(s) marked inactive`)
   } catch (error) {
     // A preview's close goes on (its comment still says what was done); stop mode fails.
     if (!preview) throw error
