@@ -50,7 +50,11 @@ function inputsWith(given: Record<string, string>): Inputs {
   })
 }
 
-function depsWith(plan: Plan, signals = new EventEmitter()): RunDeps & { chosen: Inputs[]; exits: number } {
+function depsWith(
+  plan: Plan,
+  signals = new EventEmitter(),
+  deploys = true
+): RunDeps & { chosen: Inputs[]; exits: number } {
   const deps = {
     chosen: [] as Inputs[],
     exits: 0,
@@ -61,7 +65,7 @@ function depsWith(plan: Plan, signals = new EventEmitter()): RunDeps & { chosen:
     },
     choose: (inputs: Inputs): ChosenPlan => {
       deps.chosen.push(inputs)
-      return { kind: 'task-deploy', plan }
+      return { kind: deploys ? 'task-deploy' : 'preview-close', deploys, plan }
     }
   }
   return deps
@@ -132,4 +136,15 @@ test('a stop does not listen for the cancel signal; a deploy does, and ends the 
   await run(inputsWith({}), deps)
   expect(deps.exits).toBe(1)
   expect(signals.listenerCount('SIGINT')).toBe(0)
+})
+
+test('a plan that does not deploy (a preview closed on a deploy run) gets no GitHub deployment and no post-step record', async () => {
+  const inputs = inputsWith({ 'environment-name': 'production' })
+  await run(
+    inputs,
+    depsWith(async () => ({}), new EventEmitter(), false)
+  )
+  // A GitHub deployment would have needed a token and the GitHub API: the run succeeds without either.
+  expect(process.exitCode).toBeUndefined()
+  expect(read('GITHUB_STATE')).toBe('')
 })

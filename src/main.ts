@@ -20,5 +20,5 @@ export const defaultRunDeps = (): RunDeps => ({
 
 /** Runs the plan the inputs ask for; never throws: a failure fails the step, explained once. */
 export async function run(inputs: Inputs, deps: RunDeps = defaultRunDeps()): Promise<void> {
-  await runInLifecycle(inputs, (current, pullRequest) => deps.choose(current, pullRequest).plan, deps)
+  await runInLifecycle(inputs, (current, pullRequest) => deps.choose(current, pullRequest), deps)
 }

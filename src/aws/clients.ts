@@ -7,7 +7,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { IAMClient } from '@aws-sdk/client-iam'
 import type { SchedulerClient } from '@aws-sdk/client-scheduler'
 import type { STSClient } from '@aws-sdk/client-sts'
-import { annotateAwsErrors } from '../explain/aws-errors.js'
+import { annotateAwsErrors } from '../explain/aws-call.js'
 
 /** Throttling and transient errors are retried by the SDK's standard strategy, with more attempts than its default 3. */
 export const MAX_ATTEMPTS = 8

@@ -2,7 +2,7 @@
 // distribution: a new kind of run is a new file in plans/ and one case here. Each plan is imported only when
 // chosen, so a task deploy never loads the service, preview, scheduler or cost code it does not use.
 import type { Run, Target } from '../inputs/inputs.js'
-import type { Plan } from '../runner/lifecycle.js'
+import type { Plan, PlanChoice } from '../runner/lifecycle.js'
 import type { PullRequest } from '../runner/pull-request.js'
 
 export type PlanKind =
@@ -12,9 +12,8 @@ export type PlanKind =
  * preview's code out of a run that is no preview). */
 const CLOSED = 'closed'
 
-export interface ChosenPlan {
+export interface ChosenPlan extends PlanChoice {
   kind: PlanKind
-  plan: Plan
 }
 
 /**
@@ -23,24 +22,38 @@ export interface ChosenPlan {
  */
 export function choosePlan(run: Run, pullRequest: Pick<PullRequest, 'action'> | undefined): ChosenPlan {
   if (run.action === 'permissions')
-    return { kind: 'permissions', plan: async (life) => (await import('./permissions.js')).printPolicy(life) }
+    return {
+      kind: 'permissions',
+      deploys: false,
+      plan: async (life) => (await import('./permissions.js')).printPolicy(life)
+    }
   if (pullRequest && (pullRequest.action === CLOSED || run.action === 'stop'))
-    return { kind: 'preview-close', plan: closePreview(run.target) }
+    return { kind: 'preview-close', deploys: false, plan: closePreview(run.target) }
   const { target } = run
   switch (target.kind) {
     case 'tasks':
       return run.action === 'deploy'
-        ? { kind: 'task-deploy', plan: async (life) => (await import('./task-deploy.js')).deployTasks(life) }
-        : { kind: 'task-stop', plan: async (life) => (await import('./task-stop.js')).stopTasks(life) }
+        ? {
+            kind: 'task-deploy',
+            deploys: true,
+            plan: async (life) => (await import('./task-deploy.js')).deployTasks(life)
+          }
+        : {
+            kind: 'task-stop',
+            deploys: false,
+            plan: async (life) => (await import('./task-stop.js')).stopTasks(life)
+          }
     case 'service': {
       const { name } = target
       return run.action === 'deploy'
         ? {
             kind: 'service-deploy',
+            deploys: true,
             plan: async (life) => (await import('./service-deploy.js')).deployService(life, name)
           }
         : {
             kind: 'service-stop',
+            deploys: false,
             plan: async (life) => (await import('./service-stop.js')).stopService(life, name)
           }
     }

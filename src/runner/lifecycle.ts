@@ -92,10 +92,16 @@ export interface Lifecycle {
 /** A plan, chosen and bound to its inputs by plans/factory.ts: it runs inside the lifecycle. */
 export type Plan = (life: Lifecycle) => Promise<Outcome>
 
+/** The plan chosen, and whether it deploys: a deploy gets its GitHub deployment and the post step's record. */
+export interface PlanChoice {
+  plan: Plan
+  deploys: boolean
+}
+
 /** Runs one plan inside the lifecycle; never throws (a failure fails the step, explained once). */
 export async function runInLifecycle(
   inputs: Inputs,
-  choose: (inputs: Inputs, pullRequest: PullRequest | undefined) => Plan,
+  choose: (inputs: Inputs, pullRequest: PullRequest | undefined) => PlanChoice,
   deps: LifecycleDeps = defaultLifecycleDeps()
 ): Promise<void> {
   const reporter = coreReporter()
@@ -107,8 +113,8 @@ export async function runInLifecycle(
     const pullRequest = await previewRequest(inputs.run, deps.env)
     if (pullRequest) current = await previewOf(inputs, pullRequest)
     const life = lifecycleOf(current, reporter, deps.env, pullRequest, cancel?.signal)
-    const plan = choose(current, pullRequest)
-    const outcome = inputs.run.action === 'deploy' ? await aroundDeploy(life, plan) : await plan(life.api)
+    const { plan, deploys } = choose(current, pullRequest)
+    const outcome = deploys ? await aroundDeploy(life, plan) : await plan(life.api)
     await finish(life, outcome)
   } catch (error) {
     const failure = error instanceof ExplainedFailure ? error : await explainFailure(error, current)
