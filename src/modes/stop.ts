@@ -4,7 +4,7 @@ import type { ECSClient, Task } from '@aws-sdk/client-ecs'
 import { waitForTasks } from '../aws/task-wait.js'
 import { describeTasks as describe, listRunningTasks, stopEach, taskId } from '../aws/tasks.js'
 import { type Clock } from '../shared/clock.js'
-import type { StopResult } from './types.js'
+import type { Reporter, StopResult } from './types.js'
 
 export interface StopOptions {
   cluster: string
@@ -72,4 +72,9 @@ export async function findRunningTasks(ecs: ECSClient, options: StopOptions): Pr
 export function familyOf(task: Task): string | undefined {
   // arn:aws:ecs:region:account:task-definition/FAMILY:REVISION
   return /task-definition\/([^:]+):\d+$/.exec(task.taskDefinitionArn ?? '')?.[1]
+}
+
+/** The stopped-task-arns output, written here only (mode: stop, and a task preview's close). */
+export function reportStopped(reporter: Pick<Reporter, 'setOutput'>, result: StopResult): void {
+  reporter.setOutput('stopped-task-arns', JSON.stringify(result.stopped))
 }

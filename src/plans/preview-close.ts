@@ -4,6 +4,7 @@
 import { createStopClients, type StopClients } from '../aws/clients.js'
 import type { Target } from '../inputs/inputs.js'
 import { cleanUpPreview, stopPreview } from '../modes/preview.js'
+import { reportStopped } from '../modes/stop.js'
 import type { Lifecycle, Outcome } from '../runner/lifecycle.js'
 import type { PullRequest } from '../runner/pull-request.js'
 import { writeStopSummary } from '../runner/summaries.js'
@@ -39,7 +40,7 @@ async function stopTaskPreview(
     deadline,
     log
   })
-  reporter.setOutput('stopped-task-arns', JSON.stringify(result.stopped))
+  reportStopped(reporter, result)
   const { removed } = await cleanUpPreview(inputs, clients, {
     deadline,
     log,

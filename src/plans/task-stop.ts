@@ -1,7 +1,7 @@
 // Plan: stop tasks (mode: stop without service): the named tasks, or every running task of the family started by
 // this action; then the environment's GitHub deployments marked inactive (by the lifecycle).
 import { createStopClients } from '../aws/clients.js'
-import { stopTasks as stopEach } from '../modes/stop.js'
+import { reportStopped, stopTasks as stopEach } from '../modes/stop.js'
 import type { Lifecycle, Outcome } from '../runner/lifecycle.js'
 import { writeStopSummary } from '../runner/summaries.js'
 
@@ -16,7 +16,7 @@ export async function stopTasks(life: Lifecycle): Promise<Outcome> {
     deadline: Date.now() + inputs.timeoutSeconds * 1000,
     log: (message) => reporter.info(message)
   })
-  reporter.setOutput('stopped-task-arns', JSON.stringify(result.stopped))
+  reportStopped(reporter, result)
   await writeStopSummary(inputs.region, inputs.cluster, result)
   return { closeEnvironment: '' }
 }
