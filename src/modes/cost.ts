@@ -1,7 +1,8 @@
 // The price of a deploy, from the inputs and what the wait learnt: per hour for the tasks left running (and
 // their public IPv4 addresses), and for a job that ran to its end, what its tasks' run cost (shared/cost.ts);
 // for a service, per hour for its desired tasks, their addresses and its load balancer.
-import { CPU_ARCHITECTURES, type Inputs } from '../inputs/inputs.js'
+import { CPU_ARCHITECTURES } from '../inputs/facts.js'
+import type { Inputs } from '../inputs/inputs.js'
 import { dollarsOutput, hourlyCost, jobCost, serviceHourlyCost, type TaskSize } from '../shared/cost.js'
 import type { DeployCost, Reporter, TaskReport } from './types.js'
 

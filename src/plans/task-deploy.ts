@@ -1,7 +1,7 @@
 // Plan: deploy tasks. Push the image, register the revision, run the tasks and wait as asked (modes/deploy.ts);
 // a preview then stops the previous commit's tasks. The lifecycle does the rest (GitHub, comment, summary).
 import { createDeployClients } from '../aws/clients.js'
-import { formatTtl } from '../inputs/inputs.js'
+import { formatTtl } from '../inputs/facts.js'
 import { CancelledError } from '../modes/cancel.js'
 import { deploy } from '../modes/deploy.js'
 import { DeployFailure, type DeployResult } from '../modes/types.js'
