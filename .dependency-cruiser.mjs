@@ -2,6 +2,7 @@
 // local-aws/src/. Run by npm run lint (depcruise), so a new upward or circular import fails the build.
 const LAYERS = [
   ['entry', '^src/[^/]+\\.ts$'],
+  ['plans', '^src/plans/'],
   ['runner', '^src/runner/'],
   ['modes', '^src/modes/'],
   ['aws', '^src/aws/'],

@@ -45,6 +45,34 @@ export default [
     files: tsFiles,
     rules: { '@typescript-eslint/no-unused-vars': unusedVars }
   },
+  // Every AWS call is sent from src/aws/ (README, "Architecture"), each operation written once: the SDK's commands
+  // and paginators are imported nowhere else in the action (its types are), and no SDK package is import()ed.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/aws/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*'],
+              importNamePattern: '(Command$|^paginate)',
+              allowTypeImports: true,
+              message: 'Send AWS calls from src/aws/ only: add or reuse a function there.'
+            }
+          ]
+        }
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression[source.value=/^@aws-sdk\\//]',
+          message: 'Load the AWS SDK from src/aws/ only (aws/clients.ts creates the clients).'
+        }
+      ]
+    }
+  },
   {
     files: jsFiles,
     languageOptions: { ecmaVersion: 'latest', sourceType: 'module', globals: nodeGlobals },

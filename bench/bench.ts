@@ -2,8 +2,10 @@
 // call and set task timings. It prints what the action itself adds to a deploy (tasks, and updates of an Express
 // Mode service) and writes the figures to bench/results/last.json, comparing them with the previous run.
 //
-//   npx tsx bench/bench.ts [--dist dist/index.cjs] [--runs 41] [--deploys 4] [--updates 5] [--no-aws]
-//   (EFD_DIST also names the bundle)
+//   npx tsx bench/bench.ts [--dist dist/index.cjs] [--against OTHER/index.cjs] [--runs 41] [--deploys 4]
+//                          [--updates 5] [--no-aws]   (EFD_DIST also names the bundle)
+// With --against, a task deploy runs side by side with that other bundle (an older commit's dist/, e.g. b907a61's
+// dist/index.js), the two taking turns in the same run, and the bench prints the CPU ratio of ours to theirs.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -25,10 +27,12 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '41' },
     deploys: { type: 'string', default: '4' },
     updates: { type: 'string', default: '5' },
+    against: { type: 'string' },
     'no-aws': { type: 'boolean', default: false }
   }
 })
 const DIST = resolve(args.dist!)
+const AGAINST = args.against === undefined ? undefined : resolve(args.against)
 const RUNS = Math.max(11, Number(args.runs))
 const DEPLOYS = Math.max(2, Number(args.deploys))
 const UPDATES = Math.max(1, Number(args.updates))
@@ -179,11 +183,12 @@ async function runStep(
   label: string,
   inputs: Record<string, string>,
   env: Record<string, string>,
-  expectedExit = 0
+  expectedExit = 0,
+  dist = DIST
 ): Promise<StepRun> {
   const files = stepFiles(dir, label)
   const probeFile = join(dir, `${label}-probe.json`)
-  const step = await run(process.execPath, ['--import', PROBE, DIST], {
+  const step = await run(process.execPath, ['--import', PROBE, dist], {
     ...BASE_ENV,
     ...env,
     ...inputEnvironment(inputs),
@@ -202,7 +207,7 @@ async function runStep(
   // The post step logs out of the registry and removes the Docker config folder (not measured).
   const state = parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8'))
   const stateEnv = Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]))
-  await run(process.execPath, [DIST], {
+  await run(process.execPath, [dist], {
     ...BASE_ENV,
     ...env,
     ...inputEnvironment(inputs),
@@ -371,6 +376,43 @@ async function serviceUpdates(
   }
 }
 
+/**
+ * A task deploy (all exists already) with this bundle and with another one, taking turns (the first of each turn
+ * alternates), each followed by a stop: CPU medians of each, and their ratio, measured in the same run.
+ */
+async function deploysSideBySide(
+  dir: string,
+  web: Record<string, string>,
+  env: Record<string, string>,
+  against: string
+): Promise<Record<string, unknown>> {
+  const cpu: Record<'ours' | 'theirs', number[]> = { ours: [], theirs: [] }
+  const wall: Record<'ours' | 'theirs', number[]> = { ours: [], theirs: [] }
+  const stop = { mode: 'stop', cluster: web['cluster']!, family: 'bench-web' }
+  for (let i = 0; i < DEPLOYS; i++) {
+    const turn: Array<'ours' | 'theirs'> = i % 2 === 0 ? ['ours', 'theirs'] : ['theirs', 'ours']
+    for (const who of turn) {
+      const step = await runStep(dir, `side-${who}-${i}`, web, env, 0, who === 'ours' ? DIST : against)
+      cpu[who].push(step.cpuMs)
+      wall[who].push(step.exitedAt - step.startedAt)
+      await runStep(dir, `side-stop-${who}-${i}`, stop, env)
+    }
+  }
+  const ours = median(cpu.ours)
+  const theirs = median(cpu.theirs)
+  return {
+    against,
+    deploys: DEPLOYS,
+    oursCpuMs: round(ours),
+    theirsCpuMs: round(theirs),
+    cpuRatio: round(ours / theirs, 2),
+    oursWallMs: round(median(wall.ours)),
+    theirsWallMs: round(median(wall.theirs)),
+    oursCpuEachMs: cpu.ours.map((ms) => round(ms)),
+    theirsCpuEachMs: cpu.theirs.map((ms) => round(ms))
+  }
+}
+
 async function withLocalAws(chunks: ChunkInfo[], dir: string): Promise<Record<string, unknown>> {
   await Promise.all([dockerBuild('web', 'efd-bench-web:bench'), dockerBuild('job', 'efd-bench-job:bench')])
   await dockerBuildFrom(SERVICE_IMAGES[1]!, `FROM ${SERVICE_IMAGES[0]}\nRUN echo v2 > /www/version\n`)
@@ -435,6 +477,8 @@ async function withLocalAws(chunks: ChunkInfo[], dir: string): Promise<Record<st
       chunksLoaded: loadedChunks(stop, chunks)
     }
 
+    const sideBySide = AGAINST ? await deploysSideBySide(dir, web, env, AGAINST) : undefined
+
     aws.clearCalls()
     const job = await runStep(
       dir,
@@ -458,6 +502,7 @@ async function withLocalAws(chunks: ChunkInfo[], dir: string): Promise<Record<st
       taskTimings: TASK_TIMINGS,
       deploys,
       deployChunksLoaded: lastDeploy ? loadedChunks(lastDeploy, chunks) : [],
+      sideBySide,
       stopMode,
       job: {
         wallMs: round(job.exitedAt - job.startedAt),
@@ -534,6 +579,14 @@ function print(figures: Figures): void {
   console.log(
     `Task RUNNING → action exited over ${DEPLOYS} deploys: median ${runningToExit['median']} ms, max ${runningToExit['max']} ms (target ≤ 1500)`
   )
+  const side = aws['sideBySide'] as Record<string, unknown> | undefined
+  if (side)
+    console.log(
+      `Task deploy side by side with ${String(side['against'])} (${side['deploys']} turns, medians): ` +
+        `CPU ${side['oursCpuMs']} ms vs ${side['theirsCpuMs']} ms: ratio ${side['cpuRatio']}× (target ≤ 1.0×); ` +
+        `wall ${side['oursWallMs']} ms vs ${side['theirsWallMs']} ms\n` +
+        `  each, ours: ${JSON.stringify(side['oursCpuEachMs'])}; theirs: ${JSON.stringify(side['theirsCpuEachMs'])}`
+    )
   const stop = aws['stopMode'] as Record<string, unknown>
   console.log(
     `Stop mode: wall ${stop['wallMs']} ms, CPU ${stop['cpuMs']} ms, calls ${JSON.stringify(stop['callsByOperation'])}`

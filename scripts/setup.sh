@@ -72,6 +72,9 @@ efd_packages() {
 # means the lockfile changed since, for example after a pull.
 efd_npm_deps() {
   local hidden=$EFD_ROOT/node_modules/.package-lock.json
+  # A node_modules linked from another checkout (a git worktree) is that checkout's to install: npm ci here
+  # would empty the directory it points to, for every worktree that shares it.
+  if [ -L "$EFD_ROOT/node_modules" ]; then return 0; fi
   if [ -f "$hidden" ] && [ ! "$EFD_ROOT/package-lock.json" -nt "$hidden" ]; then return 0; fi
   if [ -d "$EFD_ROOT/node_modules" ]; then
     efd_setup_log "node_modules is older than package-lock.json: npm ci"

@@ -91,8 +91,8 @@ async function deleteServiceMainLeft(deps: PostDeps): Promise<void> {
   const saved = parseSavedService(getState(STATE.createdService))
   if (!saved || getState(STATE.mainFinished) === 'true' || getState(STATE.serviceDeployed) === 'true') return
   try {
-    const { deleteLeftService } = await import('./modes/service.js')
-    const outcome = await deleteLeftService(await deps.ecsFor(saved.region), saved.serviceArn)
+    const { requestServiceDelete } = await import('./aws/express-service.js')
+    const outcome = await requestServiceDelete(await deps.ecsFor(saved.region), saved.serviceArn)
     log.warning(
       outcome === 'deleted'
         ? `The main step did not finish: deleted service ${saved.serviceArn}, which it created and never saw deployed`

@@ -137,3 +137,11 @@ test.each(MODES)('mode %s reads exactly the inputs action.yml declares', (mode) 
   const { read } = parseRecording({ mode, repository: 'myapp' })
   expect([...read].sort()).toEqual(Object.keys(actionInputs).sort())
 })
+
+test('action.yml declares exactly the outputs the action writes (src/shared/outputs.ts)', async () => {
+  const { OUTPUTS } = await import('../../src/shared/outputs.js')
+  const declared = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+    outputs: Record<string, unknown>
+  }
+  expect([...OUTPUTS].sort()).toEqual(Object.keys(declared.outputs).sort())
+})

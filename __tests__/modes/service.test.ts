@@ -104,6 +104,7 @@ function depsWith(
     dockerConfigDir: '/tmp/runner/docker-test',
     onLogin: () => undefined,
     clock: new FakeClock(),
+    serviceName: 'shop',
     ...extra,
     reporter: new RecordingReporter()
   }

@@ -7,7 +7,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { IAMClient } from '@aws-sdk/client-iam'
 import type { SchedulerClient } from '@aws-sdk/client-scheduler'
 import type { STSClient } from '@aws-sdk/client-sts'
-import { annotateAwsErrors } from '../explain/aws-errors.js'
+import { annotateAwsErrors } from '../explain/aws-call.js'
 
 /** Throttling and transient errors are retried by the SDK's standard strategy, with more attempts than its default 3. */
 export const MAX_ATTEMPTS = 8
@@ -85,6 +85,15 @@ export async function createStsClient(region: string): Promise<STSClient> {
   const sts = new STSClient(clientConfig(region || 'us-east-1'))
   annotateAwsErrors(sts)
   return sts
+}
+
+/** sts:GetCallerIdentity: the account the credentials belong to (mode: permissions puts it in the ARNs). */
+export async function readAccountId(region: string): Promise<string | undefined> {
+  const [{ GetCallerIdentityCommand }, sts] = await Promise.all([
+    import('@aws-sdk/client-sts'),
+    createStsClient(region)
+  ])
+  return (await sts.send(new GetCallerIdentityCommand({}))).Account
 }
 
 // Each import is destructured so the bundler keeps only the client class, not every command of the service

@@ -390,6 +390,25 @@ function alreadyDeleting(error: unknown): boolean {
 }
 
 /**
+ * DeleteExpressGatewayService: the action's one delete of a service (mode: stop, a cancelled run, the post
+ * step), with one failure rule: 'gone' when the service is deleted, or being deleted, already; any other error
+ * is thrown. It does not wait: deleteService does, the cancelled run and the post step have no time to.
+ */
+export async function requestServiceDelete(
+  ecs: ECSClient,
+  serviceArn: string,
+  options?: { abortSignal?: AbortSignal }
+): Promise<'deleted' | 'gone'> {
+  try {
+    await ecs.send(new DeleteExpressGatewayServiceCommand({ serviceArn }), options)
+    return 'deleted'
+  } catch (error) {
+    if (alreadyDeleting(error)) return 'gone'
+    throw error
+  }
+}
+
+/**
  * Deletes the service and waits until it is INACTIVE (or gone), polling as the task waits do. A service
  * that is already gone or INACTIVE is a success: stopping twice is safe.
  */
@@ -400,14 +419,7 @@ export async function deleteService(ecs: ECSClient, options: DeleteOptions): Pro
   // A DRAINING service is being deleted already: wait for it without a second delete.
   let deleted = found.status === 'ACTIVE'
   const hadExpiry = found.expiresAt !== undefined
-  if (deleted) {
-    try {
-      await ecs.send(new DeleteExpressGatewayServiceCommand({ serviceArn: found.serviceArn }))
-    } catch (error) {
-      if (!alreadyDeleting(error)) throw error
-      deleted = false
-    }
-  }
+  if (deleted) deleted = (await requestServiceDelete(ecs, found.serviceArn)) === 'deleted'
   let delay: number | undefined
   let lastStatus: string = found.status
   for (;;) {

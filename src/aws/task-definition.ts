@@ -11,7 +11,8 @@ import {
   type Tag as EcsTag,
   type TaskDefinition
 } from '@aws-sdk/client-ecs'
-import { CPU_ARCHITECTURES, TTL_CONTAINER_NAME, type Inputs } from '../inputs/inputs.js'
+import { CPU_ARCHITECTURES, TTL_CONTAINER_NAME } from '../inputs/facts.js'
+import type { Inputs } from '../inputs/inputs.js'
 import { ecsTags } from '../shared/tags.js'
 
 export interface RenderContext {

@@ -1,8 +1,11 @@
-// Starting the tasks: RunTask (retried while a new execution role propagates), and what a task's ARN and
-// network attachment say about it.
+// The tasks' ECS calls: RunTask (retried while a new execution role propagates), the one StopTask, DescribeTasks
+// in batches and ListTasks; and what a task's ARN and network attachment say about it.
 import { randomUUID } from 'node:crypto'
 import {
+  DescribeTasksCommand,
   RunTaskCommand,
+  StopTaskCommand,
+  paginateListTasks,
   type ECSClient,
   type Failure,
   type RunTaskCommandInput,
@@ -100,4 +103,63 @@ export function networkInterfaceId(task: Task): string | undefined {
 export function privateIp(task: Task): string | undefined {
   const eni = task.attachments?.find((attachment) => attachment.type === 'ElasticNetworkInterface')
   return eni?.details?.find((detail) => detail.name === 'privateIPv4Address')?.value
+}
+
+/**
+ * StopTask for each task, each on its own: one refused must not keep the others running. The action's one
+ * StopTask, with one failure rule: nothing is thrown, the tasks it could not stop are returned with the error,
+ * and the caller says what that means (a cancelled run or a timeout warns; mode: stop fails). A timeout bounds
+ * each call when the runner's kill is near (a cancelled run).
+ */
+export async function stopEach(
+  ecs: ECSClient,
+  cluster: string,
+  taskArns: readonly string[],
+  reason: string,
+  timeoutMs?: number
+): Promise<{ stopped: string[]; failed: Array<{ taskArn: string; error: Error }> }> {
+  const results = await Promise.allSettled(
+    taskArns.map((task) =>
+      ecs.send(
+        new StopTaskCommand({ cluster, task, reason }),
+        timeoutMs === undefined ? undefined : { abortSignal: AbortSignal.timeout(timeoutMs) }
+      )
+    )
+  )
+  return {
+    stopped: taskArns.filter((_, index) => results[index]!.status === 'fulfilled'),
+    failed: results.flatMap((result, index) =>
+      result.status === 'rejected' ? [{ taskArn: taskArns[index]!, error: result.reason as Error }] : []
+    )
+  }
+}
+
+/** DescribeTasks for any number of tasks, 100 (the API's limit) at a time. */
+export async function describeTasks(
+  ecs: ECSClient,
+  cluster: string,
+  taskArns: readonly string[]
+): Promise<Task[]> {
+  const tasks: Task[] = []
+  for (let i = 0; i < taskArns.length; i += 100) {
+    const answer = await ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns.slice(i, i + 100) }))
+    tasks.push(...(answer.tasks ?? []))
+  }
+  return tasks
+}
+
+/** The RUNNING tasks of the cluster started by `startedBy`, every page of ListTasks. */
+export async function listRunningTasks(
+  ecs: ECSClient,
+  cluster: string,
+  startedBy: string
+): Promise<string[]> {
+  const arns: string[] = []
+  for await (const page of paginateListTasks(
+    { client: ecs },
+    { cluster, startedBy, desiredStatus: 'RUNNING' }
+  )) {
+    arns.push(...(page.taskArns ?? []))
+  }
+  return arns
 }

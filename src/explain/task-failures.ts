@@ -1,6 +1,6 @@
 // Stopped tasks and RunTask failures explained: the stop code and reasons, and hints for their known causes.
 import type { Failure, Task } from '@aws-sdk/client-ecs'
-import { TTL_CONTAINER_NAME, formatTtl } from '../inputs/inputs.js'
+import { TTL_CONTAINER_NAME, formatTtl } from '../inputs/facts.js'
 import { lastSegment } from '../shared/arn.js'
 
 function taskLabel(task: Task): string {

@@ -1,7 +1,7 @@
 // The inputs that choose what the tasks run on: capacity (on-demand Fargate or Fargate Spot) and platform
 // (the CPU architecture of the task definition and of the image the action builds).
-import type { CpuArchitecture } from '../shared/prices.js'
 import { DEFAULTS, FALLBACKS } from './defaults.js'
+import { CPU_ARCHITECTURES } from './facts.js'
 import type { Reader } from './reader.js'
 import {
   CAPACITIES,
@@ -11,11 +11,7 @@ import {
   type TaskDefinitionTemplate
 } from './types.js'
 
-/** The task definition's runtimePlatform.cpuArchitecture for each platform. */
-export const CPU_ARCHITECTURES: Readonly<Record<Platform, CpuArchitecture>> = {
-  'linux/amd64': 'X86_64',
-  'linux/arm64': 'ARM64'
-}
+export { CPU_ARCHITECTURES } from './facts.js'
 
 /** The platform a template's runtimePlatform names, when it names a Linux one. */
 function templatePlatform(template: TaskDefinitionTemplate | undefined): Platform | undefined {

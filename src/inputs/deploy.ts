@@ -1,7 +1,6 @@
 // The inputs of a deploy: the image, the task definition (and its template), the network and the wait.
 // Every mode reads them: stop mode finds tasks by the family, permissions mode scopes the policy by them, and
 // AWS errors are explained with their names.
-import { isArn } from '../shared/arn.js'
 import {
   FARGATE_CPU_VALUES,
   describeCpuFor,
@@ -14,7 +13,6 @@ import { parseCommand, parseKeyValueLines, parseList, type Reader } from './read
 import {
   WAIT_FOR,
   type DeployInputs,
-  type Inputs,
   type ModeRules,
   type ParseContext,
   type Secret,
@@ -39,13 +37,7 @@ const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const SECRET_REF = /^(arn:aws[a-z-]*:(secretsmanager|ssm):[a-z0-9-]+:\d{12}:.+|[A-Za-z0-9_.\-/]+)$/
 
-/**
- * Whether the action manages the execution role: given by name (looked up, created when missing) with
- * create-execution-role true. A role given as an ARN, or with create-execution-role false, is the user's.
- */
-export function managesExecutionRole(inputs: Pick<Inputs, 'executionRole' | 'createExecutionRole'>): boolean {
-  return !isArn(inputs.executionRole) && inputs.createExecutionRole
-}
+export { managesExecutionRole } from './facts.js'
 
 export function readDeployInputs(r: Reader, rules: ModeRules, context: ParseContext): DeployInputs {
   const image = readImage(r, rules, context.env)

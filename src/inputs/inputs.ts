@@ -10,11 +10,14 @@ import { readForkCodeInputs } from './fork-code.js'
 import { PERMISSIONS_MODE } from './permissions.js'
 import { readPreviewInputs } from './preview.js'
 import { Reader } from './reader.js'
+import { runOf } from './run.js'
 import { readServiceInputs } from './service.js'
 import { STOP_MODE, readStopInputs } from './stop.js'
 import { MODES, type Inputs, type Mode, type ModeRules, type ParseContext } from './types.js'
 
 export { CPU_ARCHITECTURES } from './capacity.js'
+export { runOf } from './run.js'
+export type { DeployRun, PermissionsRun, Run, StopRun, Target } from './run.js'
 export { DEFAULTS, FALLBACKS, familyFromRepository } from './defaults.js'
 export { managesExecutionRole } from './deploy.js'
 export { BASE_CREDENTIAL_EVENTS, codeOrigin, forkCodeProblem } from './fork-code.js'
@@ -66,5 +69,6 @@ export function parseInputs(get: (name: string) => string, context: ParseContext
     r.fail('capacity', 'spot runs tasks only: an Express Mode service runs on Fargate on-demand')
   }
   r.throwProblems()
-  return { ...common, ...deploy, ...capacity, ...stop, ...preview, ...service, ...forkCode }
+  const run = runOf(common.mode, service.serviceName, preview.preview)
+  return { ...common, ...deploy, ...capacity, ...stop, ...preview, ...service, ...forkCode, run }
 }

@@ -5,19 +5,15 @@
 import { isArn } from '../shared/arn.js'
 import { isRole } from './deploy.js'
 import { DEFAULTS } from './defaults.js'
+import { PULL_REQUEST_EVENTS, TTL_CONTAINER_NAME, UNIT_SECONDS } from './facts.js'
 import type { Reader } from './reader.js'
 import type { ModeRules, PreviewInputs } from './types.js'
 
-/** The events whose payload has the pull request a preview is named after. */
-export const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'] as const
-
-/** The name of the timer container the ttl adds to the task definition. */
-export const TTL_CONTAINER_NAME = 'ecs-fargate-deploy-ttl'
+export { PULL_REQUEST_EVENTS, TTL_CONTAINER_NAME, formatTtl } from './facts.js'
 
 /** The longest ttl: 30 days, so a typo such as 200d is caught rather than run for half a year. */
 export const MAX_TTL_SECONDS = 30 * 86400
 
-const UNIT_SECONDS: Readonly<Record<string, number>> = { d: 86400, h: 3600, m: 60, s: 1 }
 /** One or more number-and-unit parts, largest unit first: 90s, 30m, 2h, 1h30m, 1d12h. */
 const TTL = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/
 /** [registry/]name[:tag][@sha256:digest], as docker reads an image reference. */
@@ -35,18 +31,6 @@ export function parseTtl(text: string): number | string {
   if (seconds < 1) return `'${text}' is zero; give at least 1s`
   if (seconds > MAX_TTL_SECONDS) return `'${text}' is longer than 30 days (30d)`
   return seconds
-}
-
-/** 5400 → "1h30m", 90 → "1m30s": the shortest form parseTtl reads back. */
-export function formatTtl(seconds: number): string {
-  let left = seconds
-  let text = ''
-  for (const unit of ['d', 'h', 'm', 's'] as const) {
-    const count = Math.floor(left / UNIT_SECONDS[unit]!)
-    left -= count * UNIT_SECONDS[unit]!
-    if (count > 0) text += `${count}${unit}`
-  }
-  return text || '0s'
 }
 
 /**

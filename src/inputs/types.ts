@@ -1,6 +1,7 @@
 // The typed result of reading the inputs, one part per concern; every mode gets the whole Inputs.
 // Type imports only: every layer above may use these types cheaply.
 import type { ScaleOn } from '../shared/express-scaling.js'
+import type { Run } from './run.js'
 
 export type Mode = 'deploy' | 'stop' | 'permissions'
 export type WaitFor = 'none' | 'running' | 'healthy' | 'stopped'
@@ -154,4 +155,7 @@ export interface Inputs
     StopInputs,
     PreviewInputs,
     ServiceInputs,
-    ForkCodeInputs {}
+    ForkCodeInputs {
+  /** The kind of run, decided once from mode, service and preview: what picks the plan (plans/factory.ts). */
+  run: Run
+}

@@ -1,6 +1,5 @@
 // Cancellation: the run is cancelled (the runner's SIGINT, then SIGTERM) and the deploy stops what it started
 // before it reached what the run waits for. The signal comes in as an AbortSignal, so tests can drive it.
-import { StopTaskCommand, type ECSClient } from '@aws-sdk/client-ecs'
 import { ActionError } from '../explain/action-error.js'
 import type { Clock } from '../shared/clock.js'
 
@@ -84,27 +83,4 @@ export function abortableClock(clock: Clock, signal: AbortSignal): Clock {
 }
 
 /** How long each StopTask may take when cancelled: the runner kills the step 7.5 s after its SIGINT. */
-const CANCEL_STOP_TIMEOUT_MS = 4000
-
-/** StopTask for each task, each on its own: one refused must not keep the others running. */
-export async function stopEach(
-  ecs: ECSClient,
-  cluster: string,
-  taskArns: string[],
-  reason: string,
-  timeoutMs = CANCEL_STOP_TIMEOUT_MS
-): Promise<{ stopped: string[]; failed: Array<{ taskArn: string; error: Error }> }> {
-  const results = await Promise.allSettled(
-    taskArns.map((task) =>
-      ecs.send(new StopTaskCommand({ cluster, task, reason }), {
-        abortSignal: AbortSignal.timeout(timeoutMs)
-      })
-    )
-  )
-  return {
-    stopped: taskArns.filter((_, index) => results[index]!.status === 'fulfilled'),
-    failed: results.flatMap((result, index) =>
-      result.status === 'rejected' ? [{ taskArn: taskArns[index]!, error: result.reason as Error }] : []
-    )
-  }
-}
+export const CANCEL_STOP_TIMEOUT_MS = 4000

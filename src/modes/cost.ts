@@ -1,9 +1,10 @@
 // The price of a deploy, from the inputs and what the wait learnt: per hour for the tasks left running (and
 // their public IPv4 addresses), and for a job that ran to its end, what its tasks' run cost (shared/cost.ts);
 // for a service, per hour for its desired tasks, their addresses and its load balancer.
-import { CPU_ARCHITECTURES, type Inputs } from '../inputs/inputs.js'
-import { hourlyCost, jobCost, serviceHourlyCost, type TaskSize } from '../shared/cost.js'
-import type { DeployCost, TaskReport } from './types.js'
+import { CPU_ARCHITECTURES } from '../inputs/facts.js'
+import type { Inputs } from '../inputs/inputs.js'
+import { dollarsOutput, hourlyCost, jobCost, serviceHourlyCost, type TaskSize } from '../shared/cost.js'
+import type { DeployCost, Reporter, TaskReport } from './types.js'
 
 type CostInputs = Pick<
   Inputs,
@@ -126,4 +127,10 @@ export function serviceCost(inputs: ServiceCostInputs, desiredCount: number | un
       }
     })
   }
+}
+
+/** The hourly-cost output, written here only: what the deploy leaves running per hour ('' when not priced). */
+export function reportHourlyCost(reporter: Pick<Reporter, 'setOutput'>, cost: DeployCost): DeployCost {
+  reporter.setOutput('hourly-cost', cost.hourly ? dollarsOutput(cost.hourly.dollars) : '')
+  return cost
 }

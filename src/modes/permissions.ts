@@ -13,6 +13,7 @@ import {
   scopeFor,
   type PolicyDocument
 } from '../policy/permissions.js'
+import type { OutputName } from '../shared/outputs.js'
 import {
   REPOSITORY_PLACEHOLDER,
   buildSetup,
@@ -28,7 +29,7 @@ export const SETUP_TEMPLATE_FILE = 'ecs-fargate-deploy-setup.json'
 export interface PermissionsModeDeps {
   /** sts:GetCallerIdentity; absent, failing or answering nothing means the placeholder account. */
   getAccountId?: () => Promise<string | undefined>
-  setOutput: (name: string, value: string) => void
+  setOutput: (name: OutputName, value: string) => void
   writeSummary: (markdown: string) => Promise<void>
   info: (message: string) => void
   /** GITHUB_REPOSITORY, GITHUB_EVENT_PATH and RUNNER_TEMP. */

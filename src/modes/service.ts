@@ -2,7 +2,7 @@
 // and roles: prepareServiceResources (the look-ups and creates, with the infrastructure role) → pushImage →
 // registerRevision (a task-definition template only) → createOrUpdateService → waitForService. Stop mode's
 // side is deleteService (aws/express-service.ts); main.ts wires both.
-import { DeleteExpressGatewayServiceCommand, type ServiceDeployment } from '@aws-sdk/client-ecs'
+import type { ServiceDeployment } from '@aws-sdk/client-ecs'
 import type { SchedulerFactory } from '../aws/clients.js'
 import { ensureCluster } from '../aws/cluster.js'
 import { ensureRepository, getRegistryLogin } from '../aws/ecr.js'
@@ -10,6 +10,7 @@ import { waitForServiceDeployment } from '../aws/express-deployment.js'
 import {
   createOrUpdateService,
   deleteService,
+  requestServiceDelete,
   describeServiceState,
   removeExpiryTag,
   type ServiceChange,
@@ -22,14 +23,14 @@ import { ensureLogGroup } from '../aws/log-group.js'
 import { describeLatestRevision } from '../aws/task-definition.js'
 import { Docker } from '../docker/docker.js'
 import { ActionError } from '../explain/action-error.js'
-import { CPU_ARCHITECTURES, formatTtl, type Inputs } from '../inputs/inputs.js'
+import { CPU_ARCHITECTURES, formatTtl } from '../inputs/facts.js'
+import type { Inputs } from '../inputs/inputs.js'
 import { lastSegment, parseArn } from '../shared/arn.js'
 import { systemClock, type Clock } from '../shared/clock.js'
-import { dollarsOutput } from '../shared/cost.js'
 import { ecsTags } from '../shared/tags.js'
 import { EXPIRES_AT_TAG, expiryTime } from '../shared/ttl-role.js'
 import { signalNameOf, type Cancellation } from './cancel.js'
-import { SERVICE_COST_NOTE, serviceCost } from './cost.js'
+import { SERVICE_COST_NOTE, reportHourlyCost, serviceCost } from './cost.js'
 import {
   checkPlatform,
   firstPhaseName,
@@ -37,12 +38,15 @@ import {
   prepareExecutionRole,
   pushImage,
   registerRevision,
-  type DeployDeps
-} from './deploy.js'
+  reportPushed,
+  type PhaseDeps
+} from './phases.js'
 import { healthCheckUrl, waitHealthy } from './health.js'
 import { ServiceDeployFailure, type ServiceDeployResult, type ServiceStopResult } from './types.js'
 
-export interface ServiceDeployDeps extends Omit<DeployDeps, 'onStarted'> {
+export interface ServiceDeployDeps extends PhaseDeps {
+  /** The service, as the run's target names it (a preview's name derived from its pull request). */
+  serviceName: string
   /** Told the service as soon as the create or update returns (the service-arn output is set then too). */
   onService?: (change: ServiceChange, clusterArn: string) => void
   /** Told as soon as the deployment this run started succeeded (before any health check of wait-for healthy). */
@@ -84,7 +88,7 @@ export class ServiceCancelledError extends ActionError {
 
 export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Promise<ServiceDeployResult> {
   const { reporter } = deps
-  const serviceName = inputs.serviceName!
+  const { serviceName } = deps
   const { signal, clock, phases, timed } = phaseRunner(deps)
   const docker = new Docker(deps.runner, deps.dockerConfigDir)
 
@@ -95,8 +99,7 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
     if (!inputs.taskDefinitionTemplate) await checkPlatform(inputs, deps, docker, image)
     return image
   })
-  reporter.setOutput('image', pushed.image)
-  reporter.setOutput('cluster-arn', prepared.cluster.clusterArn)
+  reportPushed(reporter, pushed, prepared)
 
   let taskDefinitionArn: string | undefined
   if (inputs.taskDefinitionTemplate) {
@@ -115,6 +118,7 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
   const expiresAt =
     inputs.ttlSeconds === undefined ? undefined : new Date(clock.now() + inputs.ttlSeconds * 1000)
   const spec = serviceSpec(inputs, {
+    serviceName,
     clusterArn: prepared.cluster.clusterArn,
     image: pushed.image,
     executionRoleArn: prepared.executionRole.roleArn,
@@ -167,7 +171,7 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
     const url = waited.state?.url ?? change.url
     if (url) reporter.setOutput('url', url)
     const cost = serviceCost(inputs, waited.state?.desiredCount)
-    reporter.setOutput('hourly-cost', cost.hourly ? dollarsOutput(cost.hourly.dollars) : '')
+    reportHourlyCost(reporter, cost)
     return {
       image: pushed.image,
       tag: inputs.tag,
@@ -204,7 +208,7 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
     if (failure.deleted) throw failure
     // The service stays (an update's previous revision serves on): what it costs, as a deploy that succeeded says.
     const cost = { ...serviceCost(inputs, undefined), notes: [SERVICE_COST_NOTE] }
-    reporter.setOutput('hourly-cost', cost.hourly ? dollarsOutput(cost.hourly.dollars) : '')
+    reportHourlyCost(reporter, cost)
     throw new ServiceDeployFailure(failure.cause, failure.serviceArn, failure.createdService, false, cost)
   }
 }
@@ -212,7 +216,7 @@ export async function deployService(inputs: Inputs, deps: ServiceDeployDeps): Pr
 /** The look-ups and creates, together (with the build, when there is one); what was created, said once. */
 export async function prepareServiceResources(
   inputs: Inputs,
-  deps: Pick<DeployDeps, 'clients' | 'reporter'>,
+  deps: Pick<PhaseDeps, 'clients' | 'reporter'>,
   docker: Docker
 ) {
   const { clients, reporter } = deps
@@ -296,6 +300,7 @@ export async function prepareServiceResources(
 export function serviceSpec(
   inputs: Inputs,
   made: {
+    serviceName: string
     clusterArn: string
     image: string
     executionRoleArn: string
@@ -311,7 +316,7 @@ export function serviceSpec(
     ...(made.expiresAt ? [{ key: EXPIRES_AT_TAG, value: expiryTime(made.expiresAt) }] : [])
   ]
   return {
-    serviceName: inputs.serviceName!,
+    serviceName: made.serviceName,
     cluster: made.clusterArn,
     image: made.image,
     port: inputs.port ?? 80,
@@ -478,7 +483,8 @@ async function cancelService(
   if (succeeded) return fail('deployed')
   if (!inputs.stopOnCancel) return fail('kept')
   try {
-    await deps.clients.ecs.send(new DeleteExpressGatewayServiceCommand({ serviceArn: change.serviceArn }), {
+    // A service gone already (deleted by hand meanwhile) is as good as deleted.
+    await requestServiceDelete(deps.clients.ecs, change.serviceArn, {
       abortSignal: AbortSignal.timeout(CANCEL_DELETE_TIMEOUT_MS)
     })
     // The schedule would only fail when its time comes: deleted too if there is time, else left to fail.
@@ -492,28 +498,6 @@ async function cancelService(
     return fail('not-deleted', (error as Error).message)
   }
 }
-
-/**
- * The post step's delete of a service a killed main step created and never saw deployed: one
- * DeleteExpressGatewayService, without waiting for INACTIVE (the post step has no time to wait). 'gone' when it
- * is deleted or being deleted already.
- */
-export async function deleteLeftService(
-  ecs: ServiceDeployDeps['clients']['ecs'],
-  serviceArn: string
-): Promise<'deleted' | 'gone'> {
-  try {
-    await ecs.send(new DeleteExpressGatewayServiceCommand({ serviceArn }))
-    return 'deleted'
-  } catch (error) {
-    const name = (error as Error).name
-    if (GONE_ERRORS.includes(name)) return 'gone'
-    throw error
-  }
-}
-
-/** What ECS answers a delete of a service that is deleted, or being deleted, already. */
-const GONE_ERRORS = ['ServiceNotFoundException', 'ResourceNotFoundException', 'ServiceNotActiveException']
 
 /**
  * mode: stop with service: deletes the service and waits until it is INACTIVE. A service that is gone (or

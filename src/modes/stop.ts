@@ -1,16 +1,10 @@
 // Stop mode: stop the tasks named (or found by startedBy and family), wait until they are STOPPED.
 // Safe to run twice: tasks already stopped or gone, and a cluster that no longer exists, are not errors.
-import {
-  DescribeTasksCommand,
-  StopTaskCommand,
-  paginateListTasks,
-  type ECSClient,
-  type Task
-} from '@aws-sdk/client-ecs'
+import type { ECSClient, Task } from '@aws-sdk/client-ecs'
 import { waitForTasks } from '../aws/task-wait.js'
-import { taskId } from '../aws/tasks.js'
+import { describeTasks as describe, listRunningTasks, stopEach, taskId } from '../aws/tasks.js'
 import { type Clock } from '../shared/clock.js'
-import type { StopResult } from './types.js'
+import type { Reporter, StopResult } from './types.js'
 
 export interface StopOptions {
   cluster: string
@@ -44,13 +38,9 @@ export async function stopTasks(ecs: ECSClient, options: StopOptions): Promise<S
     const missing = taskArns.filter((arn) => !known.has(arn))
     const alreadyStopped = tasks.filter((task) => task.lastStatus === 'STOPPED').map((task) => task.taskArn!)
     const toStop = tasks.filter((task) => task.lastStatus !== 'STOPPED').map((task) => task.taskArn!)
-    await Promise.all(
-      toStop.map((task) =>
-        ecs.send(
-          new StopTaskCommand({ cluster: options.cluster, task, reason: options.reason ?? STOP_REASON })
-        )
-      )
-    )
+    // Every task is asked to stop; a refusal then fails the stop (the user asked for exactly this).
+    const { failed } = await stopEach(ecs, options.cluster, toStop, options.reason ?? STOP_REASON)
+    if (failed[0]) throw failed[0].error
     for (const arn of toStop) log(`Stopping ${arn}`)
     for (const arn of alreadyStopped) log(`${arn} was already stopped`)
     for (const arn of missing) log(`${arn} is not known to ECS in ${options.cluster} (already gone)`)
@@ -73,13 +63,7 @@ export async function stopTasks(ecs: ECSClient, options: StopOptions): Promise<S
 
 /** ListTasks filters by startedBy; the family is checked on the described tasks (ListTasks takes one or the other). */
 export async function findRunningTasks(ecs: ECSClient, options: StopOptions): Promise<string[]> {
-  const arns: string[] = []
-  for await (const page of paginateListTasks(
-    { client: ecs },
-    { cluster: options.cluster, startedBy: options.startedBy, desiredStatus: 'RUNNING' }
-  )) {
-    arns.push(...(page.taskArns ?? []))
-  }
+  const arns = await listRunningTasks(ecs, options.cluster, options.startedBy)
   if (!options.family || arns.length === 0) return arns
   const tasks = await describe(ecs, options.cluster, arns)
   return tasks.filter((task) => familyOf(task) === options.family).map((task) => task.taskArn!)
@@ -90,11 +74,7 @@ export function familyOf(task: Task): string | undefined {
   return /task-definition\/([^:]+):\d+$/.exec(task.taskDefinitionArn ?? '')?.[1]
 }
 
-async function describe(ecs: ECSClient, cluster: string, taskArns: string[]): Promise<Task[]> {
-  const tasks: Task[] = []
-  for (let i = 0; i < taskArns.length; i += 100) {
-    const answer = await ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns.slice(i, i + 100) }))
-    tasks.push(...(answer.tasks ?? []))
-  }
-  return tasks
+/** The stopped-task-arns output, written here only (mode: stop, and a task preview's close). */
+export function reportStopped(reporter: Pick<Reporter, 'setOutput'>, result: StopResult): void {
+  reporter.setOutput('stopped-task-arns', JSON.stringify(result.stopped))
 }

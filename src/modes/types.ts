@@ -1,6 +1,7 @@
 // What the modes hand back and what they report through: the runner interface they are given, and their results.
 import type { LogStream } from '../aws/log-events.js'
 import type { CostEstimate } from '../shared/cost.js'
+import type { OutputName } from '../shared/outputs.js'
 
 /** The runner as the modes see it; runner/reporter.ts implements it on @actions/core, tests with a fake. */
 export interface Reporter {
@@ -12,7 +13,8 @@ export interface Reporter {
   untrusted(lines: readonly string[]): void
   warning(message: string): void
   notice(message: string): void
-  setOutput(name: string, value: string): void
+  /** Each output the moment its value is known, so a step killed later still leaves it. */
+  setOutput(name: OutputName, value: string): void
   setSecret(secret: string): void
   group<T>(name: string, fn: () => Promise<T>): Promise<T>
 }

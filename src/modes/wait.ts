@@ -1,6 +1,6 @@
 // Waiting as wait-for says: for RUNNING (and the public IPs), for the URL to answer, or for a job to finish
 // with its log streamed; and, when a wait fails, an error that says why.
-import { DescribeTasksCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs'
+import type { Task } from '@aws-sdk/client-ecs'
 import type { DeployClients } from '../aws/clients.js'
 import { ActionError } from '../explain/action-error.js'
 import {
@@ -18,7 +18,7 @@ import type { Inputs } from '../inputs/inputs.js'
 import { LogFollower, lastLogLines } from '../aws/log-events.js'
 import { readInterfaceAddresses } from '../aws/network.js'
 import { TaskStoppedError, WaitTimeoutError, waitForTasks } from '../aws/task-wait.js'
-import { networkInterfaceId, privateIp, taskId } from '../aws/tasks.js'
+import { describeTasks, networkInterfaceId, privateIp, stopEach, taskId } from '../aws/tasks.js'
 import { type Clock } from '../shared/clock.js'
 import type { Reporter, TaskReport, WaitOutcome } from './types.js'
 
@@ -167,9 +167,11 @@ async function waitForHealthy(context: WaitContext, reports: TaskReport[]): Prom
   } catch (error) {
     if (!(error instanceof UnhealthyError)) throw error
     // Best effort: the URL that never answered is the failure; the tasks' state only explains it.
-    const { tasks = [] } = await clients.ecs
-      .send(new DescribeTasksCommand({ cluster, tasks: reports.map((report) => report.taskArn) }))
-      .catch(() => ({ tasks: [] }))
+    const tasks = await describeTasks(
+      clients.ecs,
+      cluster,
+      reports.map((report) => report.taskArn)
+    ).catch((): Task[] => [])
     error.details = tasks
       .map((task) =>
         task.lastStatus === 'STOPPED' ? describeStoppedTask(task) : `${task.taskArn}: ${task.lastStatus}`
@@ -181,15 +183,44 @@ async function waitForHealthy(context: WaitContext, reports: TaskReport[]): Prom
 }
 
 /**
- * wait-for stopped: follow every task's log until all have stopped, then read the exit codes. The log lines
- * go to the step log as they arrive, labelled with the task when there are several.
+ * wait-for stopped: follow every task's log until all have stopped (followJobLogs), stop the tasks when the
+ * timeout runs out (stopOnTimeout), then judge the exit codes (judgeExitCodes). The log lines go to the step log
+ * as they arrive, labelled with the task when there are several.
  */
 async function waitForJob(
   context: WaitContext,
   taskArns: string[],
   stopping: Set<string>
 ): Promise<WaitOutcome & { failure?: ActionError }> {
-  const { inputs, clients, reporter, clock, cluster, deadline } = context
+  const { clients, clock, cluster, deadline } = context
+  const { follow, labelOf } = followJobLogs(context, taskArns)
+  let tasks: Task[]
+  try {
+    tasks = await waitForTasks(clients.ecs, cluster, taskArns, {
+      until: 'STOPPED',
+      deadline,
+      clock,
+      onPoll: follow
+    })
+  } catch (error) {
+    if (error instanceof WaitTimeoutError) {
+      await stopOnTimeout(context, error, taskArns, stopping)
+      // Whatever the job printed up to here belongs in the log, before the error.
+      await follow()
+    }
+    throw error
+  }
+  // The poll that saw STOPPED has read the log already; one more read takes what CloudWatch showed since.
+  await follow()
+  return judgeExitCodes(context, taskArns, tasks, labelOf)
+}
+
+/** Follows the job's log streams: each call prints what CloudWatch has shown since the last one. */
+function followJobLogs(
+  context: WaitContext,
+  taskArns: string[]
+): { follow: () => Promise<void>; labelOf: (taskArn: string) => string } {
+  const { clients, reporter } = context
   const labelOf = (taskArn: string): string =>
     taskArns.length > 1 ? `[${taskId(taskArn).slice(0, 8)}] ` : ''
   const followers = context.tasks.map((report) => new LogFollower(clients.logs, report.logStream))
@@ -215,47 +246,46 @@ async function waitForJob(
       }
     }
   }
-  let tasks: Task[]
-  try {
-    tasks = await waitForTasks(clients.ecs, cluster, taskArns, {
-      until: 'STOPPED',
-      deadline,
-      clock,
-      onPoll: follow
-    })
-  } catch (error) {
-    if (error instanceof WaitTimeoutError && inputs.stopOnTimeout) {
-      const reason = `Stopped by ecs-fargate-deploy: still running when timeout (${inputs.timeoutSeconds} s) ran out`
-      // Each stop on its own: a StopTask that fails (no ecs:StopTask) must not hide the timeout itself.
-      const results = await Promise.allSettled(
-        taskArns.map((task) => clients.ecs.send(new StopTaskCommand({ cluster, task, reason })))
-      )
-      const stoppedArns = taskArns.filter((_, index) => results[index]!.status === 'fulfilled')
-      const running = taskArns.filter((_, index) => results[index]!.status === 'rejected')
-      // StopTask was accepted: those tasks are stopping, not left running.
-      for (const taskArn of stoppedArns) stopping.add(taskArn)
-      if (stoppedArns.length > 0) {
-        reporter.warning(
-          `Stopped ${stoppedArns.join(', ')}: still running when timeout (${inputs.timeoutSeconds} s) ran out`
-        )
-      }
-      results.forEach((result, index) => {
-        if (result.status === 'rejected') {
-          reporter.warning(`Could not stop ${taskArns[index]}: ${(result.reason as Error).message}`)
-        }
-      })
-      if (running.length > 0) {
-        error.hint =
-          `timeout (${inputs.timeoutSeconds} s) ran out and ${running.join(', ')} could not be stopped: they run ` +
-          "(and are billed) until stopped; stop them with mode: stop and this step's task-arns output."
-      }
-    }
-    // Whatever the job printed up to here belongs in the log, before the error.
-    if (error instanceof WaitTimeoutError) await follow()
-    throw error
+  return { follow, labelOf }
+}
+
+/** With stop-on-timeout: the job's tasks stopped, each on its own; those that could not be are named in the hint. */
+async function stopOnTimeout(
+  context: WaitContext,
+  error: WaitTimeoutError,
+  taskArns: string[],
+  stopping: Set<string>
+): Promise<void> {
+  const { inputs, clients, reporter, cluster } = context
+  if (!inputs.stopOnTimeout) return
+  const reason = `Stopped by ecs-fargate-deploy: still running when timeout (${inputs.timeoutSeconds} s) ran out`
+  // Each stop on its own: a StopTask that fails (no ecs:StopTask) must not hide the timeout itself.
+  const { stopped: stoppedArns, failed } = await stopEach(clients.ecs, cluster, taskArns, reason)
+  const running = failed.map((failure) => failure.taskArn)
+  // StopTask was accepted: those tasks are stopping, not left running.
+  for (const taskArn of stoppedArns) stopping.add(taskArn)
+  if (stoppedArns.length > 0) {
+    reporter.warning(
+      `Stopped ${stoppedArns.join(', ')}: still running when timeout (${inputs.timeoutSeconds} s) ran out`
+    )
   }
-  // The poll that saw STOPPED has read the log already; one more read takes what CloudWatch showed since.
-  await follow()
+  for (const { taskArn, error: stopError } of failed)
+    reporter.warning(`Could not stop ${taskArn}: ${stopError.message}`)
+  if (running.length > 0) {
+    error.hint =
+      `timeout (${inputs.timeoutSeconds} s) ran out and ${running.join(', ')} could not be stopped: they run ` +
+      "(and are billed) until stopped; stop them with mode: stop and this step's task-arns output."
+  }
+}
+
+/** The job's stopped tasks judged: exit codes, Fargate Spot interruptions and the ttl, in the order started. */
+function judgeExitCodes(
+  context: WaitContext,
+  taskArns: string[],
+  tasks: Task[],
+  labelOf: (taskArn: string) => string
+): WaitOutcome & { failure?: ActionError } {
+  const { inputs, reporter } = context
   // In the order the tasks were started, so "the first non-zero" does not depend on DescribeTasks' order.
   const stopped = taskArns.map((arn) => tasks.find((task) => task.taskArn === arn)!)
   const problems: string[] = []

@@ -220,19 +220,21 @@ export async function gitHubFromEnvironment(
 
 /** Deploy mode: the deployment of this commit to environment-name, already in_progress. */
 export async function startGitHubDeployment(
-  inputs: Pick<Inputs, 'githubToken' | 'environmentName' | 'repository' | 'tag' | 'cluster'>,
+  inputs: Pick<Inputs, 'githubToken' | 'repository' | 'tag' | 'cluster'>,
+  environment: string,
   options: { transient?: boolean } = {}
 ): Promise<GitHubDeployment> {
-  const { request, target } = await gitHubFromEnvironment(inputs.githubToken, inputs.environmentName!)
+  const { request, target } = await gitHubFromEnvironment(inputs.githubToken, environment)
   const description = `${inputs.repository}:${inputs.tag} on ECS Fargate (cluster ${inputs.cluster})`
   return GitHubDeployment.start(request, target, description, options)
 }
 
 /** Stop mode: environment-name's active deployments marked inactive. */
 export async function deactivateGitHubEnvironment(
-  inputs: Pick<Inputs, 'githubToken' | 'environmentName'>,
+  githubToken: string,
+  environment: string,
   description?: string
 ): Promise<number[]> {
-  const { target, ...github } = await gitHubFromEnvironment(inputs.githubToken, inputs.environmentName!)
+  const { target, ...github } = await gitHubFromEnvironment(githubToken, environment)
   return deactivateEnvironment(github, target, description)
 }

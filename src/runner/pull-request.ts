@@ -3,7 +3,8 @@
 // updated in place. Everything here is shared by task and service previews: the names take any base name,
 // the comment takes what is running and how to stop it as data.
 import { ActionError } from '../explain/action-error.js'
-import { PULL_REQUEST_EVENTS, formatTtl, type Inputs } from '../inputs/inputs.js'
+import { PULL_REQUEST_EVENTS, formatTtl } from '../inputs/facts.js'
+import type { Inputs } from '../inputs/inputs.js'
 import type { GitHubClient } from './github-deployments.js'
 import { formatStopTime } from './summaries.js'
 

@@ -13,7 +13,7 @@ import type {
 } from '../modes/types.js'
 import { formatDollars, type CostEstimate } from '../shared/cost.js'
 import type { ActionError } from '../explain/action-error.js'
-import { formatTtl } from '../inputs/inputs.js'
+import { formatTtl } from '../inputs/facts.js'
 import { SERVICE_COST_NOTE } from '../modes/cost.js'
 
 const consoleBase = (region: string): string => `https://${region}.console.aws.amazon.com`
