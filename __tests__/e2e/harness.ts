@@ -4,12 +4,20 @@
 // the run's inputs (identity 'printed', the default), so a call the permissions table misses fails the suite.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { constants } from 'node:os'
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import { setUpAsAdmin } from './admin-roles.js'
+import { setUpAsAdmin, type AppliedSetup, type JsonObject } from './setup-as-admin.js'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 /** The bundle under test: dist/ unless EFD_DIST names another build (parallel work on one machine). */
@@ -39,6 +47,8 @@ export interface ActionRun extends StepResult {
   runnerTempLeft: string[]
   /** The access key the run's calls were made with (a key of its own under identity 'printed'). */
   accessKeyId?: string
+  /** The file the setup-template output names (mode permissions), read before RUNNER_TEMP is removed. */
+  setupTemplate?: JsonObject
 }
 
 /** Reads a runner file-command file: `name=value` lines and `name<<DELIMITER` heredocs. */
@@ -68,7 +78,9 @@ function unescapeCommand(data: string): string {
  * Who a run is, on a local AWS registered by stack.ts:
  * - 'printed' (default): a key of its own holding exactly the policy `mode: permissions` prints for the run's
  *   inputs (the bundled action run in permissions mode, without credentials, ACCOUNT_ID replaced by the local
- *   account), after an administrator created the roles the deploy passes but may not write (setUpAsAdmin);
+ *   account), after an administrator applied the one-time setup template the same run prints (its
+ *   setup-template output) to the local AWS (setUpAsAdmin: the roles the deploy passes but may not write, and
+ *   the secrets' role policy);
  * - 'quick-path': the printed policy plus creating and writing those roles (by name), and no set-up: an
  *   identity allowed to create roles, for which the action creates what is missing itself;
  * - 'as-given': the credentials in env as they are (tests of AccessDenied set their own policy).
@@ -200,8 +212,13 @@ function stepResult(
 }
 
 const CREDENTIAL_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']
-/** The policies printed so far, by local AWS and inputs: the same inputs print the same policy. */
-const printed = new Map<string, Policy>()
+/** What a permissions-mode run printed: the policy and the one-time setup template (none when inputs fail). */
+interface Printed {
+  policy: Policy
+  setupTemplate?: JsonObject
+}
+/** The policies and templates printed so far, by local AWS and inputs: the same inputs print the same. */
+const printed = new Map<string, Printed>()
 let keys = 0
 
 /** The inputs of the permissions-mode run that prints the policy of a run with these inputs. */
@@ -222,6 +239,19 @@ export async function printedPolicy(
   base: Record<string, string>,
   node = process.execPath
 ): Promise<Policy> {
+  return (await printedFor(authority, inputs, base, node)).policy
+}
+
+/**
+ * The policy and the setup template the bundled action prints for these inputs (see printedPolicy). The
+ * template uses ${AWS::AccountId} (no credentials, no account): applying it resolves the local account.
+ */
+async function printedFor(
+  authority: PolicyAuthority,
+  inputs: Record<string, string>,
+  base: Record<string, string>,
+  node: string
+): Promise<Printed> {
   const cacheKey = JSON.stringify([authority.endpoint, base['AWS_REGION'], permissionsInputs(inputs)])
   const cached = printed.get(cacheKey)
   if (cached) return cached
@@ -243,15 +273,27 @@ export async function printedPolicy(
       dir
     )
     const text = run.outputs['policy']
-    const policy: Policy =
-      run.exitCode === 0 && text
+    const ok = run.exitCode === 0 && text !== undefined && text !== ''
+    const result: Printed = {
+      policy: ok
         ? (JSON.parse(text.replace(/\bACCOUNT_ID\b/g, authority.accountId)) as Policy)
-        : { Version: '2012-10-17', Statement: [] }
-    printed.set(cacheKey, policy)
-    return policy
+        : { Version: '2012-10-17', Statement: [] },
+      setupTemplate: ok ? readSetupTemplate(run) : undefined
+    }
+    if (ok && !result.setupTemplate)
+      throw new Error(`mode permissions printed no setup-template:\n${run.stdout}`)
+    printed.set(cacheKey, result)
+    return result
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** The file a permissions-mode step's setup-template output names, if it wrote one. */
+function readSetupTemplate(step: StepResult): JsonObject | undefined {
+  const path = step.outputs['setup-template']
+  if (!path || !existsSync(path)) return undefined
+  return JSON.parse(readFileSync(path, 'utf8')) as JsonObject
 }
 
 /** The printed policy plus writing the roles it may look up by name: what the quick path needs. */
@@ -310,13 +352,8 @@ async function identityFor(
               : undefined
   noteIdentity(asGivenBecause ? `as-given (${asGivenBecause})` : identity, inputs)
   if (asGivenBecause || !authority || !key) return asGiven
-  const policy = await printedPolicy(authority, inputs, base, node)
-  if (identity === 'printed') {
-    await setUpAsAdmin(
-      { aws: authority, env: { AWS_REGION: base['AWS_REGION'] ?? authority.region } },
-      inputs
-    )
-  }
+  const { policy } = await printedFor(authority, inputs, base, node)
+  if (identity === 'printed') await adminSetup(authority, inputs, base, node)
   // A key of the run's own; a key the test named (to tell runs apart in the call log) keeps its name.
   const runKey = key === STACK_KEY ? `AKIDPRINTED${String(++keys).padStart(4, '0')}` : key
   authority.setPolicy(runKey, identity === 'quick-path' ? quickPathPolicy(policy) : policy)
@@ -324,6 +361,53 @@ async function identityFor(
     env: { AWS_ACCESS_KEY_ID: runKey },
     accessKeyId: runKey,
     release: () => authority.setPolicy(runKey, undefined)
+  }
+}
+
+/** The administrator's one-time setup for these inputs: the template the run's permissions mode prints, applied. */
+async function adminSetup(
+  authority: PolicyAuthority,
+  inputs: Record<string, string>,
+  base: Record<string, string>,
+  node: string
+): Promise<AppliedSetup | undefined> {
+  const { setupTemplate } = await printedFor(authority, inputs, base, node)
+  if (!setupTemplate) return undefined
+  return setUpAsAdmin(
+    { aws: authority, env: { AWS_REGION: base['AWS_REGION'] ?? authority.region } },
+    setupTemplate
+  )
+}
+
+/**
+ * Does ahead of a run what identity 'printed' does before it (the administrator applies the setup template
+ * printed for these inputs), for a test that asserts the run itself leaves no call in the log. Undefined when
+ * the inputs do not parse (no template) or env names no local AWS.
+ */
+export async function setUpAsAdminFor(
+  inputs: Record<string, string>,
+  options: Pick<RunOptions, 'env' | 'node'>
+): Promise<AppliedSetup | undefined> {
+  const authority = authorities.get(options.env['AWS_ENDPOINT_URL'] ?? '')
+  if (!authority) return undefined
+  return adminSetup(
+    authority,
+    inputs,
+    givenEnvironment(options.env, tmpdir()),
+    options.node ?? process.execPath
+  )
+}
+
+/** The environment the runner gives every step, with the test's env over it. */
+function givenEnvironment(env: Record<string, string>, home: string): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? home,
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REPOSITORY: 'octo/app',
+    GITHUB_ACTIONS: 'true',
+    ...(process.env['DOCKER_HOST'] ? { DOCKER_HOST: process.env['DOCKER_HOST'] } : {}),
+    ...env
   }
 }
 
@@ -341,15 +425,7 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   const dir = mkdtempSync(join(tmpdir(), 'efd-run-'))
   const runnerTemp = mkdtempSync(join(tmpdir(), 'efd-runner-temp-'))
   const node = options.node ?? process.execPath
-  const given = {
-    PATH: process.env['PATH'] ?? '',
-    HOME: process.env['HOME'] ?? dir,
-    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-    GITHUB_REPOSITORY: 'octo/app',
-    GITHUB_ACTIONS: 'true',
-    ...(process.env['DOCKER_HOST'] ? { DOCKER_HOST: process.env['DOCKER_HOST'] } : {}),
-    ...options.env
-  }
+  const given = givenEnvironment(options.env, dir)
   const identity = await identityFor(inputs, options, given, node)
   const base = { ...given, ...identity.env }
   try {
@@ -372,7 +448,8 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
       post,
       runnerTemp,
       runnerTempLeft: readdirSync(runnerTemp),
-      accessKeyId: identity.accessKeyId
+      accessKeyId: identity.accessKeyId,
+      setupTemplate: readSetupTemplate(main)
     }
   } finally {
     identity.release()
@@ -438,15 +515,7 @@ export async function startAction(
   const dir = mkdtempSync(join(tmpdir(), 'efd-run-'))
   const runnerTemp = mkdtempSync(join(tmpdir(), 'efd-runner-temp-'))
   const node = options.node ?? process.execPath
-  const given = {
-    PATH: process.env['PATH'] ?? '',
-    HOME: process.env['HOME'] ?? dir,
-    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-    GITHUB_REPOSITORY: 'octo/app',
-    GITHUB_ACTIONS: 'true',
-    ...(process.env['DOCKER_HOST'] ? { DOCKER_HOST: process.env['DOCKER_HOST'] } : {}),
-    ...options.env
-  }
+  const given = givenEnvironment(options.env, dir)
   const identity = await identityFor(inputs, options, given, node)
   const base = { ...given, ...identity.env }
   let stdout = ''

@@ -4,7 +4,7 @@
 import { DeleteClusterCommand, DescribeClustersCommand, ECSClient } from '@aws-sdk/client-ecs'
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam'
 import { STACK_KEY, printedPolicy, runAction, startAction } from './harness.js'
-import { ADMIN_KEY } from './admin-roles.js'
+import { ADMIN_KEY } from './setup-as-admin.js'
 import { REGION, WEB_IMAGE, startStack, type Stack } from './stack.js'
 
 let stack: Stack

@@ -4,8 +4,7 @@
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs'
 import { join } from 'node:path'
 import { runAction, type ActionRun } from './harness.js'
-import { applyOneTimeSetup } from './one-time-setup.js'
-import { applySetupAsAdmin } from './setup-as-admin.js'
+import { setUpAsAdmin } from './setup-as-admin.js'
 import { REGION, WEB_IMAGE, startStack, type Stack } from './stack.js'
 import type { CallRecord } from '../../local-aws/src/index.js'
 
@@ -288,7 +287,8 @@ describe('an identity that holds only the generated policy', () => {
     expectValidIamPolicy(policy, stack.aws.accountId)
     // The deploy policy creates no role: the administrator's one-time setup does, once.
     expect(policy.Statement.flatMap((statement) => statement.Action)).not.toContain('iam:CreateRole')
-    await applyOneTimeSetup(stack)
+    expect(permissions.setupTemplate).toBeDefined()
+    await setUpAsAdmin(stack, permissions.setupTemplate!)
     stack.aws.setPolicy(DEPLOYER_KEY, policy)
     const env = { ...stack.env, AWS_ACCESS_KEY_ID: DEPLOYER_KEY }
 
@@ -376,9 +376,13 @@ describe('secrets under the deploy policy (issue 18: no IAM write on a role it p
     const actions = policy.Statement.flatMap((statement) => statement.Action)
     expect(actions).toContain('iam:GetRolePolicy')
     expect(actions).not.toContain('iam:PutRolePolicy')
-    await applyOneTimeSetup(stack, {
-      secrets: { family: 'least-privilege-secrets', secrets: [{ name: 'DB', valueFrom: secret('db') }] }
-    })
+    // The template the same run printed: the execution role (not created again when this local AWS has it)
+    // and the secrets' role policy, which is put on the role all the same.
+    expect(printed.setupTemplate).toBeDefined()
+    const applied = await setUpAsAdmin(stack, printed.setupTemplate!)
+    expect(applied.rolePolicies).toEqual([
+      'ecsTaskExecutionRole/ecs-fargate-deploy-secrets-least-privilege-secrets'
+    ])
     stack.aws.setPolicy(key, policy)
     stack.aws.clearCalls()
     const deploy = await runAction(given, { env: { ...stack.env, AWS_ACCESS_KEY_ID: key } })
@@ -438,12 +442,9 @@ describe('the one-time setup, applied as an administrator', () => {
     expect(trust.Statement[0]!.Condition.StringEquals['token.actions.githubusercontent.com:sub']).toBe(
       'repo:octo/app:environment:production'
     )
-    const applied = await applySetupAsAdmin(templateOf(permissions) as never, {
-      endpoint: stack.aws.endpoint,
-      region: REGION,
-      accountId: stack.aws.accountId,
-      adminCredentials: { accessKeyId: stack.env['AWS_ACCESS_KEY_ID']!, secretAccessKey: 'x' }
-    })
+    // The file the setup-template output names is the template the summary shows; the administrator applies it.
+    expect(permissions.setupTemplate).toEqual(templateOf(permissions))
+    const applied = await setUpAsAdmin(stack, permissions.setupTemplate!)
     expect(applied.createdRoles).toEqual(['set-up-once-execution-role'])
     expect(Object.keys(applied.githubRoles)).toEqual(['DeployRole'])
     // The deploy role's policy is the printed policy: assuming the role gives the workflow exactly that.

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runAction, type ActionRun } from './harness.js'
-import { applyOneTimeSetup } from './one-time-setup.js'
+import { setUpAsAdmin } from './setup-as-admin.js'
 import { startGitHubStandIn, type GitHubStandIn } from './github-stand-in.js'
 import { pullRequestEnv as pullRequestEventEnv, type PullRequestOf } from './pull-request-events.js'
 import { REGION, WEB_IMAGE, startStack, type Stack } from './stack.js'
@@ -234,8 +234,9 @@ test('a service preview with a ttl, opened and closed by an identity holding exa
   expect(policy.Statement.flatMap((statement) => statement.Resource)).toContain(
     `arn:aws:ecs:${REGION}:123456789012:service/${CLUSTER}/preview-policy-pr-*`
   )
-  // The roles are the administrator's one-time setup; the deploy policy creates none.
-  await applyOneTimeSetup(stack, { service: true, ttl: 'efdPolicyTtlRole' })
+  // The roles are the administrator's one-time setup (the template the same run printed); the deploy policy creates none.
+  expect(printed.setupTemplate).toBeDefined()
+  await setUpAsAdmin(stack, printed.setupTemplate!)
   const key = 'AKIDSERVICEPREVIEWPOLICY'
   stack.aws.setPolicy(key, policy as never)
   const env = (action: string) =>
