@@ -150,12 +150,12 @@ test("the summary's cost for a job is its task's billed seconds at the us-east-1
   const ipDollars = (0.005 * seconds) / 3600
   expect(run.summary).toContain('<h3>Cost</h3>')
   expect(run.summary).toContain(
-    `<tr><td>1 task × (1 vCPU, 2 GB), Linux/x86, ${seconds} s billed</td><td>$${taskDollars.toFixed(6)}</td></tr>`
+    `<tr><td>1 task × (1 vCPU, 2 GB), Linux/x86, ${seconds} s billed</td><td>$${taskDollars.toFixed(4)}</td></tr>`
   )
   expect(run.summary).toContain(
-    `<tr><td>public IPv4 address, ${seconds} s</td><td>$${ipDollars.toFixed(6)}</td></tr>`
+    `<tr><td>public IPv4 address, ${seconds} s</td><td>$${ipDollars.toFixed(4)}</td></tr>`
   )
-  expect(run.summary).toContain(`<strong>$${(taskDollars + ipDollars).toFixed(6)}</strong>`)
+  expect(run.summary).toContain(`<strong>$${(taskDollars + ipDollars).toFixed(4)}</strong>`)
   expect(run.summary).toContain('Left running: nothing ($0 per hour).')
   expect(run.outputs['hourly-cost']).toBe('0')
 })
