@@ -81,10 +81,10 @@ describe('deploy, then stop, with environment-name', () => {
     expect(summary).toContain(
       `<a href="https://${REGION}.console.aws.amazon.com/ecs/v2/clusters/report-cluster/tasks?region=${REGION}">report-cluster</a>`
     )
-    // One task row: ARN, state, IP, the URL as a link, console links for the task and its log stream.
+    // One task row: its ID, state, IP, the URL as a link, console links for the task and its log stream.
     const logUrl = (JSON.parse(outputs['logs']!) as string[])[0]!
     expect(summary).toContain(
-      `<tr><td><code>${taskArn}</code></td><td>RUNNING</td><td><code>${outputs['public-ip']}</code></td>` +
+      `<tr><td><code>${taskArn.split('/').pop()}</code></td><td>RUNNING</td><td><code>${outputs['public-ip']}</code></td>` +
         `<td><a href="${url}">${url}</a></td><td></td>` +
         `<td><a href="${html(consoleTaskUrl('report-cluster', taskArn))}">task</a> · <a href="${html(logUrl)}">logs</a></td></tr>`
     )
