@@ -1,6 +1,6 @@
 // The post step: stop the tasks a killed main step left running (and delete the service it created and never saw
 // deployed), log out of the registry and remove the action's own Docker config folder, even when main failed.
-import * as core from '@actions/core'
+import * as core from './runner/commands.js'
 import type { ECSClient } from '@aws-sdk/client-ecs'
 import { Docker, removeDockerConfigDir } from './docker/docker.js'
 import { STATE, parseSavedService, parseSavedTasks } from './runner/state.js'

@@ -22,7 +22,7 @@ import { parseArn, lastSegment } from '../shared/arn.js'
 import { jobName, jobTaskGroup } from '../shared/job-schedule.js'
 import { keyValueTags, type Tag } from '../shared/tags.js'
 import { ActionError } from '../explain/action-error.js'
-import { annotateAwsErrors } from '../explain/aws-errors.js'
+import { annotateAwsErrors } from '../explain/aws-call.js'
 import { clientConfig } from './clients.js'
 
 /** The rule's one target; PutTargets with the same Id replaces it, so a new topic moves the notifications. */

@@ -35,7 +35,7 @@ import {
   type ScopedTrustPolicy
 } from '../shared/ttl-role.js'
 import { ActionError } from '../explain/action-error.js'
-import { isAccessDenied, resourceMatches } from '../explain/aws-errors.js'
+import { isAccessDenied, resourceMatches } from '../explain/access-denied.js'
 import type { Secret } from '../inputs/inputs.js'
 
 // Written in shared/ for the one-time setup too; exported here where the callers and tests look.

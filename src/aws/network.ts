@@ -12,7 +12,7 @@ import {
   type SecurityGroup
 } from '@aws-sdk/client-ec2'
 import { ActionError } from '../explain/action-error.js'
-import { isAccessDenied } from '../explain/aws-errors.js'
+import { isAccessDenied } from '../explain/access-denied.js'
 import { systemClock, type Clock } from '../shared/clock.js'
 import { FAMILY_TAG, tagSpecifications, type Tag } from '../shared/tags.js'
 

@@ -3,6 +3,7 @@
 import { parseArn } from '../shared/arn.js'
 import { THROTTLING_NAMES } from '../shared/throttling.js'
 import { ActionError } from './action-error.js'
+import { isAccessDenied, resourceMatches } from './access-denied.js'
 import { awsCallOf, type AwsCall } from './aws-call.js'
 import {
   PERMISSIONS,
@@ -13,6 +14,7 @@ import {
   type Scope
 } from '../policy/permissions.js'
 
+export { isAccessDenied, resourceMatches } from './access-denied.js'
 export { annotateAwsErrors, attachAwsCall, awsCallOf, serviceOfClient, type AwsCall } from './aws-call.js'
 
 const SERVICE_TITLE: Record<string, string> = {
@@ -49,33 +51,6 @@ export function parseDeniedMessage(message: string): DeniedMessage | undefined {
     resource,
     reason
   }
-}
-
-/** Whether an IAM resource pattern (with * and ?) matches an ARN. */
-export function resourceMatches(pattern: string, arn: string): boolean {
-  const regex = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.')
-  return new RegExp(`^${regex}$`).test(arn)
-}
-
-const ACCESS_DENIED_NAMES = new Set([
-  'AccessDenied',
-  'AccessDeniedException',
-  'UnauthorizedOperation',
-  'UnauthorizedException',
-  'AuthorizationError',
-  'AuthorizationErrorException',
-  'Forbidden',
-  'ForbiddenException'
-])
-
-/** Whether AWS refused a call for lack of permission (each service names it its own way). */
-export function isAccessDenied(error: unknown): boolean {
-  if (error === null || typeof error !== 'object') return false
-  const { name = '', message = '' } = error as { name?: unknown; message?: unknown }
-  return ACCESS_DENIED_NAMES.has(String(name)) || /is not authorized to perform:/.test(String(message))
 }
 
 const CREDENTIAL_NAMES = new Set([
@@ -289,7 +264,7 @@ export function explainError(
   const what = row?.step ?? 'call AWS'
   const title = callTitle(call)
 
-  if (ACCESS_DENIED_NAMES.has(facts.name) || /is not authorized to perform:/.test(facts.message)) {
+  if (isAccessDenied({ name: facts.name, message: facts.message })) {
     return explainAccessDenied(error, facts, scope, call)
   }
   if (CREDENTIAL_NAMES.has(facts.name) || /could not load credentials/i.test(facts.message)) {

@@ -3,7 +3,7 @@ import type { LogStream } from '../aws/log-events.js'
 import type { CostEstimate } from '../shared/cost.js'
 import type { OutputName } from '../shared/outputs.js'
 
-/** The runner as the modes see it; runner/reporter.ts implements it on @actions/core, tests with a fake. */
+/** The runner as the modes see it; runner/reporter.ts implements it on the runner commands (runner/commands.ts), tests with a fake. */
 export interface Reporter {
   info(message: string): void
   /**

@@ -3,8 +3,8 @@
 // (deploys). Around a deploy: its GitHub deployment started first, the post step's record kept. Finished: the
 // environment closed, the preview comment, the summary, the URL. Failed: the error explained once, and that one
 // text goes to the GitHub deployment, the preview comment, the step's error and the failure summary.
-// Plans (src/plans/) get a Lifecycle and return an Outcome; they never import @actions/core.
-import * as core from '@actions/core'
+// Plans (src/plans/) get a Lifecycle and return an Outcome; they never write to the runner themselves.
+import * as core from './commands.js'
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createCommandRunner, type CommandRunner } from '../docker/command-runner.js'

@@ -1,5 +1,5 @@
-// The reporter on @actions/core: the one implementation of the runner interface the modes report through.
-import * as core from '@actions/core'
+// The reporter on the runner's commands (commands.ts): the one implementation of the runner interface the modes report through.
+import * as core from './commands.js'
 import { EOL } from 'node:os'
 import type { Reporter } from '../modes/types.js'
 import { neutralise } from '../shared/workflow-commands.js'

@@ -1,6 +1,6 @@
 // What the workflow sees: outputs, log groups, annotations and the job summary. The summaries are built by
 // pure functions (data in, HTML out) so they can be tested from tables; the writers only hand them to core.
-import * as core from '@actions/core'
+import * as core from './commands.js'
 import { lastSegment } from '../shared/arn.js'
 import { escapeHtml } from './input-summary.js'
 import type {
