@@ -111,7 +111,7 @@ describe('runPermissionsMode', () => {
       'Subject: Request for AWS IAM permissions: GitHub Actions deploy myapp to ECS Fargate'
     )
     expect(summary).toContain(
-      'in cluster fargate-cluster with the GitHub Action ecs-fargate-deploy, in AWS account 123456789012, region us-east-1'
+      'to the ECS cluster fargate-cluster with the GitHub Action ecs-fargate-deploy, in AWS account 123456789012, region us-east-1'
     )
     expect(summary).toContain('<summary>The same as plain text, to paste into an email or a ticket</summary>')
     expect(summary.indexOf('Subject: ')).toBeLessThan(summary.indexOf('### Policy for the identity'))

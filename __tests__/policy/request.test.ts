@@ -48,8 +48,8 @@ test.each<[string, Record<string, string>, string[]]>([
     { 'wait-for': 'stopped' },
     [
       'Subject: Request for AWS IAM permissions: GitHub Actions deploy web to ECS Fargate',
-      'Our GitHub repository octo/shop deploys one container task of web in cluster default with the GitHub Action ecs-fargate-deploy, in AWS account 123456789012, region eu-west-1.',
-      '   - the role ecs-fargate-deploy-web, assumed by jobs of octo/shop on its main branch',
+      'Our GitHub repository octo/shop deploys its app web (one container task) to the ECS cluster default with the GitHub Action ecs-fargate-deploy, in AWS account 123456789012, region eu-west-1.',
+      '   - the role ecs-fargate-deploy-web, assumed by jobs of octo/shop on its main branch.',
       '   - Logs (CloudWatch Logs): look up the log group, create the log group and read the task',
       '(repository web, cluster default, task family web and log group /ecs/web)'
     ]
@@ -57,7 +57,7 @@ test.each<[string, Record<string, string>, string[]]>([
   [
     'a service',
     { service: 'shop', cluster: 'apps' },
-    ['deploys the web service shop (ECS Express Mode) in cluster apps', 'service shop and log group']
+    ['deploys the web service shop (ECS Express Mode) to the ECS cluster apps', 'service shop and log group']
   ]
 ])('securityRequest: %s', (_name, given, fragments) => {
   const inputs = inputsWith(given)

@@ -4,6 +4,7 @@ import { ActionError } from '../../src/explain/action-error.js'
 import { parseInputs } from '../../src/inputs/inputs.js'
 import { failureCost } from '../../src/modes/cost.js'
 import {
+  costLine,
   costSummary,
   deployHeadline,
   deploySummary,
@@ -21,7 +22,8 @@ import {
   serviceSummary,
   stopSummary,
   taskConsoleUrl,
-  taskRow
+  taskRow,
+  withoutEmptyColumns
 } from '../../src/runner/summaries.js'
 
 const REGION = 'eu-west-1'
@@ -143,8 +145,13 @@ test('deploySummary: overview, task rows, phase times with the total, and what w
   expect(html).toContain(
     '<tr><td>Cluster</td><td><a href="https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/apps/tasks?region=eu-west-1">apps</a></td></tr>'
   )
+  // No task has an exit code: the column is left out.
+  expect(html).toContain(
+    '<tr><th>Task</th><th>State</th><th>Public IP</th><th>URL</th><th>AWS console</th></tr>'
+  )
   expect(html).toContain(
     `<tr>${taskRow(REGION, CLUSTER_ARN, runningTask)
+      .filter((_, index) => index !== 4)
       .map((cell) => `<td>${cell}</td>`)
       .join('')}</tr>`
   )
@@ -202,7 +209,8 @@ describe('failureSummary', () => {
   test('the error, its details and hint, escaped', () => {
     const html = failureSummary(error, { mode: 'deploy', region: REGION })
     expect(html.split('\n')[0]).toBe('<h2>❌ Deploy failed: Task x stopped before it was RUNNING</h2>')
-    expect(html).toContain('<pre>Task x stopped before it was RUNNING</pre>')
+    // The headline says the whole message: no <pre> repeats it.
+    expect(html).not.toContain('<pre>Task x stopped')
     expect(html).toContain(
       '<h3>Details</h3>\n<pre>CannotPullContainerError: &lt;pull access denied&gt;</pre>'
     )
@@ -497,12 +505,16 @@ describe('service summaries', () => {
         '    Wait for running (30.0 s) :p1, 1200, 31200',
         '```',
         '',
+        '<details><summary>Phase times</summary>',
+        '',
         '<table>',
         '<tr><th>Phase</th><th>Time</th></tr>',
         '<tr><td>Push the image</td><td>1.2 s</td></tr>',
         '<tr><td>Wait for running</td><td>30.0 s</td></tr>',
         '<tr><td><strong>Total</strong></td><td><strong>31.2 s</strong></td></tr>',
         '</table>',
+        '',
+        '</details>',
         '<p>Created: nothing (everything existed)</p>',
         ''
       ].join('\n')
@@ -649,6 +661,45 @@ describe('phaseTimeline', () => {
         '```',
         ''
       ].join('\n')
+    )
+  })
+})
+
+describe('the lines under the headline', () => {
+  const estimate = (dollars: number, lines = 1) => ({
+    region: 'us-east-1',
+    dollars,
+    lines: Array.from({ length: lines }, () => ({ item: 'x', dollars })),
+    pricesDate: '2026-06'
+  })
+  test.each<[string, Parameters<typeof costLine>[0], string[]]>([
+    ['not priced', undefined, []],
+    ['a region without prices', { region: 'eu-west-3' }, []],
+    [
+      'a job',
+      { region: 'us-east-1', job: estimate(0.0114), hourly: estimate(0, 0) },
+      ['<p><strong>Cost:</strong> $0.0114 for this run; nothing left running.</p>']
+    ],
+    [
+      'tasks left running',
+      { region: 'us-east-1', hourly: estimate(0.0173425) },
+      ['<p><strong>Cost:</strong> $0.0173 an hour ($12.66 a month) while it runs.</p>']
+    ]
+  ])('costLine: %s', (_name, cost, lines) => {
+    expect(costLine(cost)).toEqual(lines)
+  })
+
+  test('withoutEmptyColumns leaves out the columns no row fills', () => {
+    expect(
+      withoutEmptyColumns(
+        ['A', 'B', 'C'],
+        [
+          ['1', '', '3'],
+          ['4', '', '']
+        ]
+      )
+    ).toBe(
+      '<table>\n<tr><th>A</th><th>C</th></tr>\n<tr><td>1</td><td>3</td></tr>\n<tr><td>4</td><td></td></tr>\n</table>'
     )
   })
 })

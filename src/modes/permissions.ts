@@ -136,9 +136,7 @@ export async function runPermissionsMode(
     '',
     'It allows a deploy with these inputs and stopping its tasks (mode: stop).',
     '',
-    '```json',
-    policyJson,
-    '```'
+    ...details('The policy (the policy output)', 'json', policyJson)
   ]
   if (managesExecutionRole(inputs)) {
     const role = executionRoleDocuments(scope.partition)

@@ -38,9 +38,9 @@ function inWords(items: readonly string[]): string {
 /** What the workflow deploys, in a phrase. */
 function whatItDeploys(inputs: Inputs, scope: ReturnType<typeof scopeFor>): string {
   if (inputs.serviceName !== undefined)
-    return `the web service ${scope.service} (ECS Express Mode) in cluster ${scope.cluster}`
+    return `the web service ${scope.service} (ECS Express Mode) to the ECS cluster ${scope.cluster}`
   const tasks = inputs.count === 1 ? 'one container task' : `${inputs.count} container tasks`
-  return `${tasks} of ${scope.family} in cluster ${scope.cluster}`
+  return `its app ${scope.family} (${tasks}) to the ECS cluster ${scope.cluster}`
 }
 
 /** One line per AWS service the deploy role calls: what for (the table's steps), grouped in the table's order. */
@@ -64,7 +64,6 @@ export function securityRequest(
 ): string {
   const scope = scopeFor(inputs, account)
   const groups = permissionGroups(rowsForAudience(inputs, 'deploy'))
-  const setupSteps = unique(rowsForAudience(inputs, 'setup').map((row) => row.step))
   const names = [
     `repository ${scope.repository}`,
     `cluster ${scope.cluster}`,
@@ -83,10 +82,7 @@ export function securityRequest(
     '',
     `1. Apply the attached CloudFormation template (${attachments.templateFile}, or the same as AWS CLI ` +
       'commands) as an administrator. It creates:',
-    ...setup.roles.map((role) => `   - the role ${role.name}, ${role.purpose}`),
-    ...(setupSteps.length > 0
-      ? [`   It also does what only an administrator should: ${inWords(setupSteps)}.`]
-      : []),
+    ...setup.roles.map((role) => `   - the role ${role.name}, ${role.purpose}.`),
     '2. Check the policy the template gives the deploy role (attached). It lets the workflow:',
     ...groups.map((group) => `   - ${group.group}: ${group.why}.`),
     '',

@@ -119,7 +119,15 @@ function timingsAndCreated(result: {
       ? `<p>Created: ${result.created.map(escapeHtml).join(', ')}</p>`
       : '<p>Created: nothing (everything existed)</p>'
   const timeline = phaseTimeline(result.phases)
-  return ['<h3>Timings</h3>', ...(timeline ? [timeline] : []), timings, created]
+  // With the picture, the table is the detail: folded, for the exact figures.
+  return timeline
+    ? [
+        '<h3>Timings</h3>',
+        timeline,
+        `<details><summary>Phase times</summary>\n\n${timings}\n\n</details>`,
+        created
+      ]
+    : ['<h3>Timings</h3>', timings, created]
 }
 
 /** The sum of the phases' times: how long the deploy took. */
@@ -164,13 +172,14 @@ export function deploySummary(region: string, result: DeployResult): string {
       ['Cluster', link(lastSegment(result.clusterArn), clusterConsoleUrl(region, result.clusterArn))]
     ]
   )
-  const tasks = htmlTable(
+  const tasks = withoutEmptyColumns(
     ['Task', 'State', 'Public IP', 'URL', 'Exit code', 'AWS console'],
     result.tasks.map((task) => taskRow(region, result.clusterArn, task))
   )
   return [
     `<h2>${escapeHtml(deployHeadline(result))}</h2>`,
     ...urlLine(result.tasks.map((task) => task.url)),
+    ...costLine(result.cost),
     overview,
     '<h3>Tasks</h3>',
     tasks,
@@ -182,6 +191,31 @@ export function deploySummary(region: string, result: DeployResult): string {
 
 /** AWS's pricing month: 730 hours. */
 const HOURS_PER_MONTH = 730
+
+/** A table without the columns no row has anything in (a job's public IP and URL). */
+export function withoutEmptyColumns(header: string[], rows: string[][]): string {
+  const kept = header.map((_, index) => rows.some((row) => row[index] !== ''))
+  const keep = <T>(cells: T[]): T[] => cells.filter((_, index) => kept[index])
+  return htmlTable(keep(header), rows.map(keep))
+}
+
+/**
+ * The cost in one line, under the URL: what a job's run cost, or what is left running per hour and per month;
+ * the cost section below has the lines it is made of. Nothing when the region has no prices.
+ */
+export function costLine(cost: DeployCost | undefined): string[] {
+  if (!cost) return []
+  const hourly = cost.hourly && cost.hourly.lines.length > 0 ? cost.hourly : undefined
+  const parts: string[] = []
+  if (cost.job) parts.push(`${formatCost(cost.job.dollars, 'run')} for this run`)
+  if (hourly)
+    parts.push(
+      `${formatCost(hourly.dollars, 'hour')} an hour (${formatCost(hourly.dollars * HOURS_PER_MONTH, 'month')} ` +
+        'a month) while it runs'
+    )
+  else if (cost.hourly) parts.push('nothing left running')
+  return parts.length > 0 ? [`<p><strong>Cost:</strong> ${parts.join('; ')}.</p>`] : []
+}
 
 /**
  * Dollars at one precision per column: hours and runs to the hundredth of a cent ($0.0123, $0.0050), months to
@@ -303,9 +337,13 @@ const MODE_NAMES: Record<string, string> = { deploy: 'Deploy', stop: 'Stop', per
 
 export function failureSummary(error: ActionError, context: FailureContext): string {
   const mode = MODE_NAMES[context.mode] ?? context.mode
+  const phrase = failurePhrase(error.message)
+  // The whole message when the headline could not say it all.
   const parts = [
-    `<h2>${escapeHtml(`❌ ${mode} failed: ${failurePhrase(error.message)}`)}</h2>`,
-    `<pre>${escapeHtml(error.message)}</pre>`
+    `<h2>${escapeHtml(`❌ ${mode} failed: ${phrase}`)}</h2>`,
+    ...(error.message.trim().replace(/[.:]$/, '') === phrase
+      ? []
+      : [`<pre>${escapeHtml(error.message)}</pre>`])
   ]
   if (error.details) parts.push('<h3>Details</h3>', `<pre>${escapeHtml(error.details)}</pre>`)
   if (error.hint) parts.push(`<p><strong>What to do:</strong> ${escapeHtml(error.hint)}</p>`)
@@ -467,6 +505,7 @@ export function serviceSummary(region: string, result: ServiceDeployResult): str
   return [
     `<h2>${escapeHtml(serviceHeadline(result))}</h2>`,
     ...urlLine([result.url]),
+    ...costLine(result.cost),
     htmlTable(['What', 'Value'], rows),
     ...timingsAndCreated(result),
     ...(result.expiryRemoved
