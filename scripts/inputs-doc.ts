@@ -169,12 +169,25 @@ export function ungrouped(action: ActionYml): string[] {
   ]
 }
 
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens. */
+const anchor = (title: string): string =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-')
+
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ')
 
 export function renderInputsDoc(action: ActionYml): string {
   const missing = ungrouped(action)
   if (missing.length > 0)
     throw new Error(`No group in scripts/inputs-doc.ts for ${missing.join(', ')}: add each to GROUP_OF`)
+  // Only the groups with an input or output in this action.yml: a link to a missing section would be dead.
+  const shown = (Object.keys(GROUPS) as Group[]).filter(
+    (group) =>
+      Object.keys(action.inputs).some((name) => groupOfInput(name) === group) ||
+      Object.keys(action.outputs).some((name) => groupOfOutput(name) === group)
+  )
   const lines = [
     '# Inputs and outputs',
     '',
@@ -183,22 +196,15 @@ export function renderInputsDoc(action: ActionYml): string {
     'Every input is checked before any AWS call, and all problems are reported together (in the step log and the',
     'job summary), each naming its input and what is allowed. Inputs are grouped by what you want to do:',
     '',
-    ...(Object.keys(GROUPS) as Group[]).map(
-      (group) =>
-        `- [${GROUPS[group].title}](#${GROUPS[group].title
-          .toLowerCase()
-          .replace(/[^a-z0-9 -]/g, '')
-          .replace(/ /g, '-')})`
-    ),
+    ...shown.map((group) => `- [${GROUPS[group].title}](#${anchor(GROUPS[group].title)})`),
     '',
     'Words that come up: a **task** is one run of your container on Fargate; its **task definition** (one',
     '**family**, numbered revisions) says which image, size and settings it runs with; a **cluster** is the named',
     'place tasks and services run in; a **service** keeps a number of tasks running and replaces them on a deploy.'
   ]
-  for (const group of Object.keys(GROUPS) as Group[]) {
+  for (const group of shown) {
     const inputs = Object.entries(action.inputs).filter(([name]) => groupOfInput(name) === group)
     const outputs = Object.entries(action.outputs).filter(([name]) => groupOfOutput(name) === group)
-    if (inputs.length === 0 && outputs.length === 0) continue
     lines.push('', `## ${GROUPS[group].title}`, '', GROUPS[group].intro)
     if (inputs.length > 0) {
       lines.push('', '| Input | Default | What it does |', '| --- | --- | --- |')

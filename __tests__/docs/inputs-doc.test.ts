@@ -31,7 +31,11 @@ test('a group lists its inputs with their defaults and descriptions, | escaped',
   expect(page).toContain('| `url` | where |')
   expect(page).toContain('## Pull request previews and GitHub deployments')
   expect(page).toContain('| `ttl` | `1h` | a \\| b |')
-  expect(page).not.toContain('## Schedules')
+  // A group with nothing in it has neither a section nor a link.
+  expect(page).not.toContain('Schedules')
+  expect(page).toContain(
+    '- [Essentials](#essentials)\n- [Pull request previews and GitHub deployments](#pull-request-previews-and-github-deployments)\n\n'
+  )
 })
 
 test('docs/inputs.md is up to date (run npx tsx scripts/inputs-doc.ts)', async () => {
