@@ -6,12 +6,9 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { format, resolveConfig } from 'prettier'
 import { parseInputs, type Inputs } from '../src/inputs/inputs.js'
-import {
-  permissionRequestText,
-  permissionsTableMarkdown,
-  policyFor,
-  type Scope
-} from '../src/policy/permissions.js'
+import { securityRequest } from '../src/policy/request.js'
+import { buildSetup } from '../src/policy/setup.js'
+import { permissionsTableMarkdown, policyFor, type Scope } from '../src/policy/permissions.js'
 
 export const START_MARKER = '<!-- permissions:start -->'
 export const END_MARKER = '<!-- permissions:end -->'
@@ -81,7 +78,12 @@ export function renderPermissionsSection(): string {
     '<details><summary>The request <code>mode: permissions</code> writes for the same inputs, to send as it is</summary>',
     '',
     '```text',
-    permissionRequestText(inputs, EXAMPLE_ACCOUNT),
+    securityRequest(
+      inputs,
+      buildSetup(inputs, { repository: 'OWNER/REPO', defaultBranch: 'main' }, EXAMPLE_ACCOUNT),
+      EXAMPLE_ACCOUNT,
+      { templateFile: 'ecs-fargate-deploy-setup.json' }
+    ),
     '```',
     '',
     '</details>',
