@@ -17,11 +17,14 @@ interface Step {
   exitCode: number
   stdout: string
   state: string
+  summary: string
 }
 
 function runStep(env: Record<string, string>): Promise<Step> {
   const stateFile = join(root, 'state')
   writeFileSync(stateFile, '')
+  const summaryFile = join(root, 'summary')
+  writeFileSync(summaryFile, '')
   const base = Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) => !/^(INPUT_|STATE_|AWS_|GITHUB_|RUNNER_|NODE_OPTIONS$)/.test(name)
@@ -35,6 +38,7 @@ function runStep(env: Record<string, string>): Promise<Step> {
         env: {
           ...base,
           GITHUB_STATE: stateFile,
+          GITHUB_STEP_SUMMARY: summaryFile,
           // Any AWS call would fail at once rather than reach the network.
           AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
           AWS_ACCESS_KEY_ID: 'test',
@@ -47,7 +51,8 @@ function runStep(env: Record<string, string>): Promise<Step> {
         resolve({
           exitCode: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
           stdout,
-          state: readFileSync(stateFile, 'utf8')
+          state: readFileSync(stateFile, 'utf8'),
+          summary: readFileSync(summaryFile, 'utf8')
         })
       }
     )
@@ -63,6 +68,10 @@ test('invalid inputs fail the step with one ::error:: listing every problem, bef
   expect(errors[0]).toContain('%0A  - cpu: ')
   // Marked for the post step, which then has nothing to clean up.
   expect(step.state).toMatch(/^isPost=true$/m)
+  // The step summary says first that nothing started, and why.
+  expect(step.summary).toMatch(/^<h2>❌ Not started: 2 invalid inputs<\/h2>\n/)
+  expect(step.summary).toContain('<li>repository: ')
+  expect(step.summary).toContain('<li>cpu: ')
 })
 
 test('the post step (STATE_isPost) removes the Docker config folder the main step saved', async () => {

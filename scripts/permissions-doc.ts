@@ -1,24 +1,21 @@
-// Renders the README's permissions section from the table in src/policy/permissions.ts.
-//   npx tsx scripts/permissions-doc.ts          rewrite the section between the markers in README.md
-//   npx tsx scripts/permissions-doc.ts --check  exit 1 when README.md's section differs from the table
+// Renders the generated part of docs/permissions.md from the table in src/policy/permissions.ts.
+//   npx tsx scripts/permissions-doc.ts          rewrite the section between the markers in docs/permissions.md
+//   npx tsx scripts/permissions-doc.ts --check  exit 1 when docs/permissions.md's section differs from the table
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { format, resolveConfig } from 'prettier'
 import { parseInputs, type Inputs } from '../src/inputs/inputs.js'
-import {
-  permissionRequestText,
-  permissionsTableMarkdown,
-  policyFor,
-  type Scope
-} from '../src/policy/permissions.js'
+import { securityRequest } from '../src/policy/request.js'
+import { buildSetup } from '../src/policy/setup.js'
+import { permissionsTableMarkdown, policyFor, type Scope } from '../src/policy/permissions.js'
 
 export const START_MARKER = '<!-- permissions:start -->'
 export const END_MARKER = '<!-- permissions:end -->'
 
 export const EXAMPLE_ACCOUNT = '123456789012'
 
-/** The inputs of the README's example: repository myapp, cluster fargate-cluster, us-east-1, port 5000. */
+/** The inputs of the page's example: repository myapp, cluster fargate-cluster, us-east-1, port 5000. */
 export function exampleInputs(): Inputs {
   const given: Record<string, string> = {
     region: 'us-east-1',
@@ -81,7 +78,12 @@ export function renderPermissionsSection(): string {
     '<details><summary>The request <code>mode: permissions</code> writes for the same inputs, to send as it is</summary>',
     '',
     '```text',
-    permissionRequestText(inputs, EXAMPLE_ACCOUNT),
+    securityRequest(
+      inputs,
+      buildSetup(inputs, { repository: 'OWNER/REPO', defaultBranch: 'main' }, EXAMPLE_ACCOUNT),
+      EXAMPLE_ACCOUNT,
+      { templateFile: 'ecs-fargate-deploy-setup.json' }
+    ),
     '```',
     '',
     '</details>',
@@ -89,13 +91,13 @@ export function renderPermissionsSection(): string {
   ].join('\n')
 }
 
-/** The section as prettier formats it in README.md (it aligns the table), so that --check agrees with format. */
+/** The section as prettier formats it in docs/permissions.md (it aligns the table), so that --check agrees with format. */
 export async function renderFormattedSection(readmePath: string): Promise<string> {
   const options = (await resolveConfig(readmePath)) ?? {}
   return (await format(renderPermissionsSection(), { ...options, parser: 'markdown' })).trimEnd()
 }
 
-/** README with its permissions section replaced, or undefined when it has no (well-ordered) markers. */
+/** The page with its permissions section replaced, or undefined when it has no (well-ordered) markers. */
 export function replacePermissionsSection(readme: string, section: string): string | undefined {
   const start = readme.indexOf(START_MARKER)
   const end = readme.indexOf(END_MARKER)
@@ -103,28 +105,35 @@ export function replacePermissionsSection(readme: string, section: string): stri
   return readme.slice(0, start) + section + readme.slice(end + END_MARKER.length)
 }
 
-export const README_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'README.md')
+export const PERMISSIONS_DOC_PATH = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'docs',
+  'permissions.md'
+)
 
 async function main(argv: string[]): Promise<number> {
   const check = argv.includes('--check')
-  const readmePath = README_PATH
+  const readmePath = PERMISSIONS_DOC_PATH
   const section = await renderFormattedSection(readmePath)
   const readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : undefined
   const updated = readme === undefined ? undefined : replacePermissionsSection(readme, section)
   if (updated === undefined) {
     console.error(
-      `README.md has no ${START_MARKER} … ${END_MARKER} section. Add the markers, then run this again.`
+      `docs/permissions.md has no ${START_MARKER} … ${END_MARKER} section. Add the markers, then run this again.`
     )
     if (!check) console.log(section)
     return 1
   }
   if (check) {
     if (updated === readme) return 0
-    console.error('README.md permissions section is out of date: run npx tsx scripts/permissions-doc.ts')
+    console.error(
+      'docs/permissions.md permissions section is out of date: run npx tsx scripts/permissions-doc.ts'
+    )
     return 1
   }
   if (updated !== readme) writeFileSync(readmePath, updated)
-  console.log(updated === readme ? 'README.md permissions section is up to date' : 'Updated README.md')
+  console.log(updated === readme ? 'docs/permissions.md is up to date' : 'Updated docs/permissions.md')
   return 0
 }
 

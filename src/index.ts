@@ -5,12 +5,24 @@
 import { appendFileSync, readFileSync, writeSync } from 'node:fs'
 import { EOL } from 'node:os'
 import { InputError, inputFromEnv, parseInputs } from './inputs/inputs.js'
+import { inputErrorSummary } from './runner/input-summary.js'
 import { STATE, stateEnvName } from './runner/state.js'
 
 /** The runner's file command for state (as core.saveState writes it), without loading @actions/core. */
 function saveState(name: string, value: string): void {
   const file = process.env['GITHUB_STATE']
   if (file) appendFileSync(file, `${name}=${value}${EOL}`)
+}
+
+/** The step summary (as core.summary writes it: appended to the file), without loading @actions/core. */
+function appendSummary(html: string): void {
+  const file = process.env['GITHUB_STEP_SUMMARY']
+  if (!file) return
+  try {
+    appendFileSync(file, html)
+  } catch {
+    // A summary that cannot be written must not hide the failure itself.
+  }
 }
 
 /** The ::error:: workflow command (as core.setFailed writes it), escaped the same way. */
@@ -48,7 +60,10 @@ async function start(): Promise<void> {
       readFile: (path) => readFileSync(path, 'utf8')
     })
   } catch (error) {
-    if (error instanceof InputError) return fail(error.message, writeFirst)
+    if (error instanceof InputError) {
+      appendSummary(inputErrorSummary(error.problems))
+      return fail(error.message, writeFirst)
+    }
     throw error
   }
   const { run } = await (await import('./steps.js')).loadMain()

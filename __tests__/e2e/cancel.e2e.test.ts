@@ -64,7 +64,7 @@ test('a job cancelled while it runs: the task is stopped with the reason, within
     expect(msToExit).toBeLessThan(7500)
     expect(main.exitCode).toBe(1)
     expect(main.errors).toEqual([`The run was cancelled (SIGINT): stopped ${taskArn}`])
-    expect(main.summary).toContain('<h2>ECS Fargate deploy failed</h2>')
+    expect(main.summary).toContain('<h2>❌ Deploy failed: The run was cancelled (SIGINT)')
     expect(main.summary).toContain(`<code>${taskArn}</code>`)
     expect(main.summary).toContain('Stopped: the run was cancelled before they reached')
     expect(main.state['mainFinished']).toBe('true')

@@ -150,12 +150,12 @@ test("the summary's cost for a job is its task's billed seconds at the us-east-1
   const ipDollars = (0.005 * seconds) / 3600
   expect(run.summary).toContain('<h3>Cost</h3>')
   expect(run.summary).toContain(
-    `<tr><td>1 task × (1 vCPU, 2 GB), Linux/x86, ${seconds} s billed</td><td>$${taskDollars.toFixed(6)}</td></tr>`
+    `<tr><td>1 task × (1 vCPU, 2 GB), Linux/x86, ${seconds} s billed</td><td>$${taskDollars.toFixed(4)}</td></tr>`
   )
   expect(run.summary).toContain(
-    `<tr><td>public IPv4 address, ${seconds} s</td><td>$${ipDollars.toFixed(6)}</td></tr>`
+    `<tr><td>public IPv4 address, ${seconds} s</td><td>$${ipDollars.toFixed(4)}</td></tr>`
   )
-  expect(run.summary).toContain(`<strong>$${(taskDollars + ipDollars).toFixed(6)}</strong>`)
+  expect(run.summary).toContain(`<strong>$${(taskDollars + ipDollars).toFixed(4)}</strong>`)
   expect(run.summary).toContain('Left running: nothing ($0 per hour).')
   expect(run.outputs['hourly-cost']).toBe('0')
 })
@@ -172,9 +172,9 @@ test('a service left running: hourly-cost is its tasks and public IPv4 addresses
     // 2 × (0.25 × $0.04048 + 0.5 × $0.004445) + 2 × $0.005
     expect(run.outputs['hourly-cost']).toBe('0.034685')
     expect(run.summary).toContain(
-      '<tr><td>2 tasks × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0247</td></tr>'
+      '<tr><td>2 tasks × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0247</td><td>$18.02</td></tr>'
     )
-    expect(run.summary).toContain('<tr><td>2 public IPv4 addresses</td><td>$0.0100</td></tr>')
+    expect(run.summary).toContain('<tr><td>2 public IPv4 addresses</td><td>$0.0100</td><td>$7.30</td></tr>')
   } finally {
     const stop = await runAction(
       { mode: 'stop', cluster: CLUSTER, 'task-arn': run.outputs['task-arns'] ?? '' },

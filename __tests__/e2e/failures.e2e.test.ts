@@ -397,6 +397,9 @@ test('a list of bad inputs is reported together, each input named, without a sin
   expect(message).toContain("subnets: 'not-a-subnet' is not a subnet ID")
   expect(message).toContain("environment: line 2 ('JUST_A_WORD') is not KEY=value")
   expect(message).toContain(`task-definition: '${brokenTemplate}' is not valid JSON`)
+  // The step summary says so too: nothing started, and every problem.
+  expect(result.summary).toMatch(/^<h2>❌ Not started: 9 invalid inputs<\/h2>\n/)
+  expect(result.summary).toContain("<li>environment: line 2 ('JUST_A_WORD') is not KEY=value</li>")
   expect(stack.aws.calls()).toEqual([])
   // No Docker login happened, so the post step has nothing to log out of.
   expect(result.post.exitCode).toBe(0)

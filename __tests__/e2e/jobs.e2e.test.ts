@@ -88,15 +88,15 @@ describe('wait-for stopped', () => {
     // 0.25 vCPU × $0.04048 + 0.5 GB × $0.004445 = $0.0123425 per hour, and the public IPv4 address $0.005.
     const taskDollars = (0.0123425 * seconds) / 3600
     const ipDollars = (0.005 * seconds) / 3600
-    expect(run.summary).toContain('<h2>ECS Fargate deploy failed</h2>')
+    expect(run.summary).toContain('<h2>❌ Deploy failed: ')
     expect(run.summary).toContain('<p>They have stopped: nothing is left running.</p>')
     expect(run.summary).toContain(
-      `<tr><td>1 task × (0.25 vCPU, 0.5 GB), Linux/x86, ${seconds} s billed</td><td>$${taskDollars.toFixed(6)}</td></tr>`
+      `<tr><td>1 task × (0.25 vCPU, 0.5 GB), Linux/x86, ${seconds} s billed</td><td>$${taskDollars.toFixed(4)}</td></tr>`
     )
     expect(run.summary).toContain(
-      `<tr><td>public IPv4 address, ${seconds} s</td><td>$${ipDollars.toFixed(6)}</td></tr>`
+      `<tr><td>public IPv4 address, ${seconds} s</td><td>$${ipDollars.toFixed(4)}</td></tr>`
     )
-    expect(run.summary).toContain(`<strong>$${(taskDollars + ipDollars).toFixed(6)}</strong>`)
+    expect(run.summary).toContain(`<strong>$${(taskDollars + ipDollars).toFixed(4)}</strong>`)
     expect(run.summary).toContain('Left running: nothing ($0 per hour).')
     expect(run.outputs['hourly-cost']).toBe('0')
   })
@@ -259,9 +259,9 @@ describe('wait-for healthy', () => {
       expect(stepMs).toBeLessThan((timeoutSeconds + 15) * 1000)
       // Left running: its hour and its public IPv4 address's (0.25 × $0.04048 + 0.5 × $0.004445 + $0.005).
       expect(run.outputs['hourly-cost']).toBe('0.017343')
-      expect(run.summary).toContain('<p>Left running, per hour:</p>')
+      expect(run.summary).toContain('<p>What keeps running:</p>')
       expect(run.summary).toContain(
-        '<tr><td>1 task × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0123</td></tr>'
+        '<tr><td>1 task × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0123</td><td>$9.01</td></tr>'
       )
     } finally {
       if (taskArn) await stopTask(taskArn)

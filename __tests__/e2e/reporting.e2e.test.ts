@@ -70,7 +70,10 @@ describe('deploy, then stop, with environment-name', () => {
     expect(url).toBe(`http://${outputs['public-ip']}:5301`)
 
     // Overview: image tag and digest, revision and whether reused, cluster with its console link.
-    expect(summary).toContain('<h2>ECS Fargate deploy</h2>')
+    // The headline first, the URL second.
+    expect(summary).toMatch(
+      /^<h2>✅ Deployed: 1 task of report-web:1 running in cluster report-cluster \([^)]+\)<\/h2>\n<p><strong>URL:<\/strong> /
+    )
     expect(summary).toContain(
       `<code>${stack.aws.registryHost}/report-web:${SHA}</code><br><code>${digest}</code>`
     )
@@ -78,11 +81,11 @@ describe('deploy, then stop, with environment-name', () => {
     expect(summary).toContain(
       `<a href="https://${REGION}.console.aws.amazon.com/ecs/v2/clusters/report-cluster/tasks?region=${REGION}">report-cluster</a>`
     )
-    // One task row: ARN, state, IP, the URL as a link, console links for the task and its log stream.
+    // One task row: its ID, state, IP, the URL as a link, console links for the task and its log stream.
     const logUrl = (JSON.parse(outputs['logs']!) as string[])[0]!
     expect(summary).toContain(
-      `<tr><td><code>${taskArn}</code></td><td>RUNNING</td><td><code>${outputs['public-ip']}</code></td>` +
-        `<td><a href="${url}">${url}</a></td><td></td>` +
+      `<tr><td><code>${taskArn.split('/').pop()}</code></td><td>RUNNING</td><td><code>${outputs['public-ip']}</code></td>` +
+        `<td><a href="${url}">${url}</a></td>` +
         `<td><a href="${html(consoleTaskUrl('report-cluster', taskArn))}">task</a> · <a href="${html(logUrl)}">logs</a></td></tr>`
     )
     expect(logUrl).toContain('report-web')
@@ -144,7 +147,9 @@ describe('deploy, then stop, with environment-name', () => {
     )
     expect(stop.errors).toEqual([])
     expect(stop.exitCode).toBe(0)
-    expect(stop.summary).toContain('<h2>ECS Fargate stop</h2>')
+    expect(stop.summary).toContain(
+      '<h2>✅ Stopped: 1 task stopped by this run in cluster report-cluster</h2>'
+    )
     expect(stop.summary).toContain('report-cluster</a>: 1 stopped, 0 already stopped, 0 gone</p>')
     expect(stop.summary).toContain(
       `<tr><td><code>${taskArn}</code></td><td>stopped</td><td><a href="${html(consoleTaskUrl('report-cluster', taskArn))}">task</a></td></tr>`
@@ -190,8 +195,7 @@ test('a job that fails after its task started: the summary has the error and the
   const taskArn = run.outputs['task-arn']!
   expect(taskArn).toMatch(/:task\/report-cluster\/[a-f0-9]{32}$/)
 
-  expect(run.summary).toContain('<h2>ECS Fargate deploy failed</h2>')
-  expect(run.summary).toContain('<pre>The job failed with exit code 3</pre>')
+  expect(run.summary).toContain('<h2>❌ Deploy failed: The job failed with exit code 3</h2>')
   expect(run.summary).toMatch(/<h3>Details<\/h3>\n<pre>\S+ exited with code 3/)
   expect(run.summary).toContain('<h3>Tasks started</h3>')
   expect(run.summary).toContain(
@@ -225,7 +229,7 @@ test('a token without deployments write fails before any AWS call, naming the pe
       "GitHub refused to create a deployment for environment 'preview' (HTTP 403: Resource not accessible by integration"
     )
     expect(run.errors[0]).toContain('permissions: deployments: write')
-    expect(run.summary).toContain('<h2>ECS Fargate deploy failed</h2>')
+    expect(run.summary).toContain('<h2>❌ Deploy failed: GitHub refused to create a deployment')
     expect(run.summary).toContain(
       '<strong>What to do:</strong> The token needs the deployments write permission'
     )

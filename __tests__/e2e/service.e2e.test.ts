@@ -95,7 +95,8 @@ describe('an Express Mode service through the action', () => {
     url = run.outputs['url']!
     expect(url).toMatch(/^http:\/\/127\.0\.2\.\d+:\d+$/)
     expect(await versionAt(url)).toBe('v1')
-    expect(run.summary).toContain('<h2>ECS Express Mode service deploy</h2>')
+    expect(run.summary).toMatch(/^<h2>✅ Service \S+ (created|updated): 2 of 2 tasks running \(/)
+    expect(run.summary).toContain(`<p><strong>URL:</strong> <a href="${url}">${url}</a></p>`)
     expect(run.summary).toContain('<tr><td>Tasks</td><td>2 running of 2 desired</td></tr>')
     expect(run.summary).toContain(
       '<tr><td>Scaling</td><td>2 to 4 tasks, scaling on requests at 300 requests per task per minute</td></tr>'
@@ -105,13 +106,13 @@ describe('an Express Mode service through the action', () => {
     expect(run.summary).toContain(
       [
         '<h3>Cost</h3>',
-        '<p>Left running, per hour:</p>',
+        '<p>What keeps running:</p>',
         '<table>',
-        '<tr><th>What</th><th>Per hour</th></tr>',
-        '<tr><td>2 tasks × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0247</td></tr>',
-        '<tr><td>4 public IPv4 addresses</td><td>$0.0200</td></tr>',
-        '<tr><td>1 Application Load Balancer (hourly base, without LCUs)</td><td>$0.0225</td></tr>',
-        '<tr><td><strong>Total</strong></td><td><strong>$0.0672</strong></td></tr>',
+        '<tr><th>What</th><th>Per hour</th><th>Per month (730 h)</th></tr>',
+        '<tr><td>2 tasks × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0247</td><td>$18.02</td></tr>',
+        '<tr><td>4 public IPv4 addresses</td><td>$0.0200</td><td>$14.60</td></tr>',
+        '<tr><td>1 Application Load Balancer (hourly base, without LCUs)</td><td>$0.0225</td><td>$16.43</td></tr>',
+        '<tr><td><strong>Total</strong></td><td><strong>$0.0672</strong></td><td><strong>$49.05</strong></td></tr>',
         '</table>'
       ].join('\n')
     )

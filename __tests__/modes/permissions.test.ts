@@ -105,8 +105,16 @@ describe('runPermissionsMode', () => {
     expect(summary).toContain('### Task execution role `ecsTaskExecutionRole`')
     expect(summary).toContain('"Service": "ecs-tasks.amazonaws.com"')
     expect(summary).toContain('arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy')
-    expect(summary).toContain('Request for AWS IAM permissions')
-    expect(summary).toContain('cluster fargate-cluster, region us-east-1, account 123456789012')
+    // The request for the security team comes first, in Markdown and as plain text to paste.
+    expect(summary.split('\n')[0]).toBe('## 📨 The permissions to ask for: a request for your security team')
+    expect(summary).toContain(
+      'Subject: Request for AWS IAM permissions: GitHub Actions deploy myapp to ECS Fargate'
+    )
+    expect(summary).toContain(
+      'to the ECS cluster fargate-cluster with the GitHub Action ecs-fargate-deploy, in AWS account 123456789012, region us-east-1'
+    )
+    expect(summary).toContain('<summary>The same as plain text, to paste into an email or a ticket</summary>')
+    expect(summary.indexOf('Subject: ')).toBeLessThan(summary.indexOf('### Policy for the identity'))
   })
 
   test('no execution role documents when the action will not create the role', async () => {

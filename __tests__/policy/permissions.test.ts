@@ -20,7 +20,7 @@ import {
 } from '../../src/policy/permissions.js'
 import {
   END_MARKER,
-  README_PATH,
+  PERMISSIONS_DOC_PATH,
   renderFormattedSection,
   START_MARKER,
   renderPermissionsSection,
@@ -632,7 +632,7 @@ describe('every AWS call the source makes has a row in the permissions table', (
   })
 })
 
-describe('README permissions section (scripts/permissions-doc.ts)', () => {
+describe('docs/permissions.md (scripts/permissions-doc.ts)', () => {
   test('renders the table and the example policy between the markers', () => {
     const section = renderPermissionsSection()
     expect(section.startsWith(START_MARKER)).toBe(true)
@@ -657,9 +657,9 @@ describe('README permissions section (scripts/permissions-doc.ts)', () => {
     expect(replacePermissionsSection('# no markers', 'x')).toBeUndefined()
   })
 
-  test('README.md is up to date (run npx tsx scripts/permissions-doc.ts)', async () => {
-    const readme = readFileSync(README_PATH, 'utf8')
-    expect(replacePermissionsSection(readme, await renderFormattedSection(README_PATH))).toBe(readme)
+  test('docs/permissions.md is up to date (run npx tsx scripts/permissions-doc.ts)', async () => {
+    const readme = readFileSync(PERMISSIONS_DOC_PATH, 'utf8')
+    expect(replacePermissionsSection(readme, await renderFormattedSection(PERMISSIONS_DOC_PATH))).toBe(readme)
   })
 })
 

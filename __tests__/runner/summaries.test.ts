@@ -4,21 +4,26 @@ import { ActionError } from '../../src/explain/action-error.js'
 import { parseInputs } from '../../src/inputs/inputs.js'
 import { failureCost } from '../../src/modes/cost.js'
 import {
+  costLine,
   costSummary,
+  deployHeadline,
   deploySummary,
   describeRevision,
   describeScaling,
   escapeHtml,
+  failurePhrase,
   failureSummary,
   formatDuration,
   formatStopTime,
   htmlTable,
   lifetimeSummary,
+  phaseTimeline,
   serviceStopSummary,
   serviceSummary,
   stopSummary,
   taskConsoleUrl,
-  taskRow
+  taskRow,
+  withoutEmptyColumns
 } from '../../src/runner/summaries.js'
 
 const REGION = 'eu-west-1'
@@ -81,7 +86,7 @@ test.each<[string, TaskReport, string[]]>([
     'a running web task',
     runningTask,
     [
-      `<code>${TASK_ARN}</code>`,
+      '<code>0123456789abcdef0123456789abcdef</code>',
       'RUNNING',
       '<code>203.0.113.9</code>',
       '<a href="http://203.0.113.9:8080">http://203.0.113.9:8080</a>',
@@ -99,7 +104,7 @@ test.each<[string, TaskReport, string[]]>([
       logUrl: LOG_URL
     },
     [
-      `<code>${TASK_ARN}</code>`,
+      '<code>0123456789abcdef0123456789abcdef</code>',
       'STOPPED',
       '',
       '',
@@ -140,8 +145,13 @@ test('deploySummary: overview, task rows, phase times with the total, and what w
   expect(html).toContain(
     '<tr><td>Cluster</td><td><a href="https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/apps/tasks?region=eu-west-1">apps</a></td></tr>'
   )
+  // No task has an exit code: the column is left out.
+  expect(html).toContain(
+    '<tr><th>Task</th><th>State</th><th>Public IP</th><th>URL</th><th>AWS console</th></tr>'
+  )
   expect(html).toContain(
     `<tr>${taskRow(REGION, CLUSTER_ARN, runningTask)
+      .filter((_, index) => index !== 4)
       .map((cell) => `<td>${cell}</td>`)
       .join('')}</tr>`
   )
@@ -159,6 +169,7 @@ test.each([
     'one stopped, one already stopped, one gone',
     { stopped: ['arn:t/apps/a', 'arn:t/apps/b'], alreadyStopped: ['arn:t/apps/b'], missing: ['c'] },
     [
+      '<h2>✅ Stopped: 1 task stopped by this run in cluster apps</h2>',
       ': 1 stopped, 1 already stopped, 1 gone</p>',
       '<tr><td><code>arn:t/apps/a</code></td><td>stopped</td><td><a href="https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/apps/tasks/a/configuration?region=eu-west-1">task</a></td></tr>',
       '<tr><td><code>arn:t/apps/b</code></td><td>was already stopped</td>',
@@ -168,11 +179,14 @@ test.each([
   [
     'nothing to stop',
     { stopped: [], alreadyStopped: [], missing: [] },
-    [': 0 stopped, 0 already stopped, 0 gone</p>', '<p>No task to stop.</p>']
+    [
+      '<h2>✅ Stopped: nothing to stop</h2>',
+      ': 0 stopped, 0 already stopped, 0 gone</p>',
+      '<p>No task to stop.</p>'
+    ]
   ]
 ])('stopSummary: %s', (_name, stopResult, expected) => {
   const html = stopSummary(REGION, 'apps', stopResult)
-  expect(html).toContain('<h2>ECS Fargate stop</h2>')
   for (const fragment of expected) expect(html).toContain(fragment)
 })
 
@@ -194,8 +208,9 @@ describe('failureSummary', () => {
 
   test('the error, its details and hint, escaped', () => {
     const html = failureSummary(error, { mode: 'deploy', region: REGION })
-    expect(html).toContain('<h2>ECS Fargate deploy failed</h2>')
-    expect(html).toContain('<pre>Task x stopped before it was RUNNING</pre>')
+    expect(html.split('\n')[0]).toBe('<h2>❌ Deploy failed: Task x stopped before it was RUNNING</h2>')
+    // The headline says the whole message: no <pre> repeats it.
+    expect(html).not.toContain('<pre>Task x stopped')
     expect(html).toContain(
       '<h3>Details</h3>\n<pre>CannotPullContainerError: &lt;pull access denied&gt;</pre>'
     )
@@ -262,9 +277,9 @@ describe('failureSummary', () => {
       [
         '<p>They have stopped: nothing is left running.</p>',
         '<p>What the job cost (billed per second, at least a minute per task):</p>',
-        `<tr><td>2 tasks × (0.25 vCPU, 0.5 GB), Linux/x86, 210 s billed in all</td><td>$${((0.0123425 * 210) / 3600).toFixed(6)}</td></tr>`,
-        `<tr><td>public IPv4 address, 210 s</td><td>$${((0.005 * 210) / 3600).toFixed(6)}</td></tr>`,
-        `<strong>$${((0.0173425 * 210) / 3600).toFixed(6)}</strong>`,
+        `<tr><td>2 tasks × (0.25 vCPU, 0.5 GB), Linux/x86, 210 s billed in all</td><td>$${((0.0123425 * 210) / 3600).toFixed(4)}</td></tr>`,
+        `<tr><td>public IPv4 address, 210 s</td><td>$${((0.005 * 210) / 3600).toFixed(4)}</td></tr>`,
+        `<strong>$${((0.0173425 * 210) / 3600).toFixed(4)}</strong>`,
         '<p>Left running: nothing ($0 per hour).</p>'
       ],
       ['Stop them with']
@@ -275,9 +290,10 @@ describe('failureSummary', () => {
       [{ lastStatus: 'RUNNING' }, { lastStatus: 'RUNNING' }],
       [
         'Stop them with <code>mode: stop</code>',
-        '<p>Left running, per hour:</p>',
-        '<tr><td>2 tasks × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0247</td></tr>',
-        '<tr><td>2 public IPv4 addresses</td><td>$0.0100</td></tr>'
+        '<p>What keeps running:</p>',
+        '<tr><th>What</th><th>Per hour</th><th>Per month (730 h)</th></tr>',
+        '<tr><td>2 tasks × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0247</td><td>$18.02</td></tr>',
+        '<tr><td>2 public IPv4 addresses</td><td>$0.0100</td><td>$7.30</td></tr>'
       ],
       ['What the job cost']
     ],
@@ -291,7 +307,7 @@ describe('failureSummary', () => {
       [
         '<p>What the task that stopped cost (billed per second, at least a minute per task):</p>',
         '<tr><td>1 task × (0.25 vCPU, 0.5 GB), Linux/x86, 90 s billed</td>',
-        '<tr><td>1 task × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0123</td></tr>'
+        '<tr><td>1 task × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0123</td><td>$9.01</td></tr>'
       ],
       []
     ],
@@ -330,7 +346,7 @@ describe('failureSummary', () => {
 
   test('stop mode says so', () => {
     expect(failureSummary(new ActionError('denied'), { mode: 'stop', region: REGION })).toContain(
-      '<h2>ECS Fargate stop failed</h2>'
+      '<h2>❌ Stop failed: denied</h2>'
     )
   })
 })
@@ -354,9 +370,9 @@ describe('costSummary', () => {
         '<p>What the job cost (billed per second, at least a minute per task):</p>',
         '<table>',
         '<tr><th>What</th><th>Cost</th></tr>',
-        '<tr><td>1 task × (1 vCPU, 2 GB), Linux/x86, 90 s billed</td><td>$0.001234</td></tr>',
-        '<tr><td>public IPv4 address, 90 s</td><td>$0.000125</td></tr>',
-        '<tr><td><strong>Total</strong></td><td><strong>$0.001359</strong></td></tr>',
+        '<tr><td>1 task × (1 vCPU, 2 GB), Linux/x86, 90 s billed</td><td>$0.0012</td></tr>',
+        '<tr><td>public IPv4 address, 90 s</td><td>$0.0001</td></tr>',
+        '<tr><td><strong>Total</strong></td><td><strong>$0.0014</strong></td></tr>',
         '</table>',
         '<p>Left running: nothing ($0 per hour).</p>',
         '<p>Estimated at on-demand prices in us-east-1 as of 2026-06; data transfer, logs and storage are not counted.</p>'
@@ -377,8 +393,10 @@ describe('costSummary', () => {
         note: 'Fargate Spot has a variable price'
       }
     })
-    expect(html).toContain('<p>Left running, per hour:</p>')
-    expect(html).toContain('<tr><td><strong>Total</strong></td><td><strong>$0.0173</strong></td></tr>')
+    expect(html).toContain('<p>What keeps running:</p>')
+    expect(html).toContain(
+      '<tr><td><strong>Total</strong></td><td><strong>$0.0173</strong></td><td><strong>$12.66</strong></td></tr>'
+    )
     expect(html).toContain('<p>Fargate Spot has a variable price.</p>')
   })
 
@@ -464,11 +482,11 @@ describe('service summaries', () => {
   test('the service, URL, deployment, revision, tasks and scaling', () => {
     expect(serviceSummary(REGION, result)).toBe(
       [
-        '<h2>ECS Express Mode service deploy</h2>',
+        '<h2>✅ Service shop updated: 2 of 2 tasks running (31.2 s)</h2>',
+        '<p><strong>URL:</strong> <a href="https://sh-1.ecs.eu-west-1.on.aws">https://sh-1.ecs.eu-west-1.on.aws</a></p>',
         '<table>',
         '<tr><th>What</th><th>Value</th></tr>',
         '<tr><td>Service</td><td><a href="https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/apps/services/shop/health?region=eu-west-1">shop</a> (updated)</td></tr>',
-        '<tr><td>URL</td><td><a href="https://sh-1.ecs.eu-west-1.on.aws">https://sh-1.ecs.eu-west-1.on.aws</a></td></tr>',
         '<tr><td>Deployment</td><td><code>d2</code> SUCCESSFUL</td></tr>',
         '<tr><td>Revision</td><td><code>r2</code></td></tr>',
         '<tr><td>Tasks</td><td>2 running of 2 desired</td></tr>',
@@ -477,12 +495,26 @@ describe('service summaries', () => {
         '<tr><td>Cluster</td><td><a href="https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/apps/tasks?region=eu-west-1">apps</a></td></tr>',
         '</table>',
         '<h3>Timings</h3>',
+        '',
+        '```mermaid',
+        'gantt',
+        '    dateFormat x',
+        '    axisFormat %M:%S',
+        '    section Deploy',
+        '    Push the image (1.2 s) :p0, 0, 1200',
+        '    Wait for running (30.0 s) :p1, 1200, 31200',
+        '```',
+        '',
+        '<details><summary>Phase times</summary>',
+        '',
         '<table>',
         '<tr><th>Phase</th><th>Time</th></tr>',
         '<tr><td>Push the image</td><td>1.2 s</td></tr>',
         '<tr><td>Wait for running</td><td>30.0 s</td></tr>',
         '<tr><td><strong>Total</strong></td><td><strong>31.2 s</strong></td></tr>',
         '</table>',
+        '',
+        '</details>',
         '<p>Created: nothing (everything existed)</p>',
         ''
       ].join('\n')
@@ -510,13 +542,13 @@ describe('service summaries', () => {
       [
         '<p>Created: nothing (everything existed)</p>',
         '<h3>Cost</h3>',
-        '<p>Left running, per hour:</p>',
+        '<p>What keeps running:</p>',
         '<table>',
-        '<tr><th>What</th><th>Per hour</th></tr>',
-        '<tr><td>2 tasks × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0247</td></tr>',
-        '<tr><td>4 public IPv4 addresses</td><td>$0.0200</td></tr>',
-        '<tr><td>1 Application Load Balancer (hourly base, without LCUs)</td><td>$0.0225</td></tr>',
-        '<tr><td><strong>Total</strong></td><td><strong>$0.0672</strong></td></tr>',
+        '<tr><th>What</th><th>Per hour</th><th>Per month (730 h)</th></tr>',
+        '<tr><td>2 tasks × (0.25 vCPU, 0.5 GB), Linux/x86</td><td>$0.0247</td><td>$18.02</td></tr>',
+        '<tr><td>4 public IPv4 addresses</td><td>$0.0200</td><td>$14.60</td></tr>',
+        '<tr><td>1 Application Load Balancer (hourly base, without LCUs)</td><td>$0.0225</td><td>$16.43</td></tr>',
+        '<tr><td><strong>Total</strong></td><td><strong>$0.0672</strong></td><td><strong>$49.05</strong></td></tr>',
         '</table>',
         "<p>Express Mode shares one Application Load Balancer among up to 25 services with the same network configuration: its hourly base and its public IPv4 addresses (one per Availability Zone, two at least) are counted whole here, as for the service that made it, an upper bound for the others. Each task is counted with a public IPv4 address, as in public subnets (the default VPC's); in private subnets it has none.</p>",
         '<p>Estimated at on-demand prices in us-east-1 as of 2026-06; data transfer, logs and storage are not counted.</p>',
@@ -548,7 +580,13 @@ describe('service summaries', () => {
     ]
   ])('the stop summary, deleted %s', (deleted, line) => {
     expect(serviceStopSummary(REGION, 'apps', { serviceName: 'shop', deleted })).toBe(
-      ['<h2>ECS Express Mode service stop</h2>', line, ''].join('\n')
+      [
+        deleted
+          ? '<h2>✅ Service shop deleted</h2>'
+          : '<h2>✅ Service shop: already gone, nothing to do</h2>',
+        line,
+        ''
+      ].join('\n')
     )
   })
 
@@ -560,6 +598,108 @@ describe('service summaries', () => {
     })
     expect(html).toContain(
       '<p><code>arn:aws:ecs:eu-west-1:123456789012:service/apps/shop</code>: This run created it; it stays (and is billed) until deleted with <code>mode: stop</code> and <code>service: shop</code>.</p>'
+    )
+  })
+})
+
+describe('headlines: whether it worked, first', () => {
+  const job: TaskReport = { ...runningTask, lastStatus: 'STOPPED', exitCode: 0, url: undefined }
+  test.each<[string, Partial<DeployResult>, string]>([
+    ['a web task', {}, '✅ Deployed: 1 task of web:7 running in cluster apps (1 min 2.1 s)'],
+    ['a job', { tasks: [job, job] }, '✅ Job finished: 2 tasks of web:7 exited 0 (1 min 2.1 s)'],
+    [
+      'wait-for none',
+      { tasks: [{ ...runningTask, lastStatus: 'PROVISIONING' }] },
+      '✅ Deployed: 1 task of web:7 provisioning in cluster apps (1 min 2.1 s)'
+    ]
+  ])('deployHeadline: %s', (_name, change, headline) => {
+    expect(deployHeadline({ ...result, ...change })).toBe(headline)
+  })
+
+  test('the deploy summary: the headline, then the URL, then the details', () => {
+    const lines = deploySummary(REGION, result).split('\n')
+    expect(lines.slice(0, 2)).toEqual([
+      '<h2>✅ Deployed: 1 task of web:7 running in cluster apps (1 min 2.1 s)</h2>',
+      '<p><strong>URL:</strong> <a href="http://203.0.113.9:8080">http://203.0.113.9:8080</a></p>'
+    ])
+  })
+
+  test.each([
+    ['Task x stopped before it was RUNNING.\nmore', 'Task x stopped before it was RUNNING'],
+    [
+      'The image could not be pushed because the repository policy of the registry does not allow this identity to write',
+      'The image could not be pushed because the repository policy of the registry does not allow this…'
+    ]
+  ])('failurePhrase(%j) is %j', (message, phrase) => {
+    expect(failurePhrase(message)).toBe(phrase)
+  })
+})
+
+describe('phaseTimeline', () => {
+  test('one phase: no picture', () => {
+    expect(phaseTimeline([{ name: 'Stop', ms: 100 }])).toBeUndefined()
+  })
+
+  test('phases one after another, names without what Mermaid reserves, a 0 ms phase still visible', () => {
+    expect(
+      phaseTimeline([
+        { name: 'Build: and look up; #1', ms: 2500 },
+        { name: 'Register', ms: 0 },
+        { name: 'Wait for healthy', ms: 60_000 }
+      ])
+    ).toBe(
+      [
+        '',
+        '```mermaid',
+        'gantt',
+        '    dateFormat x',
+        '    axisFormat %M:%S',
+        '    section Deploy',
+        '    Build and look up 1 (2.5 s) :p0, 0, 2500',
+        '    Register (0.0 s) :p1, 2500, 2600',
+        '    Wait for healthy (1 min 0.0 s) :p2, 2500, 62500',
+        '```',
+        ''
+      ].join('\n')
+    )
+  })
+})
+
+describe('the lines under the headline', () => {
+  const estimate = (dollars: number, lines = 1) => ({
+    region: 'us-east-1',
+    dollars,
+    lines: Array.from({ length: lines }, () => ({ item: 'x', dollars })),
+    pricesDate: '2026-06'
+  })
+  test.each<[string, Parameters<typeof costLine>[0], string[]]>([
+    ['not priced', undefined, []],
+    ['a region without prices', { region: 'eu-west-3' }, []],
+    [
+      'a job',
+      { region: 'us-east-1', job: estimate(0.0114), hourly: estimate(0, 0) },
+      ['<p><strong>Cost:</strong> $0.0114 for this run; nothing left running.</p>']
+    ],
+    [
+      'tasks left running',
+      { region: 'us-east-1', hourly: estimate(0.0173425) },
+      ['<p><strong>Cost:</strong> $0.0173 an hour ($12.66 a month) while it runs.</p>']
+    ]
+  ])('costLine: %s', (_name, cost, lines) => {
+    expect(costLine(cost)).toEqual(lines)
+  })
+
+  test('withoutEmptyColumns leaves out the columns no row fills', () => {
+    expect(
+      withoutEmptyColumns(
+        ['A', 'B', 'C'],
+        [
+          ['1', '', '3'],
+          ['4', '', '']
+        ]
+      )
+    ).toBe(
+      '<table>\n<tr><th>A</th><th>C</th></tr>\n<tr><td>1</td><td>3</td></tr>\n<tr><td>4</td><td></td></tr>\n</table>'
     )
   })
 })

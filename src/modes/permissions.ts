@@ -8,7 +8,6 @@ import { managesExecutionRole, type Inputs } from '../inputs/inputs.js'
 import {
   ACCOUNT_PLACEHOLDER,
   executionRoleDocuments,
-  permissionRequestText,
   policyFor,
   scopeFor,
   type PolicyDocument
@@ -22,6 +21,7 @@ import {
   type GitHubContext,
   type WebIdentityTrustPolicy
 } from '../policy/setup.js'
+import { securityRequest } from '../policy/request.js'
 
 /** The file the setup-template output names, under RUNNER_TEMP. */
 export const SETUP_TEMPLATE_FILE = 'ecs-fargate-deploy-setup.json'
@@ -105,14 +105,26 @@ export async function runPermissionsMode(
   const scope = scopeFor(inputs, account)
   const policy = policyFor(inputs, account)
   const policyJson = json(policy)
-  const request = permissionRequestText(inputs, account)
+  const setup = buildSetup(inputs, githubContextFrom(deps.env, deps.readFile), account)
+  const request = securityRequest(inputs, setup, account, { templateFile: SETUP_TEMPLATE_FILE })
 
   deps.info('Least-privilege IAM policy for these inputs (deploy, then stop):')
   deps.info(policyJson)
   deps.setOutput('policy', JSON.stringify(policy))
 
   const sections = [
-    '## IAM permissions for ecs-fargate-deploy',
+    '## 📨 The permissions to ask for: a request for your security team',
+    '',
+    'Send this to whoever administers your AWS account, with the policy and the setup template below ' +
+      '(also the `policy` and `setup-template` outputs).',
+    '',
+    '---',
+    '',
+    request,
+    '',
+    ...details('The same as plain text, to paste into an email or a ticket', 'text', request),
+    '',
+    '---',
     '',
     `Repository \`${scope.repository}\`, cluster \`${scope.cluster}\`, family \`${scope.family}\`, ` +
       `region \`${scope.region}\`, account \`${scope.account}\`.` +
@@ -124,9 +136,7 @@ export async function runPermissionsMode(
     '',
     'It allows a deploy with these inputs and stopping its tasks (mode: stop).',
     '',
-    '```json',
-    policyJson,
-    '```'
+    ...details('The policy (the policy output)', 'json', policyJson)
   ]
   if (managesExecutionRole(inputs)) {
     const role = executionRoleDocuments(scope.partition)
@@ -144,9 +154,7 @@ export async function runPermissionsMode(
         'and set create-execution-role: false.'
     )
   }
-  sections.push('', '### Request for your security team', '', '```text', request, '```')
 
-  const setup = buildSetup(inputs, githubContextFrom(deps.env, deps.readFile), account)
   const template = json(setupTemplate(setup))
   const setupTemplatePath = join(deps.env['RUNNER_TEMP'] || tmpdir(), SETUP_TEMPLATE_FILE)
   await deps.writeFile(setupTemplatePath, `${template}\n`)

@@ -1,6 +1,6 @@
 // The one table of IAM permissions the action needs: every AWS call it makes, the IAM actions that call
 // is authorized by, on which resource, and for which inputs. The policy printed by mode permissions, the
-// README section, the hints on AccessDenied errors and the test that every SDK command has a row all come
+// docs/permissions.md, the hints on AccessDenied errors and the test that every SDK command has a row all come
 // from here. Resource types and dependent actions follow the AWS Service Authorization Reference.
 import { isArn, parseArn } from '../shared/arn.js'
 import {

@@ -2,6 +2,7 @@
 // pure functions (data in, HTML out) so they can be tested from tables; the writers only hand them to core.
 import * as core from './commands.js'
 import { lastSegment } from '../shared/arn.js'
+import { escapeHtml } from './input-summary.js'
 import type {
   DeployCost,
   DeployResult,
@@ -11,7 +12,7 @@ import type {
   StopResult,
   TaskReport
 } from '../modes/types.js'
-import { formatDollars, type CostEstimate } from '../shared/cost.js'
+import type { CostEstimate } from '../shared/cost.js'
 import type { ActionError } from '../explain/action-error.js'
 import { formatTtl } from '../inputs/facts.js'
 import { SERVICE_COST_NOTE } from '../modes/cost.js'
@@ -36,9 +37,7 @@ export function formatDuration(ms: number): string {
   return `${minutes} min ${((tenths - minutes * 600) / 10).toFixed(1)} s`
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-}
+export { escapeHtml }
 
 export function link(text: string, url: string): string {
   return `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`
@@ -60,7 +59,7 @@ export function describeRevision(taskDefinitionArn: string, reused: boolean): st
 
 export function taskRow(region: string, clusterArn: string, task: TaskReport): string[] {
   return [
-    code(task.taskArn),
+    code(lastSegment(task.taskArn)),
     escapeHtml(task.lastStatus ?? ''),
     task.publicIp ? code(task.publicIp) : '',
     task.url ? link(task.url, task.url) : '',
@@ -69,7 +68,40 @@ export function taskRow(region: string, clusterArn: string, task: TaskReport): s
   ]
 }
 
-/** A deploy's phases with their times and total, and what it created: the same for tasks and services. */
+/** Mermaid's gantt syntax reserves ':' (name from data), ';' and '#' (comments): a phase name loses them. */
+function ganttName(name: string): string {
+  return name.replace(/[:;#]/g, ' ').replace(/\s+/g, ' ').trim()
+}
+
+/**
+ * The phases as a Mermaid gantt chart (GitHub renders ```mermaid blocks in Markdown, the job summary too): one
+ * bar per phase, one after the other (the phases run in sequence), on an axis of minutes and seconds since the
+ * start. Undefined when a picture says no more than the table: fewer than two phases.
+ */
+export function phaseTimeline(phases: ReadonlyArray<{ name: string; ms: number }>): string | undefined {
+  if (phases.length < 2) return undefined
+  let start = 0
+  const bars = phases.map((phase, index) => {
+    // A bar of 0 ms is invisible: give it the width of 0.1 s, the table's precision.
+    const end = start + Math.max(phase.ms, 100)
+    const bar = `    ${ganttName(phase.name)} (${formatDuration(phase.ms)}) :p${index}, ${start}, ${end}`
+    start += phase.ms
+    return bar
+  })
+  return [
+    '',
+    '```mermaid',
+    'gantt',
+    '    dateFormat x',
+    '    axisFormat %M:%S',
+    '    section Deploy',
+    ...bars,
+    '```',
+    ''
+  ].join('\n')
+}
+
+/** A deploy's phases as a timeline and with their times and total, and what it created: tasks and services. */
 function timingsAndCreated(result: {
   phases: ReadonlyArray<{ name: string; ms: number }>
   created: readonly string[]
@@ -86,7 +118,49 @@ function timingsAndCreated(result: {
     result.created.length > 0
       ? `<p>Created: ${result.created.map(escapeHtml).join(', ')}</p>`
       : '<p>Created: nothing (everything existed)</p>'
-  return ['<h3>Timings</h3>', timings, created]
+  const timeline = phaseTimeline(result.phases)
+  // With the picture, the table is the detail: folded, for the exact figures.
+  return timeline
+    ? [
+        '<h3>Timings</h3>',
+        timeline,
+        `<details><summary>Phase times</summary>\n\n${timings}\n\n</details>`,
+        created
+      ]
+    : ['<h3>Timings</h3>', timings, created]
+}
+
+/** The sum of the phases' times: how long the deploy took. */
+export function totalTime(phases: ReadonlyArray<{ ms: number }>): string {
+  return formatDuration(phases.reduce((sum, phase) => sum + phase.ms, 0))
+}
+
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`
+
+/**
+ * The first line a reader sees: whether the deploy worked, and in a phrase what it did. A job (every task
+ * stopped with an exit code) says it finished; tasks left running say they run; others their state.
+ */
+export function deployHeadline(result: DeployResult): string {
+  const revision = lastSegment(result.taskDefinitionArn)
+  const cluster = lastSegment(result.clusterArn)
+  const took = totalTime(result.phases)
+  const tasks = result.tasks
+  const job =
+    tasks.length > 0 && tasks.every((task) => task.lastStatus === 'STOPPED' && task.exitCode !== undefined)
+  if (job) {
+    const codes = [...new Set(tasks.map((task) => task.exitCode))].join(', ')
+    return `✅ Job finished: ${plural(tasks.length, 'task')} of ${revision} exited ${codes} (${took})`
+  }
+  const states = [...new Set(tasks.map((task) => (task.lastStatus ?? 'started').toLowerCase()))].join(' / ')
+  return `✅ Deployed: ${plural(tasks.length, 'task')} of ${revision} ${states} in cluster ${cluster} (${took})`
+}
+
+/** The URLs the deploy serves at, second after the headline; nothing when no task has one. */
+function urlLine(urls: ReadonlyArray<string | undefined>): string[] {
+  const known = urls.filter((url): url is string => Boolean(url))
+  if (known.length === 0) return []
+  return [`<p><strong>URL:</strong> ${known.map((url) => link(url, url)).join(' · ')}</p>`]
 }
 
 export function deploySummary(region: string, result: DeployResult): string {
@@ -98,12 +172,14 @@ export function deploySummary(region: string, result: DeployResult): string {
       ['Cluster', link(lastSegment(result.clusterArn), clusterConsoleUrl(region, result.clusterArn))]
     ]
   )
-  const tasks = htmlTable(
+  const tasks = withoutEmptyColumns(
     ['Task', 'State', 'Public IP', 'URL', 'Exit code', 'AWS console'],
     result.tasks.map((task) => taskRow(region, result.clusterArn, task))
   )
   return [
-    '<h2>ECS Fargate deploy</h2>',
+    `<h2>${escapeHtml(deployHeadline(result))}</h2>`,
+    ...urlLine(result.tasks.map((task) => task.url)),
+    ...costLine(result.cost),
     overview,
     '<h3>Tasks</h3>',
     tasks,
@@ -113,19 +189,74 @@ export function deploySummary(region: string, result: DeployResult): string {
   ].join('\n')
 }
 
-function costTable(estimate: CostEstimate, unit: string): string {
+/** AWS's pricing month: 730 hours. */
+const HOURS_PER_MONTH = 730
+
+/** A table without the columns no row has anything in (a job's public IP and URL). */
+export function withoutEmptyColumns(header: string[], rows: string[][]): string {
+  const kept = header.map((_, index) => rows.some((row) => row[index] !== ''))
+  const keep = <T>(cells: T[]): T[] => cells.filter((_, index) => kept[index])
+  return htmlTable(keep(header), rows.map(keep))
+}
+
+/**
+ * The cost in one line, under the URL: what a job's run cost, or what is left running per hour and per month;
+ * the cost section below has the lines it is made of. Nothing when the region has no prices.
+ */
+export function costLine(cost: DeployCost | undefined): string[] {
+  if (!cost) return []
+  const hourly = cost.hourly && cost.hourly.lines.length > 0 ? cost.hourly : undefined
+  const parts: string[] = []
+  if (cost.job) parts.push(`${formatCost(cost.job.dollars, 'run')} for this run`)
+  if (hourly)
+    parts.push(
+      `${formatCost(hourly.dollars, 'hour')} an hour (${formatCost(hourly.dollars * HOURS_PER_MONTH, 'month')} ` +
+        'a month) while it runs'
+    )
+  else if (cost.hourly) parts.push('nothing left running')
+  return parts.length > 0 ? [`<p><strong>Cost:</strong> ${parts.join('; ')}.</p>`] : []
+}
+
+/**
+ * Dollars at one precision per column: hours and runs to the hundredth of a cent ($0.0123, $0.0050), months to
+ * the cent ($8.98), so figures side by side line up and compare.
+ */
+export function formatCost(dollars: number, per: 'run' | 'hour' | 'month'): string {
+  return `$${dollars.toFixed(per === 'month' ? 2 : 4)}`
+}
+
+function jobCostTable(estimate: CostEstimate): string {
   return htmlTable(
-    ['What', unit],
+    ['What', 'Cost'],
     [
-      ...estimate.lines.map((line) => [escapeHtml(line.item), formatDollars(line.dollars)]),
-      ['<strong>Total</strong>', `<strong>${formatDollars(estimate.dollars)}</strong>`]
+      ...estimate.lines.map((line) => [escapeHtml(line.item), formatCost(line.dollars, 'run')]),
+      ['<strong>Total</strong>', `<strong>${formatCost(estimate.dollars, 'run')}</strong>`]
+    ]
+  )
+}
+
+/** What keeps running: per hour, and per month (730 hours) should it run all month. */
+function hourlyCostTable(estimate: CostEstimate): string {
+  const row = (item: string, dollars: number, strong = false): string[] => {
+    const cell = (text: string) => (strong ? `<strong>${text}</strong>` : text)
+    return [
+      cell(item),
+      cell(formatCost(dollars, 'hour')),
+      cell(formatCost(dollars * HOURS_PER_MONTH, 'month'))
+    ]
+  }
+  return htmlTable(
+    ['What', 'Per hour', 'Per month (730 h)'],
+    [
+      ...estimate.lines.map((line) => row(escapeHtml(line.item), line.dollars)),
+      row('Total', estimate.dollars, true)
     ]
   )
 }
 
 /**
- * The cost section: what a job's run cost and what the deploy leaves running per hour, at the price table's
- * on-demand prices (dated), or why there is no figure.
+ * The cost section: what a job's run cost, and what the deploy leaves running per hour and per month, at the
+ * price table's on-demand prices (dated), or why there is no figure.
  */
 export function costSummary(cost: DeployCost, notes: readonly string[] = []): string {
   const estimate = cost.job ?? cost.hourly
@@ -136,10 +267,10 @@ export function costSummary(cost: DeployCost, notes: readonly string[] = []): st
   if (cost.job)
     parts.push(
       `<p>${escapeHtml(cost.jobTitle ?? 'What the job cost')} (billed per second, at least a minute per task):</p>`,
-      costTable(cost.job, 'Cost')
+      jobCostTable(cost.job)
     )
   if (cost.hourly && cost.hourly.lines.length > 0) {
-    parts.push('<p>Left running, per hour:</p>', costTable(cost.hourly, 'Per hour'))
+    parts.push('<p>What keeps running:</p>', hourlyCostTable(cost.hourly))
   } else if (cost.hourly) {
     parts.push('<p>Left running: nothing ($0 per hour).</p>')
   }
@@ -167,8 +298,13 @@ export function stopSummary(region: string, cluster: string, result: StopResult,
     `${result.alreadyStopped.length} already stopped`,
     `${result.missing.length} gone`
   ].join(', ')
+  const stoppedNow = result.stopped.length - result.alreadyStopped.length
+  const headline =
+    rows.length === 0
+      ? '✅ Stopped: nothing to stop'
+      : `✅ Stopped: ${plural(stoppedNow, 'task')} stopped by this run in cluster ${lastSegment(cluster)}`
   return [
-    '<h2>ECS Fargate stop</h2>',
+    `<h2>${escapeHtml(headline)}</h2>`,
     `<p>Cluster ${link(lastSegment(cluster), clusterConsoleUrl(region, cluster))}: ${counts}</p>`,
     rows.length === 0 ? '<p>No task to stop.</p>' : htmlTable(['Task', 'Result', 'AWS console'], rows),
     ...(removed ? [`<p>Also ${removed}.</p>`] : []),
@@ -189,10 +325,25 @@ export interface FailureContext {
   cost?: DeployCost
 }
 
+/** A failure's reason in a phrase for the headline: the message's first line, cut at a word near 100 characters. */
+export function failurePhrase(message: string): string {
+  const first = (message.split('\n')[0] ?? '').trim().replace(/[.:]$/, '')
+  if (first.length <= 100) return first
+  const cut = first.slice(0, 100)
+  return `${cut.slice(0, cut.lastIndexOf(' ') > 60 ? cut.lastIndexOf(' ') : 100)}…`
+}
+
+const MODE_NAMES: Record<string, string> = { deploy: 'Deploy', stop: 'Stop', permissions: 'Permissions' }
+
 export function failureSummary(error: ActionError, context: FailureContext): string {
+  const mode = MODE_NAMES[context.mode] ?? context.mode
+  const phrase = failurePhrase(error.message)
+  // The whole message when the headline could not say it all.
   const parts = [
-    `<h2>ECS Fargate ${escapeHtml(context.mode)} failed</h2>`,
-    `<pre>${escapeHtml(error.message)}</pre>`
+    `<h2>${escapeHtml(`❌ ${mode} failed: ${phrase}`)}</h2>`,
+    ...(error.message.trim().replace(/[.:]$/, '') === phrase
+      ? []
+      : [`<pre>${escapeHtml(error.message)}</pre>`])
   ]
   if (error.details) parts.push('<h3>Details</h3>', `<pre>${escapeHtml(error.details)}</pre>`)
   if (error.hint) parts.push(`<p><strong>What to do:</strong> ${escapeHtml(error.hint)}</p>`)
@@ -317,6 +468,17 @@ export function describeScaling(scaling: ServiceDeployResult['scaling']): string
   return `${scaling.minTasks} to ${scaling.maxTasks} tasks, scaling on ${metric} at ${target}`
 }
 
+/** Whether the service deploy worked, and in a phrase what it did. */
+export function serviceHeadline(result: ServiceDeployResult): string {
+  const verb = result.createdService ? 'created' : 'updated'
+  const took = totalTime(result.phases)
+  const tasks =
+    result.runningCount === undefined
+      ? 'not waited for'
+      : `${result.runningCount} of ${result.desiredCount ?? '?'} tasks running`
+  return `✅ Service ${result.serviceName} ${verb}: ${tasks} (${took})`
+}
+
 export function serviceSummary(region: string, result: ServiceDeployResult): string {
   const tasks =
     result.runningCount === undefined
@@ -330,7 +492,8 @@ export function serviceSummary(region: string, result: ServiceDeployResult): str
       'Service',
       `${link(result.serviceName, serviceConsoleUrl(region, result.clusterArn, result.serviceName))} (${result.createdService ? 'created' : 'updated'})`
     ],
-    ['URL', result.url ? link(result.url, result.url) : 'not known yet'],
+    // The URL is the line under the headline; the table says only that it is not known yet.
+    ...(result.url ? [] : [['URL', 'not known yet']]),
     ['Deployment', deployment],
     ['Revision', result.revisionArn ? code(lastSegment(result.revisionArn)) : ''],
     ['Tasks', escapeHtml(tasks)],
@@ -340,7 +503,9 @@ export function serviceSummary(region: string, result: ServiceDeployResult): str
     ['Cluster', link(lastSegment(result.clusterArn), clusterConsoleUrl(region, result.clusterArn))]
   ]
   return [
-    '<h2>ECS Express Mode service deploy</h2>',
+    `<h2>${escapeHtml(serviceHeadline(result))}</h2>`,
+    ...urlLine([result.url]),
+    ...costLine(result.cost),
     htmlTable(['What', 'Value'], rows),
     ...timingsAndCreated(result),
     ...(result.expiryRemoved
@@ -361,8 +526,11 @@ export function serviceStopSummary(region: string, cluster: string, result: Serv
     none: "<p>Its ttl's schedule was gone already.</p>",
     left: "<p>Its ttl's schedule could not be deleted (see the warning): it fails harmlessly when its time comes, then deletes itself.</p>"
   }
+  const headline = result.deleted
+    ? `✅ Service ${result.serviceName} deleted`
+    : `✅ Service ${result.serviceName}: already gone, nothing to do`
   return [
-    '<h2>ECS Express Mode service stop</h2>',
+    `<h2>${escapeHtml(headline)}</h2>`,
     `<p>${what}</p>`,
     ...(result.expirySchedule ? [schedule[result.expirySchedule]] : []),
     ''
