@@ -106,6 +106,13 @@ const KNOWN_IAM_ACTIONS = new Set([
   'scheduler:CreateSchedule',
   'scheduler:UpdateSchedule',
   'scheduler:DeleteSchedule',
+  // Scheduled jobs.
+  'scheduler:GetSchedule',
+  'events:PutRule',
+  'events:TagResource',
+  'events:PutTargets',
+  'events:RemoveTargets',
+  'events:DeleteRule',
   'sts:GetCallerIdentity'
 ])
 
@@ -546,7 +553,8 @@ function sdkOperations(source: string): { service?: string; operation: string }[
     iam: 'iam',
     'cloudwatch-logs': 'logs',
     sts: 'sts',
-    scheduler: 'scheduler'
+    scheduler: 'scheduler',
+    eventbridge: 'events'
   }
   const waiters: Record<string, { service: string; operation: string }> = {
     TasksRunning: { service: 'ecs', operation: 'DescribeTasks' },
