@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureExecutionRole, ensureInfrastructureRole, ensureTtlRole } from '../../src/aws/iam.js'
+import { ensureJobSchedulerRole } from '../../src/aws/job-scheduler-role.js'
+import { isArn, lastSegment } from '../../src/shared/arn.js'
+import { JOB_SCHEDULE_GROUP, jobName } from '../../src/shared/job-schedule.js'
 import {
   managesExecutionRole,
   managesInfrastructureRole,
@@ -48,12 +51,17 @@ export function parsedInputs(inputs: Record<string, string>, region: string): In
 }
 
 /** The roles these inputs make the action use by name and create when missing, as [kind, name]. */
-export function adminRolesFor(inputs: Inputs): Array<['execution' | 'infrastructure' | 'ttl', string]> {
-  const roles: Array<['execution' | 'infrastructure' | 'ttl', string]> = []
+export function adminRolesFor(
+  inputs: Inputs
+): Array<['execution' | 'infrastructure' | 'ttl' | 'job', string]> {
+  const roles: Array<['execution' | 'infrastructure' | 'ttl' | 'job', string]> = []
   if (managesExecutionRole(inputs)) roles.push(['execution', inputs.executionRole])
   if (inputs.serviceName !== undefined) {
     if (managesInfrastructureRole(inputs)) roles.push(['infrastructure', inputs.infrastructureRole])
     if (inputs.ttlSeconds !== undefined && managesTtlRole(inputs)) roles.push(['ttl', inputs.ttlRole])
+  } else if (inputs.schedule !== undefined) {
+    // The scheduled job's scheduler role (one per job: the one-time setup's JobSchedulerRole).
+    roles.push(['job', jobName(inputs.cluster, inputs.family)])
   }
   return roles
 }
@@ -78,7 +86,22 @@ export async function setUpAsAdmin(target: AdminTarget, inputs: Record<string, s
       const options = { role, create: true, tags: parsed.tags }
       if (kind === 'execution') await ensureExecutionRole(iam, options)
       else if (kind === 'infrastructure') await ensureInfrastructureRole(iam, options)
-      else await ensureTtlRole(iam, { ...options, partition: 'aws', account: accountId })
+      else if (kind === 'ttl') await ensureTtlRole(iam, { ...options, partition: 'aws', account: accountId })
+      else {
+        const roleArn = (name: string) => (isArn(name) ? name : `arn:aws:iam::${accountId}:role/${name}`)
+        await ensureJobSchedulerRole(iam, {
+          ...options,
+          scope: {
+            partition: 'aws',
+            region,
+            account: accountId,
+            cluster: lastSegment(parsed.cluster),
+            family: parsed.family,
+            group: JOB_SCHEDULE_GROUP
+          },
+          passRoles: [roleArn(parsed.executionRole), ...(parsed.taskRole ? [roleArn(parsed.taskRole)] : [])]
+        })
+      }
       seen.add(role)
     }
   } finally {

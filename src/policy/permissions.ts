@@ -1217,7 +1217,8 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     operation: 'PutTargets',
     actions: ['events:PutTargets'],
     resource: (s) => arnsFor(s).jobRule,
-    condition: (s) => ({ ArnLike: { 'events:TargetArn': s.notifyTopic } }),
+    // events:TargetArn is multivalued (every target of the call): each must be the topic.
+    condition: (s) => ({ 'ForAllValues:ArnLike': { 'events:TargetArn': s.notifyTopic } }),
     step: 'point the rule at the notify topic, and at nothing else',
     target: 'tasks',
     modes: DEPLOY,
