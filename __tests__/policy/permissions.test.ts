@@ -995,6 +995,12 @@ describe('the policy of a scheduled job (schedule input)', () => {
     expect(tasks.Statement.find((s) => s.Sid === 'IamPassJobRole')).toBeUndefined()
   })
 
+  test('the request for the security team says what runs on the schedule, and as which role', () => {
+    expect(permissionRequestText(inputsWith(given), ACCOUNT)).toContain(
+      ` It runs on the schedule cron(0 3 * * ? *) (UTC): EventBridge Scheduler starts the tasks as the role ${JOB}, which may run only this family in this cluster; failed runs are sent to ${TOPIC} by the EventBridge rule ${JOB}.`
+    )
+  })
+
   test('mode stop with schedule deletes the schedule and the rule, nothing else of the job', () => {
     const stop = policyFor(inputsWith({ ...given, mode: 'stop' }), ACCOUNT)
     expect(statement(stop, 'SchedulerJob').Action).toEqual(['scheduler:DeleteSchedule'])

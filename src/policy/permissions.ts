@@ -1550,6 +1550,13 @@ export function permissionRequestText(inputs: Inputs, account?: string): string 
       `account ${scope.account}, ${network}. Logs go to the log group ${scope.logGroup}.` +
       (modesFor(inputs).includes('stop')
         ? ' The same identity stops those tasks afterwards (mode: stop).'
+        : '') +
+      (inputs.schedule !== undefined
+        ? ` It runs on the schedule ${inputs.schedule} (${inputs.scheduleTimezone}): EventBridge Scheduler ` +
+          `starts the tasks as the role ${scope.job}, which may run only this family in this cluster` +
+          (inputs.notify
+            ? `; failed runs are sent to ${inputs.notify} by the EventBridge rule ${scope.job}.`
+            : '.')
         : ''),
     '',
     'Why each statement of the policy is needed:',
