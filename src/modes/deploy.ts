@@ -163,7 +163,7 @@ function pricedFailure(
  * The run was cancelled before the deploy reached what it waits for: stop its tasks (stop-on-cancel), and
  * fail with what was stopped and what was left running.
  */
-async function cancelStarted(
+export async function cancelStarted(
   inputs: Inputs,
   deps: Pick<DeployDeps, 'clients' | 'reporter'>,
   started: StartedTasks,

@@ -24,7 +24,7 @@ import {
   topicPolicyStatement
 } from '../shared/job-schedule.js'
 import { nextRuns, parseScheduleExpression, runsPerMonth } from '../shared/schedule-expression.js'
-import { startTasks, startedTasks } from './deploy.js'
+import { cancelStarted, startTasks, startedTasks } from './deploy.js'
 import {
   checkPlatform,
   firstPhaseName,
@@ -76,7 +76,7 @@ const RECENT_RUNS = 5
 export async function deployJob(inputs: Inputs, deps: JobDeps): Promise<JobDeployResult> {
   const { reporter, clients } = deps
   const expression = parsedExpression(inputs)
-  const { clock, phases, timed } = phaseRunner(deps)
+  const { signal, clock, phases, timed } = phaseRunner(deps)
   const docker = new Docker(deps.runner, deps.dockerConfigDir)
   const prepared = await timed(firstPhaseName(inputs), () => prepareResources(inputs, deps, docker))
   const pushed = await timed('Push the image', () => pushImage(inputs, deps, docker, prepared))
@@ -234,6 +234,8 @@ export async function deployJob(inputs: Inputs, deps: JobDeps): Promise<JobDeplo
     )
     return { ...result, ranNow }
   } catch (error) {
+    // A cancelled run stops run-now's tasks (stop-on-cancel), as a cancelled task deploy does.
+    if (signal.aborted && deps.cancellation) throw await cancelStarted(job, deps, started, deps.cancellation)
     throw new DeployFailure(error, started)
   }
 }
