@@ -41,6 +41,8 @@ import {
   IAMClient,
   PutRolePolicyCommand
 } from '@aws-sdk/client-iam'
+import { DeleteRuleCommand, EventBridgeClient, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge'
+import { DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler'
 import { mockClient } from 'aws-sdk-client-mock'
 import { FakeClock } from '../../__fixtures__/clock.js'
 import { RecordingReporter } from '../../__fixtures__/reporter.js'
@@ -51,6 +53,7 @@ import { DeployFailure } from '../../src/modes/types.js'
 import { CancelledError } from '../../src/modes/cancel.js'
 import { CommandError } from '../../src/docker/command-runner.js'
 import { parseInputs, type Inputs } from '../../src/inputs/inputs.js'
+import { jobName } from '../../src/shared/job-schedule.js'
 
 const ACCOUNT = '123456789012'
 const HOST = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`
@@ -859,5 +862,60 @@ describe('a cancelled run', () => {
     controller.abort('SIGINT')
     expect(result.tasks).toMatchObject([{ taskArn: TASK_ARN, lastStatus: 'RUNNING' }])
     expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(0)
+  })
+})
+
+describe("a deploy without schedule of a family whose latest revision was a scheduled job's", () => {
+  const scheduler = mockClient(SchedulerClient)
+  const events = mockClient(EventBridgeClient)
+  const JOB = jobName(CLUSTER_ARN, 'myapp')
+
+  function depsWithJobClients() {
+    const deps = depsWith()
+    return {
+      ...deps,
+      clients: {
+        ...clients,
+        scheduler: async () => new SchedulerClient({ region: 'us-east-1' }),
+        events: async () => new EventBridgeClient({ region: 'us-east-1' })
+      }
+    }
+  }
+
+  beforeEach(() => {
+    scheduler.reset()
+    events.reset()
+    scheduler.on(DeleteScheduleCommand).resolves({})
+    events.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 0 })
+    events.on(DeleteRuleCommand).resolves({})
+  })
+
+  test("deletes the job's schedule and failure rule, and says so", async () => {
+    ecs.on(DescribeTaskDefinitionCommand).resolves({
+      taskDefinition: describedRevision(IMAGE, 6),
+      tags: [{ key: 'ecs-fargate-deploy:schedule', value: JOB }]
+    })
+    const deps = depsWithJobClients()
+    await deploy(inputsWith(), deps)
+    expect(scheduler.commandCalls(DeleteScheduleCommand).map((call) => call.args[0].input)).toEqual([
+      { Name: JOB, GroupName: 'default' }
+    ])
+    expect(events.commandCalls(DeleteRuleCommand).map((call) => call.args[0].input)).toEqual([{ Name: JOB }])
+    expect(deps.reporter.lines).toContain(
+      `The family's latest revision was the scheduled job ${JOB}'s and this deploy has no schedule: deleting the job's schedule`
+    )
+    expect(deps.reporter.lines).toContain(`Deleted schedule ${JOB}`)
+  })
+
+  test("leaves alone another cluster's job, and a family that had none", async () => {
+    ecs.on(DescribeTaskDefinitionCommand).resolves({
+      taskDefinition: describedRevision(IMAGE, 6),
+      tags: [{ key: 'ecs-fargate-deploy:schedule', value: jobName('other', 'myapp') }]
+    })
+    await deploy(inputsWith(), depsWithJobClients())
+    ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: describedRevision(IMAGE, 6), tags: [] })
+    await deploy(inputsWith(), depsWithJobClients())
+    expect(scheduler.commandCalls(DeleteScheduleCommand)).toHaveLength(0)
+    expect(events.calls()).toHaveLength(0)
   })
 })

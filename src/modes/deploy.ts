@@ -7,7 +7,7 @@ import type { Inputs } from '../inputs/inputs.js'
 import { logStreamConsoleUrl, logStreamFor } from '../aws/log-events.js'
 import { buildRunTaskInput, runTasks, stopEach, taskId } from '../aws/tasks.js'
 import { systemClock, type Clock } from '../shared/clock.js'
-import { JOB_SCHEDULE_TAG } from '../shared/job-schedule.js'
+import { JOB_SCHEDULE_TAG, jobName } from '../shared/job-schedule.js'
 import type { Task } from '@aws-sdk/client-ecs'
 import { waitAsAsked } from './wait.js'
 import {
@@ -135,6 +135,8 @@ async function removeDroppedSchedule(
   if (job === undefined || inputs.schedule !== undefined) return
   const { scheduler, events } = deps.clients
   if (!scheduler || !events) return
+  // The job of this family in another cluster is not this deploy's to delete (nor in its policy).
+  if (job !== jobName(prepared.cluster.clusterArn, inputs.family)) return
   const { deleteJob } = await import('./job-remove.js')
   deps.reporter.info(
     `The family's latest revision was the scheduled job ${job}'s and this deploy has no schedule: deleting the job's schedule`
