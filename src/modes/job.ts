@@ -23,7 +23,12 @@ import {
   jobRuleArn,
   topicPolicyStatement
 } from '../shared/job-schedule.js'
-import { nextRuns, parseScheduleExpression, runsPerMonth } from '../shared/schedule-expression.js'
+import {
+  nextRuns,
+  parseScheduleExpression,
+  runsPerMonth,
+  type ScheduleExpression
+} from '../shared/schedule-expression.js'
 import { cancelStarted, startTasks, startedTasks } from './deploy.js'
 import {
   checkPlatform,
@@ -33,7 +38,8 @@ import {
   pushImage,
   registerRevision,
   reportPushed,
-  type PhaseDeps
+  type PhaseDeps,
+  type Prepared
 } from './phases.js'
 import { DeployFailure, type Reporter, type StartedTasks, type WaitOutcome } from './types.js'
 import { waitAsAsked } from './wait.js'
@@ -74,18 +80,18 @@ const NEXT_RUNS = 3
 const RECENT_RUNS = 5
 
 export async function deployJob(inputs: Inputs, deps: JobDeps): Promise<JobDeployResult> {
-  const { reporter, clients } = deps
+  const { reporter } = deps
   const expression = parsedExpression(inputs)
-  const { signal, clock, phases, timed } = phaseRunner(deps)
+  const runner = phaseRunner(deps)
+  const { clock, phases, timed } = runner
   const docker = new Docker(deps.runner, deps.dockerConfigDir)
   const prepared = await timed(firstPhaseName(inputs), () => prepareResources(inputs, deps, docker))
   const pushed = await timed('Push the image', () => pushImage(inputs, deps, docker, prepared))
   reportPushed(reporter, pushed, prepared)
   const { clusterArn } = prepared.cluster
-  const name = jobName(clusterArn, inputs.family)
   // The revision carries the job's name: a later deploy of the family without schedule finds it on the latest
   // revision and deletes the schedule (GitHub cannot tell schedule: '' from no schedule input at all).
-  const tagged = { ...inputs, tags: [...inputs.tags, jobScheduleTag(name)] }
+  const tagged = { ...inputs, tags: [...inputs.tags, jobScheduleTag(jobName(clusterArn, inputs.family))] }
   const revision = await timed('Register the task definition', async () => {
     const [registered] = await Promise.all([
       registerRevision(tagged, deps, prepared, pushed.image),
@@ -94,70 +100,109 @@ export async function deployJob(inputs: Inputs, deps: JobDeps): Promise<JobDeplo
     return registered
   })
   reporter.setOutput('task-definition-arn', revision.taskDefinitionArn)
+  const scheduled = await timed('Schedule the job', () => scheduleJob(inputs, deps, prepared, revision))
+  const report = await reportJob(inputs, deps, { clusterArn, expression, now: clock.now(), revision })
+  const result: JobDeployResult = {
+    image: pushed.image,
+    digest: pushed.digest,
+    clusterArn,
+    taskDefinitionArn: revision.taskDefinitionArn,
+    reused: revision.reused,
+    ...scheduled,
+    expression: inputs.schedule!,
+    timezone: inputs.scheduleTimezone,
+    ...report,
+    phases
+  }
+  if (!inputs.runNow) return result
+  return { ...result, ranNow: await runNow(inputs, deps, runner, prepared, revision) }
+}
 
-  const scheduled = await timed('Schedule the job', async () => {
-    const arn = parseArn(clusterArn)
-    const where = { partition: arn?.partition ?? 'aws', region: inputs.region, account: arn?.account ?? '' }
-    const role = await ensureJobSchedulerRole(clients.iam, {
-      role: name,
-      create: true,
-      tags: inputs.tags,
-      scope: { ...where, cluster: lastSegment(clusterArn), family: inputs.family, group: JOB_SCHEDULE_GROUP },
-      passRoles: [prepared.executionRole.roleArn, ...(prepared.taskRoleArn ? [prepared.taskRoleArn] : [])]
-    })
-    if (role.created) reporter.info(`Created IAM role ${name} (EventBridge Scheduler runs the job as it)`)
-    const schedule = await ensureJobSchedule(
-      await clients.scheduler(),
-      {
-        clusterArn,
-        family: inputs.family,
-        taskDefinitionArn: revision.taskDefinitionArn,
-        roleArn: role.roleArn,
-        expression: inputs.schedule!,
-        timezone: inputs.scheduleTimezone,
-        count: inputs.count,
-        capacity: inputs.capacity === 'spot' ? 'spot' : 'fargate',
-        subnets: prepared.network.subnets,
-        securityGroups: prepared.network.securityGroups,
-        assignPublicIp: inputs.assignPublicIp,
-        tags: inputs.tags,
-        maximumRetryAttempts: inputs.scheduleRetries,
-        maximumEventAgeSeconds: inputs.scheduleMaxAge,
-        runUrl: deps.runUrl
-      },
-      { newRole: role.isNew, clock: deps.clock ?? systemClock }
-    )
-    reporter.setOutput('schedule-arn', schedule.scheduleArn)
-    reporter.info(
-      schedule.created
-        ? `Created schedule ${schedule.scheduleName}: ${inputs.schedule} (${inputs.scheduleTimezone}) runs ${lastSegment(revision.taskDefinitionArn)}`
-        : `Moved schedule ${schedule.scheduleName} from ${lastSegment(schedule.previousTaskDefinitionArn ?? 'none')} to ${lastSegment(revision.taskDefinitionArn)}: ${inputs.schedule} (${inputs.scheduleTimezone})`
-    )
-    const events = await clients.events()
-    let ruleArn: string | undefined
-    if (inputs.notify) {
-      const rule = await ensureFailureNotifications(events, {
-        clusterArn,
-        family: inputs.family,
-        topicArn: inputs.notify,
-        tags: inputs.tags,
-        runUrl: deps.runUrl
-      })
-      ruleArn = rule.ruleArn || jobRuleArn(where, name)
-      reporter.info(
-        `Failed runs go to ${inputs.notify} (rule ${rule.ruleName}); the topic's access policy must allow: ` +
-          JSON.stringify(topicPolicyStatement(inputs.notify, ruleArn))
-      )
-    } else if (await deleteFailureNotifications(events, { cluster: clusterArn, family: inputs.family })) {
-      reporter.info(`Deleted the failure notifications of ${name}: notify is not set any more`)
-    }
-    return { schedule, ruleArn }
+/**
+ * The job's parts: its scheduler role (looked up, or made on the quick path), its schedule made or moved to
+ * the revision, and its failure rule made (notify) or deleted (no notify any more).
+ */
+async function scheduleJob(
+  inputs: Inputs,
+  deps: JobDeps,
+  prepared: Pick<Prepared, 'cluster' | 'network' | 'executionRole' | 'taskRoleArn'>,
+  revision: { taskDefinitionArn: string }
+): Promise<{ schedule: JobSchedule; ruleArn?: string }> {
+  const { reporter, clients } = deps
+  const { clusterArn } = prepared.cluster
+  const name = jobName(clusterArn, inputs.family)
+  const arn = parseArn(clusterArn)
+  const where = { partition: arn?.partition ?? 'aws', region: inputs.region, account: arn?.account ?? '' }
+  const role = await ensureJobSchedulerRole(clients.iam, {
+    role: name,
+    create: true,
+    tags: inputs.tags,
+    scope: { ...where, cluster: lastSegment(clusterArn), family: inputs.family, group: JOB_SCHEDULE_GROUP },
+    passRoles: [prepared.executionRole.roleArn, ...(prepared.taskRoleArn ? [prepared.taskRoleArn] : [])]
   })
+  if (role.created) reporter.info(`Created IAM role ${name} (EventBridge Scheduler runs the job as it)`)
+  const schedule = await ensureJobSchedule(
+    await clients.scheduler(),
+    {
+      clusterArn,
+      family: inputs.family,
+      taskDefinitionArn: revision.taskDefinitionArn,
+      roleArn: role.roleArn,
+      expression: inputs.schedule!,
+      timezone: inputs.scheduleTimezone,
+      count: inputs.count,
+      capacity: inputs.capacity === 'spot' ? 'spot' : 'fargate',
+      subnets: prepared.network.subnets,
+      securityGroups: prepared.network.securityGroups,
+      assignPublicIp: inputs.assignPublicIp,
+      tags: inputs.tags,
+      maximumRetryAttempts: inputs.scheduleRetries,
+      maximumEventAgeSeconds: inputs.scheduleMaxAge,
+      runUrl: deps.runUrl
+    },
+    { newRole: role.isNew, clock: deps.clock ?? systemClock }
+  )
+  reporter.setOutput('schedule-arn', schedule.scheduleArn)
+  const runs = lastSegment(revision.taskDefinitionArn)
+  const when = `${inputs.schedule} (${inputs.scheduleTimezone})`
+  reporter.info(
+    schedule.created
+      ? `Created schedule ${name}: ${when} runs ${runs}`
+      : `Moved schedule ${name} from ${lastSegment(schedule.previousTaskDefinitionArn ?? 'none')} to ${runs}: ${when}`
+  )
+  const events = await clients.events()
+  if (!inputs.notify) {
+    if (await deleteFailureNotifications(events, { cluster: clusterArn, family: inputs.family }))
+      reporter.info(`Deleted the failure notifications of ${name}: notify is not set any more`)
+    return { schedule }
+  }
+  const rule = await ensureFailureNotifications(events, {
+    clusterArn,
+    family: inputs.family,
+    topicArn: inputs.notify,
+    tags: inputs.tags,
+    runUrl: deps.runUrl
+  })
+  const ruleArn = rule.ruleArn || jobRuleArn(where, name)
+  reporter.info(
+    `Failed runs go to ${inputs.notify} (rule ${rule.ruleName}); the topic's access policy must allow: ` +
+      JSON.stringify(topicPolicyStatement(inputs.notify, ruleArn))
+  )
+  return { schedule, ruleArn }
+}
 
-  const upcoming = nextRuns(expression, inputs.scheduleTimezone, new Date(clock.now()), NEXT_RUNS)
+/** What the step reports: the next runs, the recent scheduled runs, and the monthly cost from the last one. */
+async function reportJob(
+  inputs: Inputs,
+  deps: Pick<JobDeps, 'clients' | 'reporter'>,
+  job: { clusterArn: string; expression: ScheduleExpression; now: number; revision: { streamPrefix: string } }
+): Promise<Pick<JobDeployResult, 'nextRuns' | 'recentRuns' | 'cost'>> {
+  const { reporter } = deps
+  const now = new Date(job.now)
+  const upcoming = nextRuns(job.expression, inputs.scheduleTimezone, now, NEXT_RUNS)
   reporter.info(`Next runs: ${upcoming.map((date) => date.toISOString()).join(', ')}`)
-  const recent = await findRecentRuns(clients.ecs, {
-    cluster: clusterArn,
+  const recent = await findRecentRuns(deps.clients.ecs, {
+    cluster: job.clusterArn,
     family: inputs.family,
     limit: RECENT_RUNS
   })
@@ -165,7 +210,7 @@ export async function deployJob(inputs: Inputs, deps: JobDeps): Promise<JobDeplo
     runReport(task, {
       region: inputs.region,
       logGroup: inputs.logGroup,
-      prefix: revision.streamPrefix,
+      prefix: job.revision.streamPrefix,
       containerName: inputs.containerName
     })
   )
@@ -174,7 +219,7 @@ export async function deployJob(inputs: Inputs, deps: JobDeps): Promise<JobDeplo
     cpu: inputs.cpu,
     memory: inputs.memory,
     architecture: CPU_ARCHITECTURES[inputs.platform],
-    runsPerMonth: runsPerMonth(expression, inputs.scheduleTimezone, new Date(clock.now())),
+    runsPerMonth: runsPerMonth(job.expression, inputs.scheduleTimezone, now),
     tasksPerRun: inputs.count,
     lastRunSeconds: billedSeconds(recent),
     timeoutSeconds: inputs.timeoutSeconds,
@@ -182,25 +227,20 @@ export async function deployJob(inputs: Inputs, deps: JobDeps): Promise<JobDeplo
     spot: inputs.capacity === 'spot'
   })
   if (cost) reporter.info(`Estimated cost: ${describeMonthlyCost(cost)}`)
+  return { nextRuns: upcoming, recentRuns, cost }
+}
 
-  const result: JobDeployResult = {
-    image: pushed.image,
-    digest: pushed.digest,
-    clusterArn,
-    taskDefinitionArn: revision.taskDefinitionArn,
-    reused: revision.reused,
-    schedule: scheduled.schedule,
-    expression: inputs.schedule!,
-    timezone: inputs.scheduleTimezone,
-    nextRuns: upcoming,
-    ruleArn: scheduled.ruleArn,
-    recentRuns,
-    cost,
-    phases
-  }
-  if (!inputs.runNow) return result
-
-  // run-now: one run of the new revision now, waited for as wait-for stopped waits (logs, exit code).
+/** run-now: one run of the new revision now, waited for as wait-for stopped waits (logs, exit code). */
+async function runNow(
+  inputs: Inputs,
+  deps: JobDeps,
+  runner: ReturnType<typeof phaseRunner>,
+  prepared: Pick<Prepared, 'cluster' | 'network' | 'executionRole'>,
+  revision: { taskDefinitionArn: string; streamPrefix: string }
+): Promise<WaitOutcome> {
+  const { reporter } = deps
+  const { signal, clock, timed } = runner
+  const { clusterArn } = prepared.cluster
   const job = { ...inputs, waitFor: 'stopped' as const }
   const run = await reporter.group('Run the job now', () =>
     startTasks(job, { ...deps, clock: deps.clock ?? systemClock }, prepared, revision)
@@ -221,10 +261,10 @@ export async function deployJob(inputs: Inputs, deps: JobDeps): Promise<JobDeplo
           .join('\n')
       })
     }
-    const ranNow = await timed('Wait for the run to stop', () =>
+    return await timed('Wait for the run to stop', () =>
       waitAsAsked({
         inputs: job,
-        clients,
+        clients: deps.clients,
         reporter,
         clock,
         cluster: clusterArn,
@@ -232,7 +272,6 @@ export async function deployJob(inputs: Inputs, deps: JobDeps): Promise<JobDeplo
         deadline: clock.now() + inputs.timeoutSeconds * 1000
       })
     )
-    return { ...result, ranNow }
   } catch (error) {
     // A cancelled run stops run-now's tasks (stop-on-cancel), as a cancelled task deploy does.
     if (signal.aborted && deps.cancellation) throw await cancelStarted(job, deps, started, deps.cancellation)
