@@ -219,4 +219,27 @@ describe('a scheduled job', () => {
     expect(again.errors).toEqual([])
     expect(again.stdout).toContain(`Schedule ${JOB} was already gone`)
   })
+
+  test('on the quick path the step creates the scheduler role, and the schedule runs as it at once', async () => {
+    const hourly = jobName(CLUSTER, 'hourly')
+    const run = await runAction(
+      { ...jobInputs({ LINES: 1, EXIT_CODE: 0 }), repository: 'hourly', notify: '' },
+      { env: stack.env, identity: 'quick-path' }
+    )
+    expect(run.errors).toEqual([])
+    expect(run.stdout).toContain(`Created IAM role ${hourly} (EventBridge Scheduler runs the job as it)`)
+    expect(run.stdout).toContain(`Created schedule ${hourly}`)
+    const started = await eventually(async () => {
+      const ok = stack.aws
+        .schedulerInvocations()
+        .find((invocation) => invocation.scheduleName === hourly && !invocation.error)
+      return ok?.taskArns?.[0]
+    }, 'a run of the new role')
+    expect((await describe1(started)).group).toBe(`schedule:${hourly}`)
+    const stop = await runAction(
+      { mode: 'stop', repository: 'hourly', cluster: CLUSTER, schedule: 'rate(1 minute)' },
+      { env: stack.env }
+    )
+    expect(stop.errors).toEqual([])
+  })
 })
