@@ -1006,5 +1006,7 @@ describe('the policy of a scheduled job (schedule input)', () => {
     expect(statement(stop, 'SchedulerJob').Action).toEqual(['scheduler:DeleteSchedule'])
     expect(statement(stop, 'EventsJobRule').Action).toEqual(['events:DeleteRule', 'events:RemoveTargets'])
     expect(stop.Statement.find((s) => s.Sid === 'IamJobRole')).toBeUndefined()
+    expect(stop.Statement.find((s) => s.Sid === 'EcsTasks')).toBeUndefined()
+    expect(stop.Statement.find((s) => s.Sid === 'EcsListTasks')).toBeUndefined()
   })
 })

@@ -1063,7 +1063,8 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     step: 'find the running tasks of the family started by started-by',
     target: 'tasks',
     modes: STOP,
-    when: (inputs) => inputs.taskArns.length === 0,
+    // A scheduled job's stop deletes its schedule and leaves its tasks alone.
+    when: (inputs) => inputs.taskArns.length === 0 && !schedules(inputs),
     sid: 'EcsListTasks'
   },
   {
@@ -1074,6 +1075,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     step: 'stop the tasks',
     target: 'tasks',
     modes: STOP,
+    when: (inputs) => !schedules(inputs),
     sid: 'EcsTasks'
   },
   {
@@ -1084,6 +1086,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     step: 'check which tasks run and wait until they have stopped',
     target: 'tasks',
     modes: STOP,
+    when: (inputs) => !schedules(inputs),
     sid: 'EcsTasks'
   },
   {
