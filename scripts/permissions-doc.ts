@@ -45,7 +45,9 @@ const TEMPLATE_SCOPE: Scope = {
   logGroup: 'LOG_GROUP',
   service: 'SERVICE',
   infrastructureRole: 'arn:aws:iam::ACCOUNT:role/INFRASTRUCTURE_ROLE',
-  ttlRole: 'arn:aws:iam::ACCOUNT:role/TTL_ROLE'
+  ttlRole: 'arn:aws:iam::ACCOUNT:role/TTL_ROLE',
+  job: 'efd-job-FAMILY-HASH',
+  notifyTopic: 'arn:aws:sns:REGION:ACCOUNT:TOPIC'
 }
 
 export function renderPermissionsSection(): string {

@@ -60,9 +60,10 @@ test('clientConfig: the region, 8 attempts with the standard retry strategy, and
 })
 
 test('createDeployClients: five clients in the region, retrying as configured, with errors annotated', async () => {
-  const { scheduler, ...clients } = await createDeployClients('eu-west-3')
+  const { scheduler, events, ...clients } = await createDeployClients('eu-west-3')
   expect(Object.keys(clients).sort()).toEqual(['ec2', 'ecr', 'ecs', 'iam', 'logs'])
   expect(typeof scheduler).toBe('function')
+  expect(typeof events).toBe('function')
   expect(clients.ecr).toBeInstanceOf(ECRClient)
   expect(clients.ecs).toBeInstanceOf(ECSClient)
   expect(clients.ec2).toBeInstanceOf(EC2Client)

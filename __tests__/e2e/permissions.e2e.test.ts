@@ -84,7 +84,9 @@ function expectValidIamPolicy(policy: Policy, account: string): void {
   for (const statement of policy.Statement) {
     expect(statement.Sid).toMatch(/^[A-Za-z0-9]+$/)
     expect(statement.Effect).toBe('Allow')
-    for (const action of statement.Action) expect(action).toMatch(/^(ecr|ecs|ec2|iam|logs):[A-Z][A-Za-z]+$/)
+    // scheduler and events: a task deploy deletes the schedule and failure rule of a scheduled job the family had.
+    for (const action of statement.Action)
+      expect(action).toMatch(/^(ecr|ecs|ec2|iam|logs|scheduler|events):[A-Z][A-Za-z]+$/)
     for (const resource of statement.Resource) {
       if (resource === '*') continue
       const [arn, partition, service, region, arnAccount] = resource.split(':')

@@ -65,7 +65,11 @@ test("action.yml's defaults are these (the runner evaluates github-token's)", ()
     'github-token': '${{ github.token }}',
     'infrastructure-role': 'ecsInfrastructureRoleForExpressServices',
     'create-infrastructure-role': 'true',
-    'min-tasks': '1'
+    'min-tasks': '1',
+    'schedule-timezone': 'UTC',
+    'run-now': 'false',
+    'schedule-retries': '5',
+    'schedule-max-age': '3600'
   })
 })
 
@@ -82,6 +86,15 @@ test.each(MODES)('mode %s: action.yml defaults given or left empty, the inputs a
   const empty = parseRecording({ mode, repository: 'myapp' }).inputs
   expect(withDefaults).toEqual(empty)
 })
+
+test.each(['deploy', 'stop'])(
+  'mode %s with schedule: action.yml defaults given or left empty, the inputs are the same',
+  (mode) => {
+    const { 'github-token': _expression, ...declared } = actionDefaults()
+    const given = { mode, repository: 'myapp', schedule: 'rate(1 hour)', region: 'eu-west-1' }
+    expect(parseRecording({ ...declared, ...given }).inputs).toEqual(parseRecording(given).inputs)
+  }
+)
 
 test.each(['deploy', 'stop'])(
   'mode %s with service: action.yml defaults given or left empty, the inputs are the same',

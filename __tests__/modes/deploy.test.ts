@@ -27,6 +27,7 @@ import {
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
@@ -41,16 +42,31 @@ import {
   IAMClient,
   PutRolePolicyCommand
 } from '@aws-sdk/client-iam'
+import {
+  DeleteRuleCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand
+} from '@aws-sdk/client-eventbridge'
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  SchedulerClient
+} from '@aws-sdk/client-scheduler'
 import { mockClient } from 'aws-sdk-client-mock'
 import { FakeClock } from '../../__fixtures__/clock.js'
 import { RecordingReporter } from '../../__fixtures__/reporter.js'
 import { FakeRunner } from '../../__fixtures__/runner.js'
 import { deploy, type DeployDeps } from '../../src/modes/deploy.js'
+import { deployJob } from '../../src/modes/job.js'
 import { ActionError } from '../../src/explain/action-error.js'
 import { DeployFailure } from '../../src/modes/types.js'
 import { CancelledError } from '../../src/modes/cancel.js'
 import { CommandError } from '../../src/docker/command-runner.js'
 import { parseInputs, type Inputs } from '../../src/inputs/inputs.js'
+import { jobName } from '../../src/shared/job-schedule.js'
 
 const ACCOUNT = '123456789012'
 const HOST = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`
@@ -859,5 +875,162 @@ describe('a cancelled run', () => {
     controller.abort('SIGINT')
     expect(result.tasks).toMatchObject([{ taskArn: TASK_ARN, lastStatus: 'RUNNING' }])
     expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(0)
+  })
+})
+
+describe("a deploy without schedule of a family whose latest revision was a scheduled job's", () => {
+  const scheduler = mockClient(SchedulerClient)
+  const events = mockClient(EventBridgeClient)
+  const JOB = jobName(CLUSTER_ARN, 'myapp')
+
+  function depsWithJobClients() {
+    const deps = depsWith()
+    return {
+      ...deps,
+      clients: {
+        ...clients,
+        scheduler: async () => new SchedulerClient({ region: 'us-east-1' }),
+        events: async () => new EventBridgeClient({ region: 'us-east-1' })
+      }
+    }
+  }
+
+  beforeEach(() => {
+    scheduler.reset()
+    events.reset()
+    scheduler.on(DeleteScheduleCommand).resolves({})
+    events.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 0 })
+    events.on(DeleteRuleCommand).resolves({})
+  })
+
+  test("deletes the job's schedule and failure rule, and says so", async () => {
+    ecs.on(DescribeTaskDefinitionCommand).resolves({
+      taskDefinition: describedRevision(IMAGE, 6),
+      tags: [{ key: 'ecs-fargate-deploy:schedule', value: JOB }]
+    })
+    const deps = depsWithJobClients()
+    await deploy(inputsWith(), deps)
+    expect(scheduler.commandCalls(DeleteScheduleCommand).map((call) => call.args[0].input)).toEqual([
+      { Name: JOB, GroupName: 'default' }
+    ])
+    expect(events.commandCalls(DeleteRuleCommand).map((call) => call.args[0].input)).toEqual([{ Name: JOB }])
+    expect(deps.reporter.lines).toContain(
+      `The family's latest revision was the scheduled job ${JOB}'s and this deploy has no schedule: deleting the job's schedule`
+    )
+    expect(deps.reporter.lines).toContain(`Deleted schedule ${JOB}`)
+  })
+
+  test("leaves alone another cluster's job, and a family that had none", async () => {
+    ecs.on(DescribeTaskDefinitionCommand).resolves({
+      taskDefinition: describedRevision(IMAGE, 6),
+      tags: [{ key: 'ecs-fargate-deploy:schedule', value: jobName('other', 'myapp') }]
+    })
+    await deploy(inputsWith(), depsWithJobClients())
+    ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: describedRevision(IMAGE, 6), tags: [] })
+    await deploy(inputsWith(), depsWithJobClients())
+    expect(scheduler.commandCalls(DeleteScheduleCommand)).toHaveLength(0)
+    expect(events.calls()).toHaveLength(0)
+  })
+})
+
+describe('deployJob: a scheduled job', () => {
+  const scheduler = mockClient(SchedulerClient)
+  const events = mockClient(EventBridgeClient)
+  const JOB = jobName(CLUSTER_ARN, 'myapp')
+  const JOB_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${JOB}`
+  const SCHEDULE_ARN = `arn:aws:scheduler:us-east-1:${ACCOUNT}:schedule/default/${JOB}`
+  const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:failures`
+
+  function jobDeps() {
+    return {
+      ...depsWith(),
+      clients: {
+        ...clients,
+        scheduler: async () => new SchedulerClient({ region: 'us-east-1' }),
+        events: async () => new EventBridgeClient({ region: 'us-east-1' })
+      }
+    }
+  }
+
+  beforeEach(() => {
+    scheduler.reset()
+    events.reset()
+    iam.on(GetRoleCommand, { RoleName: JOB }).resolves({ Role: { Arn: JOB_ROLE_ARN } } as never)
+    scheduler
+      .on(GetScheduleCommand)
+      .rejects(Object.assign(new Error('none'), { name: 'ResourceNotFoundException' }))
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: SCHEDULE_ARN })
+    events.on(PutRuleCommand).resolves({ RuleArn: `arn:aws:events:us-east-1:${ACCOUNT}:rule/${JOB}` })
+    events.on(PutTargetsCommand).resolves({ FailedEntryCount: 0, FailedEntries: [] })
+    events
+      .on(RemoveTargetsCommand)
+      .rejects(Object.assign(new Error('none'), { name: 'ResourceNotFoundException' }))
+    ecs.on(ListTasksCommand).resolves({ taskArns: [] })
+    ecs.on(DescribeClustersCommand).resolves({
+      clusters: [
+        { clusterArn: CLUSTER_ARN, clusterName: 'web', status: 'ACTIVE', capacityProviders: ['FARGATE_SPOT'] }
+      ]
+    })
+  })
+
+  const given = {
+    schedule: 'rate(1 hour)',
+    notify: TOPIC,
+    port: '',
+    tags: 'team=data',
+    capacity: 'spot',
+    'schedule-retries': '2'
+  }
+
+  test('registers the revision tagged with the job, schedules it as the role, and points the rule at the topic', async () => {
+    const deps = jobDeps()
+    const result = await deployJob(inputsWith(given), deps)
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input.tags).toEqual([
+      { key: 'team', value: 'data' },
+      { key: 'ecs-fargate-deploy:schedule', value: JOB }
+    ])
+    const input = scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input
+    expect(input).toMatchObject({
+      Name: JOB,
+      GroupName: 'default',
+      ScheduleExpression: 'rate(1 hour)',
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: CLUSTER_ARN,
+        RoleArn: JOB_ROLE_ARN,
+        EcsParameters: {
+          TaskDefinitionArn: TD_ARN,
+          TaskCount: 1,
+          CapacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }],
+          Group: `schedule:${JOB}`,
+          Tags: [{ key: 'team', value: 'data' }],
+          NetworkConfiguration: {
+            awsvpcConfiguration: { SecurityGroups: ['sg-1'], AssignPublicIp: 'ENABLED' }
+          }
+        },
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 }
+      }
+    })
+    expect(events.commandCalls(PutTargetsCommand)[0]!.args[0].input.Targets![0]!.Arn).toBe(TOPIC)
+    expect(deps.reporter.outputs['schedule-arn']).toBe(SCHEDULE_ARN)
+    expect(result).toMatchObject({
+      ruleArn: `arn:aws:events:us-east-1:${ACCOUNT}:rule/${JOB}`,
+      recentRuns: []
+    })
+    expect(result.nextRuns).toHaveLength(3)
+    expect(deps.reporter.lines).toContain(`Created schedule ${JOB}: rate(1 hour) (UTC) runs myapp:7`)
+    expect(deps.reporter.lines).toContain('Recent scheduled runs: none that ECS still lists')
+    // No run yet: 730 runs a month × the 600 s timeout, each at least a minute.
+    expect(result.cost?.lines[0]?.item).toBe(
+      '730 runs a month × 1 task × (0.25 vCPU, 0.5 GB), Linux/x86, the timeout, 600 s'
+    )
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0)
+  })
+
+  test('without notify the rule an earlier deploy made is deleted (none is fine)', async () => {
+    await deployJob(inputsWith({ ...given, notify: '' }), jobDeps())
+    expect(events.commandCalls(PutRuleCommand)).toHaveLength(0)
+    expect(events.commandCalls(RemoveTargetsCommand)[0]!.args[0].input.Rule).toBe(JOB)
   })
 })

@@ -15,7 +15,9 @@ test.each<[string, Run, string | undefined, PlanKind]>([
   ['service preview synchronized', service('deploy', true), 'synchronize', 'service-deploy'],
   ['task preview closed', tasks('deploy', true), 'closed', 'preview-close'],
   ['service preview closed', service('deploy', true), 'closed', 'preview-close'],
-  ['preview stopped by hand', tasks('stop', true), 'opened', 'preview-close']
+  ['preview stopped by hand', tasks('stop', true), 'opened', 'preview-close'],
+  ['scheduled job deploy', runOf('deploy', undefined, false, 'rate(1 hour)'), undefined, 'job-deploy'],
+  ['scheduled job stop', runOf('stop', undefined, false, 'rate(1 hour)'), undefined, 'job-stop']
 ])('%s', (_name, run, action, kind) => {
   expect(choosePlan(run, action === undefined ? undefined : { action }).kind).toBe(kind)
 })
@@ -28,4 +30,9 @@ test('the run names its target once', () => {
   })
   expect(runOf('stop', undefined, true)).toEqual({ action: 'stop', target: { kind: 'tasks' }, preview: true })
   expect(runOf('permissions', 'web', true)).toEqual({ action: 'permissions' })
+  expect(runOf('deploy', undefined, false, 'rate(1 hour)')).toEqual({
+    action: 'deploy',
+    target: { kind: 'tasks', schedule: 'rate(1 hour)' },
+    preview: false
+  })
 })

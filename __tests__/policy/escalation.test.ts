@@ -92,6 +92,17 @@ export const INPUT_SETS: ReadonlyArray<[string, Record<string, string>]> = [
   ],
   ['a service preview with a ttl', { service: 'shop', preview: 'true', ttl: '1d' }],
   ['roles given as ARNs', { port: '80', 'execution-role': `arn:aws:iam::${ACCOUNT}:role/exec` }],
+  [
+    'a scheduled job with notifications and run-now',
+    {
+      schedule: 'cron(0 3 * * ? *)',
+      notify: `arn:aws:sns:eu-west-1:${ACCOUNT}:job-failures`,
+      'run-now': 'true',
+      'task-role': 'app',
+      tags: 'team=data'
+    }
+  ],
+  ['stop of a scheduled job', { mode: 'stop', family: 'myapp', schedule: 'rate(1 hour)' }],
   ['stop of tasks', { mode: 'stop', family: 'myapp' }],
   ['stop of a service', { mode: 'stop', service: 'shop' }]
 ]

@@ -320,7 +320,9 @@ describe('the permissions table against the Service Authorization Reference', ()
       'ecs:RegisterTaskDefinition: * but AWS scopes it to task-definition',
       'ecs:RegisterTaskDefinition: * but AWS scopes it to task-definition',
       'ecs:RegisterTaskDefinition: * but AWS scopes it to task-definition',
-      // A failed service deployment's stopped tasks, a preview's deploy and mode stop each have a ListTasks row.
+      // A failed service deployment's stopped tasks, a preview's deploy, mode stop and a scheduled job's recent
+      // runs each have a ListTasks row.
+      'ecs:ListTasks: * but AWS scopes it to container-instance',
       'ecs:ListTasks: * but AWS scopes it to container-instance',
       'ecs:ListTasks: * but AWS scopes it to container-instance',
       'ecs:ListTasks: * but AWS scopes it to container-instance'

@@ -106,6 +106,13 @@ const KNOWN_IAM_ACTIONS = new Set([
   'scheduler:CreateSchedule',
   'scheduler:UpdateSchedule',
   'scheduler:DeleteSchedule',
+  // Scheduled jobs.
+  'scheduler:GetSchedule',
+  'events:PutRule',
+  'events:TagResource',
+  'events:PutTargets',
+  'events:RemoveTargets',
+  'events:DeleteRule',
   'sts:GetCallerIdentity'
 ])
 
@@ -546,7 +553,8 @@ function sdkOperations(source: string): { service?: string; operation: string }[
     iam: 'iam',
     'cloudwatch-logs': 'logs',
     sts: 'sts',
-    scheduler: 'scheduler'
+    scheduler: 'scheduler',
+    eventbridge: 'events'
   }
   const waiters: Record<string, { service: string; operation: string }> = {
     TasksRunning: { service: 'ecs', operation: 'DescribeTasks' },
@@ -908,5 +916,97 @@ describe('the policy of a service (service input)', () => {
     expect(ecsService.Resource).toContain('arn:aws:ecs:eu-west-1:123456789012:service/web/shop-pr-*')
     expect(ecsService.Action).toContain('ecs:DeleteExpressGatewayService')
     expect(actionsOf(preview).has('ecs:StopTask')).toBe(false)
+  })
+})
+
+describe('the policy of a scheduled job (schedule input)', () => {
+  const JOB = 'efd-job-etl-2e6f47e6'
+  const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:job-failures'
+  const given = {
+    mode: 'permissions',
+    repository: 'etl',
+    cluster: 'jobs',
+    schedule: 'cron(0 3 * * ? *)',
+    notify: TOPIC,
+    port: ''
+  }
+  const policy = policyFor(inputsWith(given), ACCOUNT)
+
+  test('the schedule, named once: read, made, moved and deleted', () => {
+    expect(statement(policy, 'SchedulerJob')).toEqual({
+      Sid: 'SchedulerJob',
+      Effect: 'Allow',
+      Action: [
+        'scheduler:CreateSchedule',
+        'scheduler:DeleteSchedule',
+        'scheduler:GetSchedule',
+        'scheduler:UpdateSchedule'
+      ],
+      Resource: [`arn:aws:scheduler:eu-west-1:123456789012:schedule/default/${JOB}`]
+    })
+  })
+
+  test('the scheduler role: looked up and passed to EventBridge Scheduler only; made by the one-time setup', () => {
+    const ROLE = `arn:aws:iam::123456789012:role/${JOB}`
+    expect(statement(policy, 'IamJobRole')).toEqual({
+      Sid: 'IamJobRole',
+      Effect: 'Allow',
+      Action: ['iam:GetRole'],
+      Resource: [ROLE]
+    })
+    expect(statement(policy, 'IamPassJobRole')).toEqual({
+      Sid: 'IamPassJobRole',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: [ROLE],
+      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } }
+    })
+    const setup = policyFor(inputsWith(given), ACCOUNT, { audience: 'setup' })
+    expect(statement(setup, 'IamJobRole').Action).toEqual([
+      'iam:CreateRole',
+      'iam:PutRolePolicy',
+      'iam:TagRole'
+    ])
+  })
+
+  test('the failure rule, on its one name, whose target can only be the topic', () => {
+    const RULE = `arn:aws:events:eu-west-1:123456789012:rule/${JOB}`
+    expect(statement(policy, 'EventsJobRule')).toEqual({
+      Sid: 'EventsJobRule',
+      Effect: 'Allow',
+      Action: ['events:DeleteRule', 'events:PutRule', 'events:RemoveTargets', 'events:TagResource'],
+      Resource: [RULE]
+    })
+    expect(statement(policy, 'EventsJobRuleTarget')).toEqual({
+      Sid: 'EventsJobRuleTarget',
+      Effect: 'Allow',
+      Action: ['events:PutTargets'],
+      Resource: [RULE],
+      Condition: { 'ForAllValues:ArnLike': { 'events:TargetArn': TOPIC } }
+    })
+  })
+
+  test('without notify, no rule is made (an earlier one is deleted); without schedule, only the deletes', () => {
+    const quiet = policyFor(inputsWith({ ...given, notify: '' }), ACCOUNT)
+    expect(statement(quiet, 'EventsJobRule').Action).toEqual(['events:DeleteRule', 'events:RemoveTargets'])
+    expect(quiet.Statement.find((s) => s.Sid === 'EventsJobRuleTarget')).toBeUndefined()
+    const tasks = policyFor(inputsWith({ repository: 'etl', cluster: 'jobs', mode: 'deploy' }), ACCOUNT)
+    expect(statement(tasks, 'SchedulerJob').Action).toEqual(['scheduler:DeleteSchedule'])
+    expect(tasks.Statement.find((s) => s.Sid === 'IamPassJobRole')).toBeUndefined()
+  })
+
+  test('the request for the security team says what runs on the schedule, and as which role', () => {
+    expect(permissionRequestText(inputsWith(given), ACCOUNT)).toContain(
+      ` It runs on the schedule cron(0 3 * * ? *) (UTC): EventBridge Scheduler starts the tasks as the role ${JOB}, which may run only this family in this cluster; failed runs are sent to ${TOPIC} by the EventBridge rule ${JOB}.`
+    )
+  })
+
+  test('mode stop with schedule deletes the schedule and the rule, nothing else of the job', () => {
+    const stop = policyFor(inputsWith({ ...given, mode: 'stop' }), ACCOUNT)
+    expect(statement(stop, 'SchedulerJob').Action).toEqual(['scheduler:DeleteSchedule'])
+    expect(statement(stop, 'EventsJobRule').Action).toEqual(['events:DeleteRule', 'events:RemoveTargets'])
+    expect(stop.Statement.find((s) => s.Sid === 'IamJobRole')).toBeUndefined()
+    expect(stop.Statement.find((s) => s.Sid === 'EcsTasks')).toBeUndefined()
+    expect(stop.Statement.find((s) => s.Sid === 'EcsListTasks')).toBeUndefined()
   })
 })

@@ -37,6 +37,16 @@ const INPUT_SETS: Array<[string, Record<string, string>, string | undefined]> = 
   ['service', { service: 'web', 'environment-name': 'production' }, ACCOUNT],
   ['service with a ttl', { service: 'web', ttl: '2h', tags: 'team=web\ncost=12' }, ACCOUNT],
   [
+    'scheduled job with a task role and notify',
+    {
+      schedule: 'cron(0 3 * * ? *)',
+      'task-role': 'app',
+      notify: 'arn:aws:sns:eu-west-1:123456789012:failures'
+    },
+    ACCOUNT
+  ],
+  ['scheduled job, unknown account and region', { schedule: 'rate(1 hour)', region: '' }, undefined],
+  [
     'preview service with a ttl and secrets, unknown account and region',
     { preview: 'true', service: 'web', ttl: '2h', secrets: 'DB=/app/db', region: '' },
     undefined

@@ -1,5 +1,7 @@
 // The one-time setup: the trust policies, exactly the roles the inputs need, roles equal to the ones the action
 // creates on its quick path (recorded from aws/iam's own calls), the CLI commands naming every resource.
+import { ensureJobSchedulerRole } from '../../src/aws/job-scheduler-role.js'
+import { jobName } from '../../src/shared/job-schedule.js'
 import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
@@ -376,6 +378,28 @@ describe('the roles equal the ones the action creates on its quick path', () => 
     const role = inputsWith().ttlRole
     await ensureTtlRole(client, { role, create: true, tags, partition: 'aws', account: ACCOUNT })
     expect(recorded()).toEqual(setupRole({ service: 'web', ttl: '2h' }, 'TtlRole'))
+  })
+
+  test("the scheduled job's scheduler role", async () => {
+    const given = { schedule: 'rate(1 hour)', 'task-role': 'app' }
+    const inputs = inputsWith(given)
+    const name = jobName(inputs.cluster, inputs.family)
+    await ensureJobSchedulerRole(client, {
+      role: name,
+      create: true,
+      tags,
+      scope: {
+        partition: 'aws',
+        region: inputs.region,
+        account: ACCOUNT,
+        cluster: inputs.cluster,
+        family: inputs.family,
+        group: 'default'
+      },
+      passRoles: [`arn:aws:iam::${ACCOUNT}:role/${inputs.executionRole}`, `arn:aws:iam::${ACCOUNT}:role/app`]
+    })
+    expect(recorded()).toEqual(setupRole(given, 'JobSchedulerRole'))
+    expect(recorded().name).toMatch(/^efd-job-/)
   })
 })
 

@@ -362,6 +362,11 @@ export function requestContextFor(
       ? cluster
       : `arn:aws:ecs:${region}:${accountId}:cluster/${cluster}`
   }
+  // PutTargets names its targets: events:TargetArn (ArrayOfARN in the Service Authorization Reference).
+  if (service === 'events' && operation === 'PutTargets' && Array.isArray(params.Targets))
+    context['events:TargetArn'] = (params.Targets as Array<{ Arn?: unknown }>).map((t) =>
+      String(t?.Arn ?? '')
+    )
   // An untag names the keys it takes off: aws:TagKeys, as AWS sets it for UntagResource.
   if (operation === 'UntagResource' && Array.isArray(params.tagKeys) && params.tagKeys.length > 0)
     context['aws:TagKeys'] = params.tagKeys.map(String)

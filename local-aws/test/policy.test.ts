@@ -433,6 +433,23 @@ describe('request context from parameters', () => {
       'CreateServiceLinkedRole',
       { AWSServiceName: 'ecs.amazonaws.com' },
       { 'iam:AWSServiceName': 'ecs.amazonaws.com' }
+    ],
+    [
+      'events',
+      'PutTargets',
+      {
+        Rule: 'efd-job-etl-0a1b2c3d',
+        Targets: [
+          { Id: 'a', Arn: 'arn:aws:sns:eu-west-1:123456789012:failures' },
+          { Id: 'b', Arn: 'arn:aws:sqs:eu-west-1:123456789012:q' }
+        ]
+      },
+      {
+        'events:TargetArn': [
+          'arn:aws:sns:eu-west-1:123456789012:failures',
+          'arn:aws:sqs:eu-west-1:123456789012:q'
+        ]
+      }
     ]
   ])('%s %s %j', (service, operation, params, context) => {
     expect(requestContextFor(service, operation, params, 'eu-west-1', '123456789012')).toEqual(context)

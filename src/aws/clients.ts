@@ -2,6 +2,7 @@
 // Credentials, endpoint (AWS_ENDPOINT_URL) and proxies come from the SDK's standard chain.
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import type { EC2Client } from '@aws-sdk/client-ec2'
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge'
 import type { ECRClient } from '@aws-sdk/client-ecr'
 import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { IAMClient } from '@aws-sdk/client-iam'
@@ -33,6 +34,8 @@ export interface DeployClients {
   iam: IAMClient
   logs: CloudWatchLogsClient
   scheduler?: SchedulerFactory
+  /** EventBridge: a scheduled job's failure rule. */
+  events?: EventBridgeFactory
 }
 
 export interface StopClients {
@@ -53,6 +56,18 @@ export function lazySchedulerClient(region: string): SchedulerFactory {
     }))
 }
 
+/** EventBridge, loaded on first use: only a scheduled job (its failure notifications) needs it. */
+export type EventBridgeFactory = () => Promise<EventBridgeClient>
+
+/** One EventBridgeClient for the run, made (and its module loaded) the first time it is asked for. */
+export function lazyEventBridgeClient(region: string): EventBridgeFactory {
+  let client: Promise<EventBridgeClient> | undefined
+  return () =>
+    (client ??= import('@aws-sdk/client-eventbridge').then(({ EventBridgeClient }) =>
+      annotateAwsErrors(new EventBridgeClient(clientConfig(region)))
+    ))
+}
+
 /** One EC2Client for the run, made (and its module loaded) the first time it is asked for. */
 export function lazyEc2Client(region: string): () => Promise<EC2Client> {
   let client: Promise<EC2Client> | undefined
@@ -70,7 +85,15 @@ export async function createDeployClients(region: string): Promise<DeployClients
     loadLogs().then((CloudWatchLogsClient) => new CloudWatchLogsClient(config))
   ])
   for (const client of [ecr, ecs, ec2, iam, logs]) annotateAwsErrors(client)
-  return { ecr, ecs, ec2, iam, logs, scheduler: lazySchedulerClient(region) }
+  return {
+    ecr,
+    ecs,
+    ec2,
+    iam,
+    logs,
+    scheduler: lazySchedulerClient(region),
+    events: lazyEventBridgeClient(region)
+  }
 }
 
 export async function createStopClients(region: string): Promise<StopClients> {

@@ -22,22 +22,9 @@ import { parseArn, lastSegment } from '../shared/arn.js'
 import { jobName, jobTaskGroup } from '../shared/job-schedule.js'
 import { keyValueTags, type Tag } from '../shared/tags.js'
 import { ActionError } from '../explain/action-error.js'
-import { annotateAwsErrors } from '../explain/aws-call.js'
-import { clientConfig } from './clients.js'
 
 /** The rule's one target; PutTargets with the same Id replaces it, so a new topic moves the notifications. */
 export const NOTIFY_TARGET_ID = 'ecs-fargate-deploy-notify'
-
-/** EventBridge, loaded on first use: only a job with notifications (or one that had them) needs it. */
-export type EventBridgeFactory = () => Promise<EventBridgeClient>
-
-export function lazyEventBridgeClient(region: string): EventBridgeFactory {
-  let client: Promise<EventBridgeClient> | undefined
-  return () =>
-    (client ??= import('@aws-sdk/client-eventbridge').then(({ EventBridgeClient }) =>
-      annotateAwsErrors(new EventBridgeClient(clientConfig(region)))
-    ))
-}
 
 export interface FailureRuleSpec {
   clusterArn: string

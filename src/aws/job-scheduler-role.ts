@@ -6,6 +6,7 @@ import { CreateRoleCommand, GetRoleCommand, PutRolePolicyCommand, type IAMClient
 import { isArn } from '../shared/arn.js'
 import {
   JOB_SCHEDULER_POLICY_NAME,
+  jobSchedulerRoleDescription,
   jobSchedulerRolePolicy,
   jobSchedulerTrustPolicy,
   type JobRoleScope
@@ -63,7 +64,7 @@ export async function ensureJobSchedulerRole(
       new CreateRoleCommand({
         RoleName: options.role,
         AssumeRolePolicyDocument: JSON.stringify(jobSchedulerTrustPolicy(options.scope)),
-        Description: `Runs the scheduled job ${options.scope.family} in cluster ${options.scope.cluster} (EventBridge Scheduler); created by ecs-fargate-deploy`,
+        Description: jobSchedulerRoleDescription(options.scope),
         Tags: keyValueTags(options.tags)
       })
     )

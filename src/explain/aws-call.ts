@@ -18,7 +18,8 @@ const SERVICE_OF_CLIENT: Record<string, string> = {
   IAMClient: 'iam',
   CloudWatchLogsClient: 'logs',
   STSClient: 'sts',
-  SchedulerClient: 'scheduler'
+  SchedulerClient: 'scheduler',
+  EventBridgeClient: 'events'
 }
 
 export function serviceOfClient(clientName: string | undefined): string {

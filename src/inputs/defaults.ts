@@ -28,6 +28,11 @@ export const DEFAULTS: {
   readonly 'infrastructure-role': string
   readonly 'create-infrastructure-role': boolean
   readonly 'min-tasks': number
+  // Scheduled jobs (schedule.ts).
+  readonly 'schedule-timezone': string
+  readonly 'run-now': boolean
+  readonly 'schedule-retries': number
+  readonly 'schedule-max-age': number
 } = {
   mode: 'deploy',
   'create-repository': true,
@@ -53,7 +58,12 @@ export const DEFAULTS: {
   'allow-fork-code': false,
   'infrastructure-role': 'ecsInfrastructureRoleForExpressServices',
   'create-infrastructure-role': true,
-  'min-tasks': 1
+  'min-tasks': 1,
+  'schedule-timezone': 'UTC',
+  'run-now': false,
+  // shared/job-schedule.ts JOB_RETRY_DEFAULTS says why.
+  'schedule-retries': 5,
+  'schedule-max-age': 3600
 }
 
 /**

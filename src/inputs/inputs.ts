@@ -11,6 +11,7 @@ import { PERMISSIONS_MODE } from './permissions.js'
 import { readPreviewInputs } from './preview.js'
 import { Reader } from './reader.js'
 import { runOf } from './run.js'
+import { readScheduleInputs } from './schedule.js'
 import { readServiceInputs } from './service.js'
 import { STOP_MODE, readStopInputs } from './stop.js'
 import { MODES, type Inputs, type Mode, type ModeRules, type ParseContext } from './types.js'
@@ -24,6 +25,7 @@ export { BASE_CREDENTIAL_EVENTS, codeOrigin, forkCodeProblem } from './fork-code
 export { InputError, inputFromEnv, parseCommand, parseKeyValueLines, parseList } from './reader.js'
 export { parseTaskArns, taskReferenceProblem } from './stop.js'
 export { PULL_REQUEST_EVENTS, TTL_CONTAINER_NAME, formatTtl, managesTtlRole, parseTtl } from './preview.js'
+export { topicArnProblem } from './schedule.js'
 export { managesInfrastructureRole } from './service.js'
 export { CAPACITIES, MODES, PLATFORMS, WAIT_FOR } from './types.js'
 export type {
@@ -39,6 +41,7 @@ export type {
   ParseContext,
   Platform,
   PreviewInputs,
+  ScheduleInputs,
   Secret,
   ServiceInputs,
   StopInputs,
@@ -64,11 +67,26 @@ export function parseInputs(get: (name: string) => string, context: ParseContext
   const service = readServiceInputs(r, rules, deploy)
   const preview = readPreviewInputs(r, rules, context.env, deploy.containerName, service.serviceName)
   const forkCode = readForkCodeInputs(r, rules, context)
+  const schedule = readScheduleInputs(r, rules, {
+    region: common.region,
+    serviceName: service.serviceName,
+    preview: preview.preview
+  })
   // CreateExpressGatewayService takes no capacity provider strategy: a service runs on Fargate on-demand.
   if (capacity.capacity === 'spot' && service.serviceName) {
     r.fail('capacity', 'spot runs tasks only: an Express Mode service runs on Fargate on-demand')
   }
   r.throwProblems()
-  const run = runOf(common.mode, service.serviceName, preview.preview)
-  return { ...common, ...deploy, ...capacity, ...stop, ...preview, ...service, ...forkCode, run }
+  const run = runOf(common.mode, service.serviceName, preview.preview, schedule.schedule)
+  return {
+    ...common,
+    ...deploy,
+    ...capacity,
+    ...stop,
+    ...preview,
+    ...service,
+    ...forkCode,
+    ...schedule,
+    run
+  }
 }

@@ -142,6 +142,21 @@ export interface ServiceInputs {
   scaleTarget?: number
 }
 
+/** A scheduled job (schedule.ts): with schedule, deploy makes or moves the job's schedule and stop deletes it. */
+export interface ScheduleInputs {
+  /** cron(…) or rate(…), EventBridge Scheduler's syntax. */
+  schedule?: string
+  /** The IANA time zone the expression is read in. */
+  scheduleTimezone: string
+  /** Also run the job once now and wait for it as wait-for stopped does. */
+  runNow: boolean
+  /** The SNS topic failed runs are sent to. */
+  notify?: string
+  /** The schedule's retry policy: attempts, and the seconds after which a run is not started any more. */
+  scheduleRetries: number
+  scheduleMaxAge: number
+}
+
 /** Whether a deploy may run a fork's code with the base repository's credentials (fork-code.ts). */
 export interface ForkCodeInputs {
   allowForkCode: boolean
@@ -155,7 +170,8 @@ export interface Inputs
     StopInputs,
     PreviewInputs,
     ServiceInputs,
-    ForkCodeInputs {
+    ForkCodeInputs,
+    ScheduleInputs {
   /** The kind of run, decided once from mode, service and preview: what picks the plan (plans/factory.ts). */
   run: Run
 }

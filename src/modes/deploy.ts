@@ -7,6 +7,7 @@ import type { Inputs } from '../inputs/inputs.js'
 import { logStreamConsoleUrl, logStreamFor } from '../aws/log-events.js'
 import { buildRunTaskInput, runTasks, stopEach, taskId } from '../aws/tasks.js'
 import { systemClock, type Clock } from '../shared/clock.js'
+import { JOB_SCHEDULE_TAG, jobName } from '../shared/job-schedule.js'
 import type { Task } from '@aws-sdk/client-ecs'
 import { waitAsAsked } from './wait.js'
 import {
@@ -52,6 +53,7 @@ export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployRe
     return registered
   })
   reporter.setOutput('task-definition-arn', revision.taskDefinitionArn)
+  if (!inputs.preview) await removeDroppedSchedule(inputs, deps, prepared)
 
   // Not cut short by a cancellation: the tasks RunTask starts must be known, to be stopped.
   const run = await reporter.group('Run the task', async () => {
@@ -117,6 +119,35 @@ export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployRe
   }
 }
 
+/**
+ * The family's latest revision was a scheduled job's (its tag names the job) and this deploy has no schedule:
+ * the job's schedule and failure rule are deleted, and the log says so. GitHub passes `schedule: ''` as no
+ * input at all, so the revision's tag is how a deploy knows the family had a schedule.
+ */
+async function removeDroppedSchedule(
+  inputs: Inputs,
+  deps: Pick<DeployDeps, 'clients' | 'reporter'>,
+  prepared: Pick<Prepared, 'latest' | 'cluster'>
+): Promise<void> {
+  // describeLatestRevision puts the revision's tags beside its fields.
+  const tags = (prepared.latest as { tags?: Array<{ key?: string; value?: string }> } | undefined)?.tags
+  const job = tags?.find((tag) => tag.key === JOB_SCHEDULE_TAG)?.value
+  if (job === undefined || inputs.schedule !== undefined) return
+  const { scheduler, events } = deps.clients
+  if (!scheduler || !events) return
+  // The job of this family in another cluster is not this deploy's to delete (nor in its policy).
+  if (job !== jobName(prepared.cluster.clusterArn, inputs.family)) return
+  const { deleteJob } = await import('./job-remove.js')
+  deps.reporter.info(
+    `The family's latest revision was the scheduled job ${job}'s and this deploy has no schedule: deleting the job's schedule`
+  )
+  await deleteJob(
+    { scheduler, events },
+    { cluster: prepared.cluster.clusterArn, family: inputs.family },
+    deps.reporter
+  )
+}
+
 /** The failure with the tasks as last seen and what they cost; hourly-cost is what is left running. */
 function pricedFailure(
   inputs: Inputs,
@@ -134,7 +165,7 @@ function pricedFailure(
  * The run was cancelled before the deploy reached what it waits for: stop its tasks (stop-on-cancel), and
  * fail with what was stopped and what was left running.
  */
-async function cancelStarted(
+export async function cancelStarted(
   inputs: Inputs,
   deps: Pick<DeployDeps, 'clients' | 'reporter'>,
   started: StartedTasks,

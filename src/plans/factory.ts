@@ -6,7 +6,14 @@ import type { Plan, PlanChoice } from '../runner/lifecycle.js'
 import type { PullRequest } from '../runner/pull-request.js'
 
 export type PlanKind =
-  'task-deploy' | 'service-deploy' | 'preview-close' | 'task-stop' | 'service-stop' | 'permissions'
+  | 'task-deploy'
+  | 'service-deploy'
+  | 'preview-close'
+  | 'task-stop'
+  | 'service-stop'
+  | 'permissions'
+  | 'job-deploy'
+  | 'job-stop'
 
 /** The one pull request action that closes a preview (runner/pull-request.ts CLOSED; not imported, to keep the
  * preview's code out of a run that is no preview). */
@@ -32,6 +39,18 @@ export function choosePlan(run: Run, pullRequest: Pick<PullRequest, 'action'> | 
   const { target } = run
   switch (target.kind) {
     case 'tasks':
+      if (target.schedule !== undefined)
+        return run.action === 'deploy'
+          ? {
+              kind: 'job-deploy',
+              deploys: true,
+              plan: async (life) => (await import('./job-deploy.js')).deployScheduledJob(life)
+            }
+          : {
+              kind: 'job-stop',
+              deploys: false,
+              plan: async (life) => (await import('./job-stop.js')).stopScheduledJob(life)
+            }
       return run.action === 'deploy'
         ? {
             kind: 'task-deploy',

@@ -10,6 +10,7 @@ import {
   type TrustPolicy
 } from '../shared/execution-role.js'
 import { ECS_SERVICE, infrastructureRolePolicyArn } from '../shared/infrastructure-role.js'
+import { JOB_SCHEDULE_GROUP, jobName } from '../shared/job-schedule.js'
 import { FAMILY_TAG } from '../shared/tags.js'
 import { EXPIRES_AT_TAG, SCHEDULER_SERVICE, SCHEDULE_GROUP, SCHEDULE_PREFIX } from '../shared/ttl-role.js'
 import {
@@ -21,7 +22,7 @@ import {
 } from '../inputs/inputs.js'
 
 /** The AWS API the action calls (the SDK client); a row's IAM actions may belong to another service. */
-export type Service = 'ecr' | 'ecs' | 'ec2' | 'iam' | 'logs' | 'scheduler' | 'sts'
+export type Service = 'ecr' | 'ecs' | 'ec2' | 'iam' | 'logs' | 'scheduler' | 'sts' | 'events'
 export type PermissionMode = 'deploy' | 'stop'
 
 /** Condition block of a policy statement: operator → condition key → value(s). */
@@ -43,6 +44,10 @@ export interface Scope {
   infrastructureRole: string
   /** Service and ttl: the role EventBridge Scheduler deletes the expired service with. */
   ttlRole: string
+  /** A scheduled job's name (shared/job-schedule.ts): its schedule, scheduler role and failure rule. */
+  job: string
+  /** A scheduled job's notify topic (any topic when none is given). */
+  notifyTopic: string
 }
 
 /** A create step the user can skip by bringing their own resource. */
@@ -121,6 +126,9 @@ export function arnsFor(scope: Scope) {
     service: `arn:${p}:ecs:${r}:${a}:service/${scope.cluster}/${scope.service}`,
     serviceDeployments: `arn:${p}:ecs:${r}:${a}:service-deployment/${scope.cluster}/${scope.service}/*`,
     expirySchedules: `arn:${p}:scheduler:${r}:${a}:schedule/${SCHEDULE_GROUP}/${SCHEDULE_PREFIX}*`,
+    jobSchedule: `arn:${p}:scheduler:${r}:${a}:schedule/${JOB_SCHEDULE_GROUP}/${scope.job}`,
+    jobRole: `arn:${p}:iam::${a}:role/${scope.job}`,
+    jobRule: `arn:${p}:events:${r}:${a}:rule/${scope.job}`,
     ecsServiceLinkedRole: `arn:${p}:iam::${a}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
     executionRolePolicy: executionRolePolicyArn(p),
     infrastructureRolePolicy: infrastructureRolePolicyArn(p)
@@ -157,6 +165,8 @@ const createsInfrastructureRole = (inputs: Inputs) => managesInfrastructureRole(
 const hasTtl = (inputs: Inputs) => inputs.ttlSeconds !== undefined
 const ttlRoleByName = (inputs: Inputs) => hasTtl(inputs) && !isArn(inputs.ttlRole)
 const createsTtlRole = (inputs: Inputs) => hasTtl(inputs) && managesTtlRole(inputs)
+/** A scheduled job (tasks with schedule): its schedule, scheduler role and failure rule. */
+const schedules = (inputs: Inputs) => inputs.schedule !== undefined
 /** A cancelled run deletes the service it created and never saw healthy (stop-on-cancel). */
 const deletesOnCancel = (inputs: Inputs) => inputs.waitFor !== 'none' && inputs.stopOnCancel
 
@@ -1053,7 +1063,8 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     step: 'find the running tasks of the family started by started-by',
     target: 'tasks',
     modes: STOP,
-    when: (inputs) => inputs.taskArns.length === 0,
+    // A scheduled job's stop deletes its schedule and leaves its tasks alone.
+    when: (inputs) => inputs.taskArns.length === 0 && !schedules(inputs),
     sid: 'EcsListTasks'
   },
   {
@@ -1064,6 +1075,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     step: 'stop the tasks',
     target: 'tasks',
     modes: STOP,
+    when: (inputs) => !schedules(inputs),
     sid: 'EcsTasks'
   },
   {
@@ -1074,6 +1086,7 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     step: 'check which tasks run and wait until they have stopped',
     target: 'tasks',
     modes: STOP,
+    when: (inputs) => !schedules(inputs),
     sid: 'EcsTasks'
   },
   {
@@ -1096,6 +1109,236 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     target: 'service',
     modes: STOP,
     sid: 'SchedulerTtl'
+  },
+  // Scheduled jobs (schedule; docs/scheduled-jobs.md): one block, in the order a deploy makes the calls, then stop's.
+  {
+    service: 'iam',
+    operation: 'GetRole',
+    actions: ['iam:GetRole'],
+    resource: (s) => arnsFor(s).jobRole,
+    step: "look up the scheduled job's scheduler role",
+    target: 'tasks',
+    modes: DEPLOY,
+    when: schedules,
+    sid: 'IamJobRole'
+  },
+  {
+    service: 'iam',
+    operation: 'CreateRole',
+    actions: ['iam:CreateRole', 'iam:TagRole'],
+    resource: (s) => arnsFor(s).jobRole,
+    step: "create the scheduled job's scheduler role (trusted by EventBridge Scheduler of this account)",
+    target: 'tasks',
+    modes: DEPLOY,
+    when: schedules,
+    audience: 'setup',
+    sid: 'IamJobRole'
+  },
+  {
+    service: 'iam',
+    operation: 'PutRolePolicy',
+    actions: ['iam:PutRolePolicy'],
+    resource: (s) => arnsFor(s).jobRole,
+    step: "let the scheduler role run only the family in the cluster and pass only the task's roles to ECS tasks (its inline policy)",
+    target: 'tasks',
+    modes: DEPLOY,
+    when: schedules,
+    audience: 'setup',
+    sid: 'IamJobRole'
+  },
+  {
+    service: 'scheduler',
+    operation: 'GetSchedule',
+    actions: ['scheduler:GetSchedule'],
+    resource: (s) => arnsFor(s).jobSchedule,
+    step: "read the job's schedule (the revision it ran)",
+    target: 'tasks',
+    modes: DEPLOY,
+    when: schedules,
+    sid: 'SchedulerJob'
+  },
+  {
+    service: 'scheduler',
+    operation: 'CreateSchedule',
+    actions: ['scheduler:CreateSchedule'],
+    resource: (s) => arnsFor(s).jobSchedule,
+    step: "make the job's schedule",
+    target: 'tasks',
+    modes: DEPLOY,
+    when: schedules,
+    sid: 'SchedulerJob'
+  },
+  {
+    service: 'scheduler',
+    operation: 'CreateSchedule',
+    actions: ['iam:PassRole'],
+    resource: (s) => arnsFor(s).jobRole,
+    condition: passToSchedulerCondition,
+    step: 'pass the scheduler role to EventBridge Scheduler, which runs the job with it',
+    target: 'tasks',
+    modes: DEPLOY,
+    when: schedules,
+    sid: 'IamPassJobRole'
+  },
+  {
+    service: 'scheduler',
+    operation: 'UpdateSchedule',
+    actions: ['scheduler:UpdateSchedule'],
+    resource: (s) => arnsFor(s).jobSchedule,
+    step: "move the job's schedule to the new revision",
+    target: 'tasks',
+    modes: DEPLOY,
+    when: schedules,
+    sid: 'SchedulerJob'
+  },
+  {
+    service: 'scheduler',
+    operation: 'UpdateSchedule',
+    actions: ['iam:PassRole'],
+    resource: (s) => arnsFor(s).jobRole,
+    condition: passToSchedulerCondition,
+    step: 'pass the scheduler role to EventBridge Scheduler, which runs the job with it',
+    target: 'tasks',
+    modes: DEPLOY,
+    when: schedules,
+    sid: 'IamPassJobRole'
+  },
+  {
+    service: 'events',
+    operation: 'PutRule',
+    // A rule made with tags is authorized as events:TagResource too.
+    actions: ['events:PutRule', 'events:TagResource'],
+    resource: (s) => arnsFor(s).jobRule,
+    step: "make the rule that sends the job's failed runs to the notify topic",
+    target: 'tasks',
+    modes: DEPLOY,
+    when: (inputs) => schedules(inputs) && inputs.notify !== undefined,
+    sid: 'EventsJobRule'
+  },
+  {
+    service: 'events',
+    operation: 'PutTargets',
+    actions: ['events:PutTargets'],
+    resource: (s) => arnsFor(s).jobRule,
+    // events:TargetArn is multivalued (every target of the call): each must be the topic.
+    condition: (s) => ({ 'ForAllValues:ArnLike': { 'events:TargetArn': s.notifyTopic } }),
+    step: 'point the rule at the notify topic, and at nothing else',
+    target: 'tasks',
+    modes: DEPLOY,
+    when: (inputs) => schedules(inputs) && inputs.notify !== undefined,
+    sid: 'EventsJobRuleTarget'
+  },
+  {
+    service: 'events',
+    operation: 'RemoveTargets',
+    actions: ['events:RemoveTargets'],
+    resource: (s) => arnsFor(s).jobRule,
+    // Every task deploy: one without schedule deletes what an earlier deploy with schedule made.
+    step: "delete the job's failure rule when notify is not set any more, or a deploy has no schedule but the family's latest revision had one",
+    target: 'tasks',
+    modes: DEPLOY,
+    when: (inputs) => !inputs.preview,
+    sid: 'EventsJobRule'
+  },
+  {
+    service: 'events',
+    operation: 'DeleteRule',
+    actions: ['events:DeleteRule'],
+    resource: (s) => arnsFor(s).jobRule,
+    step: "delete the job's failure rule when notify is not set any more, or a deploy has no schedule but the family's latest revision had one",
+    target: 'tasks',
+    modes: DEPLOY,
+    when: (inputs) => !inputs.preview,
+    sid: 'EventsJobRule'
+  },
+  {
+    service: 'scheduler',
+    operation: 'DeleteSchedule',
+    actions: ['scheduler:DeleteSchedule'],
+    resource: (s) => arnsFor(s).jobSchedule,
+    step: "delete the job's schedule when a deploy has no schedule but the family's latest revision had one",
+    target: 'tasks',
+    modes: DEPLOY,
+    when: (inputs) => !inputs.preview && !schedules(inputs),
+    sid: 'SchedulerJob'
+  },
+  {
+    service: 'ecs',
+    operation: 'ListTasks',
+    actions: ['ecs:ListTasks'],
+    resource: () => '*',
+    condition: inCluster,
+    step: "find the job's recent scheduled runs",
+    target: 'tasks',
+    modes: DEPLOY,
+    when: schedules,
+    sid: 'EcsListTasks'
+  },
+  {
+    service: 'ecs',
+    operation: 'DescribeTasks',
+    actions: ['ecs:DescribeTasks'],
+    resource: (s) => arnsFor(s).tasks,
+    step: "read the job's recent scheduled runs, and watch run-now's run",
+    target: 'tasks',
+    modes: DEPLOY,
+    when: schedules,
+    sid: 'EcsTasks'
+  },
+  {
+    service: 'logs',
+    operation: 'GetLogEvents',
+    actions: ['logs:GetLogEvents'],
+    resource: (s) => arnsFor(s).logStreams,
+    step: "stream run-now's log",
+    target: 'tasks',
+    modes: DEPLOY,
+    when: (inputs) => schedules(inputs) && inputs.runNow,
+    sid: 'LogsRead'
+  },
+  {
+    service: 'ecs',
+    operation: 'StopTask',
+    actions: ['ecs:StopTask'],
+    resource: (s) => arnsFor(s).tasks,
+    step: "stop run-now's run when it runs out of time or the run is cancelled",
+    target: 'tasks',
+    modes: DEPLOY,
+    when: (inputs) => schedules(inputs) && inputs.runNow,
+    sid: 'EcsTasks'
+  },
+  {
+    service: 'scheduler',
+    operation: 'DeleteSchedule',
+    actions: ['scheduler:DeleteSchedule'],
+    resource: (s) => arnsFor(s).jobSchedule,
+    step: "delete the job's schedule",
+    target: 'tasks',
+    modes: STOP,
+    when: schedules,
+    sid: 'SchedulerJob'
+  },
+  {
+    service: 'events',
+    operation: 'RemoveTargets',
+    actions: ['events:RemoveTargets'],
+    resource: (s) => arnsFor(s).jobRule,
+    step: "delete the job's failure rule",
+    target: 'tasks',
+    modes: STOP,
+    when: schedules,
+    sid: 'EventsJobRule'
+  },
+  {
+    service: 'events',
+    operation: 'DeleteRule',
+    actions: ['events:DeleteRule'],
+    resource: (s) => arnsFor(s).jobRule,
+    step: "delete the job's failure rule",
+    target: 'tasks',
+    modes: STOP,
+    when: schedules,
+    sid: 'EventsJobRule'
   }
 ]
 
@@ -1143,7 +1386,9 @@ export function scopeFor(inputs: Inputs, account?: string): Scope {
       inputs.logGroup && inputs.logGroup !== '/ecs/' ? inputs.logGroup : `/ecs/${inputs.family || 'FAMILY'}`,
     service: `${inputs.serviceName ?? 'SERVICE'}${anyPreview}`,
     infrastructureRole: roleArn(inputs.infrastructureRole || DEFAULTS['infrastructure-role']),
-    ttlRole: roleArn(inputs.ttlRole || DEFAULTS['ttl-role'])
+    ttlRole: roleArn(inputs.ttlRole || DEFAULTS['ttl-role']),
+    job: jobName(inputs.cluster, family),
+    notifyTopic: inputs.notify ?? `arn:${partition}:sns:${region}:${resolvedAccount}:*`
   }
 }
 
@@ -1308,6 +1553,13 @@ export function permissionRequestText(inputs: Inputs, account?: string): string 
       `account ${scope.account}, ${network}. Logs go to the log group ${scope.logGroup}.` +
       (modesFor(inputs).includes('stop')
         ? ' The same identity stops those tasks afterwards (mode: stop).'
+        : '') +
+      (inputs.schedule !== undefined
+        ? ` It runs on the schedule ${inputs.schedule} (${inputs.scheduleTimezone}): EventBridge Scheduler ` +
+          `starts the tasks as the role ${scope.job}, which may run only this family in this cluster` +
+          (inputs.notify
+            ? `; failed runs are sent to ${inputs.notify} by the EventBridge rule ${scope.job}.`
+            : '.')
         : ''),
     '',
     'Why each statement of the policy is needed:',

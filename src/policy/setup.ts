@@ -16,6 +16,13 @@ import {
   INFRASTRUCTURE_ROLE_DESCRIPTION,
   infrastructureRolePolicyArn
 } from '../shared/infrastructure-role.js'
+import { JOB_SCHEDULE_GROUP } from '../shared/job-schedule.js'
+import {
+  JOB_SCHEDULER_POLICY_NAME,
+  jobSchedulerRoleDescription,
+  jobSchedulerRolePolicy,
+  jobSchedulerTrustPolicy
+} from '../shared/job-schedule-role.js'
 import { keyValueTags } from '../shared/tags.js'
 import { TTL_POLICY_NAME, TTL_ROLE_DESCRIPTION, ttlRolePolicy, ttlTrustPolicy } from '../shared/ttl-role.js'
 import {
@@ -58,7 +65,8 @@ export const RESOURCE = {
   previewRole: 'PreviewRole',
   executionRole: 'ExecutionRole',
   infrastructureRole: 'InfrastructureRole',
-  ttlRole: 'TtlRole'
+  ttlRole: 'TtlRole',
+  jobRole: 'JobSchedulerRole'
 } as const
 export const PROVIDER_PARAMETER = 'GitHubOidcProviderArn'
 export const CREATE_PROVIDER_CONDITION = 'CreateGitHubOidcProvider'
@@ -240,6 +248,28 @@ export function buildSetup(inputs: Inputs, github: GitHubContext, account?: stri
       managedPolicyArns: [],
       inlinePolicies: [{ name: TTL_POLICY_NAME, document: ttlRolePolicy(partition, scope.account) }],
       purpose: 'assumed by EventBridge Scheduler to delete services whose ttl ran out, and only those'
+    })
+  }
+  if (inputs.schedule !== undefined && inputs.serviceName === undefined) {
+    // The scheduled job's scheduler role, as aws/job-scheduler-role.ts makes it on the quick path.
+    const job = { ...scope, group: JOB_SCHEDULE_GROUP }
+    roles.push({
+      logicalId: RESOURCE.jobRole,
+      name: scope.job,
+      description: jobSchedulerRoleDescription(job),
+      mayExist: true,
+      trustPolicy: jobSchedulerTrustPolicy(job),
+      managedPolicyArns: [],
+      inlinePolicies: [
+        {
+          name: JOB_SCHEDULER_POLICY_NAME,
+          document: jobSchedulerRolePolicy(job, [
+            scope.executionRole,
+            ...(scope.taskRole ? [scope.taskRole] : [])
+          ])
+        }
+      ],
+      purpose: `assumed by EventBridge Scheduler to run the scheduled job ${scope.family} in cluster ${scope.cluster}, and only that`
     })
   }
   const notes: string[] = []

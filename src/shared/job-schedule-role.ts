@@ -12,6 +12,11 @@ import { ECS_TASKS_SERVICE } from './execution-role.js'
 import { scheduleGroupArn } from './job-schedule.js'
 import { SCHEDULER_SERVICE } from './ttl-role.js'
 
+/** The role's description, the same on the quick path and in the one-time setup. */
+export function jobSchedulerRoleDescription(scope: Pick<JobRoleScope, 'family' | 'cluster'>): string {
+  return `Runs the scheduled job ${scope.family} in cluster ${scope.cluster} (EventBridge Scheduler); created by ecs-fargate-deploy`
+}
+
 /** The role's inline policy. */
 export const JOB_SCHEDULER_POLICY_NAME = 'ecs-fargate-deploy-run-scheduled-job'
 

@@ -99,3 +99,14 @@ export function topicPolicyStatement(topicArn: string, ruleArn: string) {
     Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } }
   }
 }
+
+/**
+ * The tag a scheduled job's revisions carry, its value the job's name: a later deploy of the family without
+ * schedule reads it on the family's latest revision and deletes the schedule, since GitHub passes an empty
+ * schedule input the same as none.
+ */
+export const JOB_SCHEDULE_TAG = 'ecs-fargate-deploy:schedule'
+
+export function jobScheduleTag(name: string): { key: string; value: string } {
+  return { key: JOB_SCHEDULE_TAG, value: name }
+}

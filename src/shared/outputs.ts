@@ -19,7 +19,9 @@ export const OUTPUTS = [
   'trust-policy',
   'setup-template',
   'service-arn',
-  'deployment-arn'
+  'deployment-arn',
+  // Scheduled jobs.
+  'schedule-arn'
 ] as const
 
 export type OutputName = (typeof OUTPUTS)[number]
