@@ -50,16 +50,6 @@ test('an existing role is used as is: no write', async () => {
   expect(iam.commandCalls(PutRolePolicyCommand)).toHaveLength(0)
 })
 
-test('updatePolicy (quick path): the policy is put on an existing role too, so it follows the task roles', async () => {
-  iam.on(GetRoleCommand).resolves(role)
-  await ensureJobSchedulerRole(client, { ...options, updatePolicy: true })
-  expect(iam.commandCalls(PutRolePolicyCommand)[0]!.args[0].input).toEqual({
-    RoleName: NAME,
-    PolicyName: 'ecs-fargate-deploy-run-scheduled-job',
-    PolicyDocument: JSON.stringify(jobSchedulerRolePolicy(SCOPE, PASS))
-  })
-})
-
 test('a missing role is created with its trust and tags, then given its inline policy', async () => {
   iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
   iam.on(CreateRoleCommand).resolves(role)
@@ -116,4 +106,18 @@ test('with a dead-letter queue, the policy put lets the role send to it', async 
     JSON.stringify(jobSchedulerRolePolicy(SCOPE, PASS, DLQ))
   )
   expect(iam.commandCalls(PutRolePolicyCommand)[0]!.args[0].input.PolicyDocument).toContain('sqs:SendMessage')
+})
+
+test('a missing role this identity may not create (the deploy policy): the one-time setup named, no policy put', async () => {
+  iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException'))
+  iam.on(CreateRoleCommand).rejects(awsError('AccessDenied'))
+  const error = await ensureJobSchedulerRole(client, options).catch((e: unknown) => e)
+  expect((error as ActionError).message).toBe(
+    `Scheduler role '${NAME}' does not exist, and this AWS identity may not create it (iam:CreateRole): ` +
+      'creating and changing roles is the one-time setup, left out of the deploy policy on purpose'
+  )
+  expect((error as ActionError).hint).toBe(
+    'Have an administrator apply the one-time setup that `mode: permissions` prints for these inputs (it creates this role).'
+  )
+  expect(iam.commandCalls(PutRolePolicyCommand)).toHaveLength(0)
 })

@@ -62,11 +62,11 @@ export interface ExecutionRoleResult {
 }
 
 /** What differs between the roles the action creates when they are missing. */
-interface ManagedRole {
+export interface ManagedRole {
   role: string
   create: boolean
   tags: Tag[]
-  trustPolicy: TrustPolicy | ScopedTrustPolicy
+  trustPolicy: TrustPolicy | ScopedTrustPolicy | object
   /** An AWS managed policy to attach, or an inline policy to put. */
   policy: { arn: string } | { name: string; document: object }
   description: string
@@ -76,8 +76,16 @@ interface ManagedRole {
   notCreatable: (cause: unknown) => ActionError
 }
 
-/** What to do when a role the one-time setup makes is missing and the deploy identity may not create it. */
-function setupRoleMissing(kind: string, role: string, input: string, cause: unknown): ActionError {
+/**
+ * What to do when a role the one-time setup makes is missing and the deploy identity may not create it; `input`
+ * names the input that takes the role's ARN instead, where there is one.
+ */
+export function setupRoleMissing(
+  kind: string,
+  role: string,
+  input: string | undefined,
+  cause: unknown
+): ActionError {
   return new ActionError(
     `${kind} '${role}' does not exist, and this AWS identity may not create it (iam:CreateRole): ` +
       'creating and changing roles is the one-time setup, left out of the deploy policy on purpose',
@@ -85,7 +93,7 @@ function setupRoleMissing(kind: string, role: string, input: string, cause: unkn
       cause,
       hint:
         'Have an administrator apply the one-time setup that `mode: permissions` prints for these inputs ' +
-        `(it creates this role), or create the role yourself and give its ARN in ${input}.`
+        `(it creates this role)${input ? `, or create the role yourself and give its ARN in ${input}` : ''}.`
     }
   )
 }
@@ -95,7 +103,7 @@ function setupRoleMissing(kind: string, role: string, input: string, cause: unkn
  * run created between the look-up and CreateRole is adopted: looked up again, and given the managed policy
  * (attaching it twice is no error in IAM, and the other run may not have attached it yet).
  */
-async function ensureRole(iam: IAMClient, options: ManagedRole): Promise<ExecutionRoleResult> {
+export async function ensureRole(iam: IAMClient, options: ManagedRole): Promise<ExecutionRoleResult> {
   if (isRoleArn(options.role)) return { roleArn: options.role, created: false, isNew: false }
   const existing = await getRoleArn(iam, options.role)
   if (existing) return { roleArn: existing, created: false, isNew: false }
