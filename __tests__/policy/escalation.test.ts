@@ -93,7 +93,17 @@ export const INPUT_SETS: ReadonlyArray<[string, Record<string, string>]> = [
   ['a service preview with a ttl', { service: 'shop', preview: 'true', ttl: '1d' }],
   ['roles given as ARNs', { port: '80', 'execution-role': `arn:aws:iam::${ACCOUNT}:role/exec` }],
   ['stop of tasks', { mode: 'stop', family: 'myapp' }],
-  ['stop of a service', { mode: 'stop', service: 'shop' }]
+  ['stop of a service', { mode: 'stop', service: 'shop' }],
+  [
+    'an existing service with a release command and rollback on timeout',
+    {
+      service: 'shop',
+      'release-command': 'npm run migrate',
+      'rollback-on-timeout': 'true',
+      'task-role': 'app'
+    }
+  ],
+  ['stop of an existing service, scaled to zero', { mode: 'stop', service: 'shop', 'scale-to-zero': 'true' }]
 ]
 
 describe('the printed deploy policy allows no escalation or exposure primitive', () => {

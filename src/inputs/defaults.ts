@@ -28,6 +28,9 @@ export const DEFAULTS: {
   readonly 'infrastructure-role': string
   readonly 'create-infrastructure-role': boolean
   readonly 'min-tasks': number
+  // An existing standard ECS service (existing-service.ts).
+  readonly 'rollback-on-timeout': boolean
+  readonly 'scale-to-zero': boolean
 } = {
   mode: 'deploy',
   'create-repository': true,
@@ -53,7 +56,9 @@ export const DEFAULTS: {
   'allow-fork-code': false,
   'infrastructure-role': 'ecsInfrastructureRoleForExpressServices',
   'create-infrastructure-role': true,
-  'min-tasks': 1
+  'min-tasks': 1,
+  'rollback-on-timeout': false,
+  'scale-to-zero': false
 }
 
 /**

@@ -6,6 +6,7 @@ import { readCapacityInputs } from './capacity.js'
 import { readCommonInputs } from './common.js'
 import { DEFAULTS } from './defaults.js'
 import { DEPLOY_MODE, readDeployInputs } from './deploy.js'
+import { readExistingServiceInputs } from './existing-service.js'
 import { readForkCodeInputs } from './fork-code.js'
 import { PERMISSIONS_MODE } from './permissions.js'
 import { readPreviewInputs } from './preview.js'
@@ -31,6 +32,7 @@ export type {
   CapacityInputs,
   CommonInputs,
   DeployInputs,
+  ExistingServiceInputs,
   ForkCodeInputs,
   Inputs,
   KeyValue,
@@ -64,11 +66,12 @@ export function parseInputs(get: (name: string) => string, context: ParseContext
   const service = readServiceInputs(r, rules, deploy)
   const preview = readPreviewInputs(r, rules, context.env, deploy.containerName, service.serviceName)
   const forkCode = readForkCodeInputs(r, rules, context)
+  const existing = readExistingServiceInputs(r, service.serviceName)
   // CreateExpressGatewayService takes no capacity provider strategy: a service runs on Fargate on-demand.
   if (capacity.capacity === 'spot' && service.serviceName) {
     r.fail('capacity', 'spot runs tasks only: an Express Mode service runs on Fargate on-demand')
   }
   r.throwProblems()
   const run = runOf(common.mode, service.serviceName, preview.preview)
-  return { ...common, ...deploy, ...capacity, ...stop, ...preview, ...service, ...forkCode, run }
+  return { ...common, ...deploy, ...capacity, ...stop, ...preview, ...service, ...existing, ...forkCode, run }
 }

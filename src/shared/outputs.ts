@@ -19,7 +19,8 @@ export const OUTPUTS = [
   'trust-policy',
   'setup-template',
   'service-arn',
-  'deployment-arn'
+  'deployment-arn',
+  'release-exit-code'
 ] as const
 
 export type OutputName = (typeof OUTPUTS)[number]
