@@ -1065,6 +1065,21 @@ export const PERMISSIONS: readonly PermissionRow[] = [
   },
   {
     service: 'ecs',
+    operation: 'UpdateService',
+    // ECS checks iam:PassRole of the task definition's roles on every UpdateService (the local AWS does as
+    // AWS's reference says: the service's revision is handed to ECS tasks again): the same two roles, to ECS
+    // tasks only.
+    actions: ['iam:PassRole'],
+    resource: (s) => [s.executionRole, ...(s.taskRole ? [s.taskRole] : [])],
+    condition: passRoleCondition,
+    step: "pass the revision's roles to ECS tasks when updating the existing service",
+    target: 'service',
+    modes: ALWAYS,
+    when: (inputs) => inputs.mode !== 'stop' || inputs.scaleToZero,
+    sid: 'IamPassRoles'
+  },
+  {
+    service: 'ecs',
     operation: 'StopServiceDeployment',
     // Both resource types are required by the Service Authorization Reference: the service and its deployment.
     actions: ['ecs:StopServiceDeployment'],
