@@ -1,6 +1,10 @@
 // The factory: every kind of run, with and without a preview's pull request, picks one plan.
 import { runOf, type Run } from '../../src/inputs/inputs.js'
+import type { Service } from '@aws-sdk/client-ecs'
+import type { ServiceKind } from '../../src/aws/existing-service.js'
+import { orExistingService } from '../../src/plans/existing-service.js'
 import { choosePlan, type PlanKind } from '../../src/plans/factory.js'
+import type { Lifecycle } from '../../src/runner/lifecycle.js'
 
 const service = (action: 'deploy' | 'stop', preview = false): Run => runOf(action, 'web', preview)
 const tasks = (action: 'deploy' | 'stop', preview = false): Run => runOf(action, undefined, preview)
@@ -28,4 +32,49 @@ test('the run names its target once', () => {
   })
   expect(runOf('stop', undefined, true)).toEqual({ action: 'stop', target: { kind: 'tasks' }, preview: true })
   expect(runOf('permissions', 'web', true)).toEqual({ action: 'permissions' })
+})
+
+describe('service: NAME is told apart by one look-up', () => {
+  const life = { inputs: { region: 'eu-west-1', cluster: 'web' } } as Lifecycle
+  const service: Service = { serviceArn: 'arn:aws:ecs:eu-west-1:123456789012:service/web/shop' }
+  const plan = (found: ServiceKind) => {
+    const asked: unknown[] = []
+    const chosen = orExistingService(
+      'shop',
+      async () => ({ url: 'express' }),
+      async (_life, standard) => ({ url: `standard ${standard.serviceArn}` }),
+      async (region, target) => {
+        asked.push([region, target])
+        return found
+      }
+    )
+    return { asked, run: () => chosen(life) }
+  }
+
+  test.each<[string, ServiceKind, string]>([
+    ['a missing service: Express Mode creates it', { kind: 'missing' }, 'express'],
+    ['an Express Mode service', { kind: 'express', service }, 'express'],
+    ['a service being deleted: Express Mode says so', { kind: 'draining', service }, 'express'],
+    [
+      'a standard service: the existing-service plan',
+      { kind: 'standard', service },
+      `standard ${service.serviceArn}`
+    ]
+  ])('%s', async (_name, found, url) => {
+    const { asked, run } = plan(found)
+    expect((await run()).url).toBe(url)
+    expect(asked).toEqual([['eu-west-1', { serviceName: 'shop', cluster: 'web' }]])
+  })
+
+  test('a service CodeDeploy owns is refused, naming why', async () => {
+    const { run } = plan({
+      kind: 'unsupported',
+      service,
+      reason: 'its deployment controller is CODE_DEPLOY',
+      hint: 'h'
+    })
+    await expect(run()).rejects.toThrow(
+      "ECS service 'shop' in cluster 'web' cannot be updated by this action: its deployment controller is CODE_DEPLOY"
+    )
+  })
 })

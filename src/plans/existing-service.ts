@@ -4,7 +4,12 @@
 // deployment (modes/existing-service.ts); stop refuses to delete it, or scales it to zero (scale-to-zero).
 import type { Service } from '@aws-sdk/client-ecs'
 import { createDeployClients, createStopClients } from '../aws/clients.js'
-import { lookUpService, unsupportedServiceError, updateStandardService } from '../aws/existing-service.js'
+import {
+  lookUpService,
+  unsupportedServiceError,
+  updateStandardService,
+  type ServiceKind
+} from '../aws/existing-service.js'
 import {
   ExistingServiceCancelledError,
   existingServiceSummary,
@@ -14,6 +19,12 @@ import {
 import type { Lifecycle, Outcome, Plan } from '../runner/lifecycle.js'
 import { STATE, type SavedDeployment } from '../runner/state.js'
 
+/** DescribeServices (and, for an answer without resourceManagementType, DescribeExpressGatewayService). */
+type LookUp = (region: string, target: { serviceName: string; cluster: string }) => Promise<ServiceKind>
+
+const lookUpInRegion: LookUp = async (region, target) =>
+  lookUpService((await createStopClients(region)).ecs, target)
+
 /** What a service plan does once the look-up found a standard service. */
 type StandardPlan = (life: Lifecycle, service: Service) => Promise<Outcome>
 
@@ -21,11 +32,15 @@ type StandardPlan = (life: Lifecycle, service: Service) => Promise<Outcome>
  * The plan for `service: NAME`: the look-up first; a standard service gets `standard`, anything else (missing,
  * Express Mode, draining) the Express plan as before. A service another deployment controller owns is refused.
  */
-export function orExistingService(serviceName: string, express: Plan, standard: StandardPlan): Plan {
+export function orExistingService(
+  serviceName: string,
+  express: Plan,
+  standard: StandardPlan,
+  lookUp: LookUp = lookUpInRegion
+): Plan {
   return async (life) => {
-    const { ecs } = await createStopClients(life.inputs.region)
     const target = { serviceName, cluster: life.inputs.cluster }
-    const found = await lookUpService(ecs, target)
+    const found = await lookUp(life.inputs.region, target)
     if (found.kind === 'unsupported') throw unsupportedServiceError(target, found)
     return found.kind === 'standard' ? standard(life, found.service) : express(life)
   }
