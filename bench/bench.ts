@@ -415,7 +415,12 @@ async function existingServiceUpdates(
         taskDefinition: taskDefinition!.taskDefinitionArn,
         desiredCount: 1,
         launchType: 'FARGATE',
-        networkConfiguration: { awsvpcConfiguration: { subnets: [], securityGroups: [] } },
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: ['subnet-0def0000000000a01'],
+            securityGroups: ['sg-0def00000000000a1']
+          }
+        },
         loadBalancers: [
           {
             targetGroupArn: `arn:aws:elasticloadbalancing:${REGION}:${aws.accountId}:targetgroup/bench-exs/0123456789abcdef`,

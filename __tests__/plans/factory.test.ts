@@ -35,9 +35,11 @@ test('the run names its target once', () => {
 })
 
 describe('service: NAME is told apart by one look-up', () => {
-  const life = { inputs: { region: 'eu-west-1', cluster: 'web' } } as Lifecycle
+  const life = {
+    inputs: { region: 'eu-west-1', cluster: 'web', rollbackOnTimeout: false, scaleToZero: false }
+  } as Lifecycle
   const service: Service = { serviceArn: 'arn:aws:ecs:eu-west-1:123456789012:service/web/shop' }
-  const plan = (found: ServiceKind) => {
+  const plan = (found: ServiceKind, on: Lifecycle = life) => {
     const asked: unknown[] = []
     const chosen = orExistingService(
       'shop',
@@ -48,7 +50,7 @@ describe('service: NAME is told apart by one look-up', () => {
         return found
       }
     )
-    return { asked, run: () => chosen(life) }
+    return { asked, run: () => chosen(on) }
   }
 
   test.each<[string, ServiceKind, string]>([
@@ -77,4 +79,32 @@ describe('service: NAME is told apart by one look-up', () => {
       "ECS service 'shop' in cluster 'web' cannot be updated by this action: its deployment controller is CODE_DEPLOY"
     )
   })
+})
+
+test('inputs only an existing standard service takes are refused for an Express Mode or missing one, not ignored', async () => {
+  const service: Service = { serviceArn: 'arn:aws:ecs:eu-west-1:123456789012:service/web/shop' }
+  const life = {
+    inputs: {
+      region: 'eu-west-1',
+      cluster: 'web',
+      releaseCommand: ['migrate'],
+      desiredCount: 2,
+      rollbackOnTimeout: false,
+      scaleToZero: false
+    }
+  } as unknown as Lifecycle
+  const planFor = (found: ServiceKind) =>
+    orExistingService(
+      'shop',
+      async () => ({ url: 'express' }),
+      async () => ({ url: 'standard' }),
+      async () => found
+    )
+  await expect(planFor({ kind: 'express', service })(life)).rejects.toThrow(
+    "Service 'shop' in cluster 'web' is an ECS Express Mode service: desired-count, release-command are only for an existing standard ECS service"
+  )
+  await expect(planFor({ kind: 'missing' })(life)).rejects.toThrow(
+    "Service 'shop' in cluster 'web' does not exist (deploy would create it as an ECS Express Mode service): desired-count, release-command are only for an existing standard ECS service"
+  )
+  expect((await planFor({ kind: 'standard', service })(life)).url).toBe('standard')
 })

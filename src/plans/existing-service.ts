@@ -16,6 +16,8 @@ import {
   refuseToDelete,
   updateExistingService
 } from '../modes/existing-service.js'
+import { ActionError } from '../explain/action-error.js'
+import type { Inputs } from '../inputs/inputs.js'
 import type { Lifecycle, Outcome, Plan } from '../runner/lifecycle.js'
 import { STATE, type SavedDeployment } from '../runner/state.js'
 
@@ -42,8 +44,48 @@ export function orExistingService(
     const target = { serviceName, cluster: life.inputs.cluster }
     const found = await lookUp(life.inputs.region, target)
     if (found.kind === 'unsupported') throw unsupportedServiceError(target, found)
-    return found.kind === 'standard' ? standard(life, found.service) : express(life)
+    if (found.kind === 'standard') return standard(life, found.service)
+    const misplaced = standardOnlyInputs(life.inputs)
+    if (misplaced.length > 0) throw expressRefusesError(target, found.kind, misplaced)
+    return express(life)
   }
+}
+
+/** The inputs only an existing standard service takes, as given. */
+export function standardOnlyInputs(
+  inputs: Pick<Inputs, 'desiredCount' | 'rollbackOnTimeout' | 'scaleToZero' | 'releaseCommand'>
+): string[] {
+  return [
+    inputs.desiredCount === undefined ? undefined : 'desired-count',
+    inputs.rollbackOnTimeout ? 'rollback-on-timeout' : undefined,
+    inputs.scaleToZero ? 'scale-to-zero' : undefined,
+    inputs.releaseCommand === undefined ? undefined : 'release-command'
+  ].filter((name): name is string => name !== undefined)
+}
+
+/**
+ * Inputs for an existing standard service, given for an Express Mode service or a missing one (which Express
+ * Mode would create): refused before anything changes, rather than ignored.
+ */
+function expressRefusesError(
+  target: { serviceName: string; cluster: string },
+  kind: 'missing' | 'express' | 'draining' | 'unmarked',
+  names: readonly string[]
+): ActionError {
+  const what =
+    kind === 'missing'
+      ? 'does not exist (deploy would create it as an ECS Express Mode service)'
+      : kind === 'draining'
+        ? 'is being deleted'
+        : 'is an ECS Express Mode service'
+  return new ActionError(
+    `Service '${target.serviceName}' in cluster '${target.cluster}' ${what}: ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} only for an existing standard ECS service`,
+    {
+      hint:
+        'Check service and cluster when you meant a service made with Terraform, CDK, CloudFormation or the console; ' +
+        'for an Express Mode service, leave these inputs out (min-tasks and max-tasks set its count).'
+    }
+  )
 }
 
 export async function deployExistingService(life: Lifecycle, service: Service): Promise<Outcome> {
