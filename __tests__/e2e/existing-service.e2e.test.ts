@@ -3,8 +3,9 @@
 // secret, a health check, a target group front, circuit breaker with rollback); updated with a new image while a
 // client requests the front throughout, with a release command first; a crashing image rolled back by the
 // circuit breaker; a failing release command that stops the deploy before UpdateService; blue/green with a bake
-// time told stage by stage; a cancelled run that rolls its deployment back; mode stop that refuses, then scales
-// to zero with scale-to-zero.
+// time told stage by stage; a cancelled run that rolls its deployment back, and a killed one whose post step
+// does; a deployment paused at a lifecycle hook, reported and rolled back at the timeout (rollback-on-timeout);
+// mode stop that refuses, then scales to zero with scale-to-zero.
 import { execFileSync } from 'node:child_process'
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs'
 import {
@@ -349,6 +350,52 @@ describe('an existing standard ECS service through the action', () => {
     expect(post.stdout).not.toContain('rolling back deployment')
     const rolledBack = await settled(arn)
     expect(rolledBack.status).toBe('ROLLBACK_SUCCESSFUL')
+    expect(await version()).toBe('v3')
+  }, 300_000)
+
+  test('a main step killed during the deployment: the post step rolls it back', async () => {
+    // Still blue/green with a 20-minute bake time (the test above).
+    const action = await startAction({ ...INPUTS, image: v4 }, { env: stack.env })
+    await action.waitForStdout(/stage BAKE_TIME/, 180_000)
+    action.signal('SIGKILL')
+    const main = await action.main
+    const post = await action.post()
+    action.cleanUp()
+    const arn = main.outputs['deployment-arn']!
+    expect(arn).toMatch(/service-deployment\/exs-cluster\/exs-web\//)
+    expect(post.stdout).toContain(
+      `The main step did not finish: rolling back deployment ${arn} (StopServiceDeployment ROLLBACK)`
+    )
+    expect((await settled(arn)).status).toBe('ROLLBACK_SUCCESSFUL')
+    expect(await version()).toBe('v3')
+  }, 300_000)
+
+  test('a deployment paused at a lifecycle hook: reported with its stage and how to continue; rolled back at the timeout (rollback-on-timeout)', async () => {
+    await admin.send(
+      new UpdateServiceCommand({
+        cluster: CLUSTER,
+        service: NAME,
+        deploymentConfiguration: {
+          strategy: 'BLUE_GREEN',
+          bakeTimeInMinutes: 0,
+          lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_SCALE_UP'] }]
+        }
+      })
+    )
+    const run = await runAction(
+      { ...INPUTS, image: v4, timeout: '15', 'rollback-on-timeout': 'true' },
+      { env: stack.env }
+    )
+    expect(run.exitCode).toBe(1)
+    const arn = run.outputs['deployment-arn']!
+    expect(run.stdout).toMatch(/The deployment is paused at stage POST_SCALE_UP by lifecycle hook \S+\./)
+    expect(run.stdout).toContain(
+      `aws ecs continue-service-deployment --service-deployment-arn ${arn} --hook-id`
+    )
+    expect(run.errors.join('\n')).toMatch(
+      /Deployment \S+ did not finish within timeout \(15 s\) and was rolled back: it ended ROLLBACK_SUCCESSFUL/
+    )
+    expect((await deployment(arn)).status).toBe('ROLLBACK_SUCCESSFUL')
     expect(await version()).toBe('v3')
   }, 300_000)
 
