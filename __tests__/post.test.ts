@@ -277,13 +277,11 @@ describe('the deployment the main step started on an existing standard service',
   })
 
   test('a deployment that ended already (ConflictException) is said, not failed', async () => {
-    ecs
-      .on(StopServiceDeploymentCommand)
-      .rejects(
-        Object.assign(new Error('The service deployment is SUCCESSFUL and cannot be stopped.'), {
-          name: 'ConflictException'
-        })
-      )
+    ecs.on(StopServiceDeploymentCommand).rejects(
+      Object.assign(new Error('The service deployment is SUCCESSFUL and cannot be stopped.'), {
+        name: 'ConflictException'
+      })
+    )
     process.env['STATE_serviceDeployment'] = SAVED_DEPLOYMENT
     const run = deps()
     await post(run)
