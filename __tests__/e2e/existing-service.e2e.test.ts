@@ -399,6 +399,27 @@ describe('an existing standard ECS service through the action', () => {
     expect(await version()).toBe('v3')
   }, 300_000)
 
+  test('one-off tasks: the release command runs before they start; a failing one starts none', async () => {
+    const tasks = { repository: 'exs-tasks', cluster: CLUSTER, image: v1, 'wait-for': 'running' }
+    const failed = await runAction(
+      { ...tasks, 'release-command': 'sh -c "echo tasks migration failed; exit 5"' },
+      { env: stack.env }
+    )
+    expect(failed.exitCode).toBe(1)
+    expect(failed.outputs['release-exit-code']).toBe('5')
+    expect(failed.outputs['task-arn']).toBeUndefined()
+    expect(failed.stdout).toContain('tasks migration failed')
+    expect(failed.errors.join('\n')).toContain('The release command exited 5: no task was started')
+    const passed = await runAction(
+      { ...tasks, 'release-command': 'sh -c "echo tasks migrated"' },
+      { env: stack.env }
+    )
+    expectSucceeded(passed)
+    expect(passed.outputs['release-exit-code']).toBe('0')
+    expect(passed.stdout).toContain('tasks migrated')
+    expect(passed.outputs['task-arn']).toMatch(/:task\/exs-cluster\//)
+  }, 240_000)
+
   test('mode stop refuses to delete the service; with scale-to-zero it scales it to 0 tasks', async () => {
     const refused = await runAction({ mode: 'stop', cluster: CLUSTER, service: NAME }, { env: stack.env })
     expect(refused.exitCode).toBe(1)

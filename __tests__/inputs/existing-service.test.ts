@@ -69,19 +69,19 @@ test.each<[string, Record<string, string>, string[]]>([
   expect(problems({ repository: 'shop', service: 'shop', ...given })).toEqual(expected)
 })
 
-test('without service every one of them is refused, all at once', () => {
+test('without service the service-only ones are refused, all at once', () => {
   expect(
     problems({
       repository: 'shop',
       'desired-count': '2',
       'rollback-on-timeout': 'true',
-      'scale-to-zero': 'true',
-      'release-command': 'migrate'
+      'scale-to-zero': 'true'
     })
   ).toEqual([
     'desired-count: is only used with service (an existing ECS service)',
     'rollback-on-timeout: is only used with service (an existing ECS service)',
-    'scale-to-zero: is only used with service (an existing ECS service)',
-    'release-command: is only used with service (an existing ECS service)'
+    'scale-to-zero: is only used with service (an existing ECS service)'
   ])
+  // The release command runs before one-off tasks start too.
+  expect(parse({ repository: 'shop', 'release-command': 'migrate' }).releaseCommand).toEqual(['migrate'])
 })

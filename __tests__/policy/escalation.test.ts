@@ -103,6 +103,7 @@ export const INPUT_SETS: ReadonlyArray<[string, Record<string, string>]> = [
       'task-role': 'app'
     }
   ],
+  ['tasks with a release command', { port: '8080', 'release-command': 'npm run migrate' }],
   ['stop of an existing service, scaled to zero', { mode: 'stop', service: 'shop', 'scale-to-zero': 'true' }]
 ]
 

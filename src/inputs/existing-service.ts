@@ -30,7 +30,8 @@ export function readExistingServiceInputs(r: Reader, serviceName: string | undef
     else releaseCommand = parsed
   }
   if (!serviceName) {
-    for (const name of ['desired-count', 'rollback-on-timeout', 'scale-to-zero', 'release-command']) {
+    // release-command also runs before one-off tasks start (modes/deploy.ts).
+    for (const name of ['desired-count', 'rollback-on-timeout', 'scale-to-zero']) {
       if (r.raw(name) !== '' && r.raw(name) !== 'false') {
         r.fail(name, 'is only used with service (an existing ECS service)')
       }

@@ -5,13 +5,12 @@
 // (aws/express-deployment.ts, shared/deployment-progress.ts). A timeout may roll it back
 // (rollback-on-timeout), and so does a cancelled run (stop-on-cancel). The action never creates, deletes or
 // reconfigures such a service: it changes its revision and, when asked, its desired count.
-import type { Service, ServiceDeployment, Task } from '@aws-sdk/client-ecs'
+import type { Service, ServiceDeployment } from '@aws-sdk/client-ecs'
 import { ensureRepository, getRegistryLogin } from '../aws/ecr.js'
 import { updateStandardService, type StandardServiceChange } from '../aws/existing-service.js'
 import { ServiceDeploymentTimeoutError, waitForServiceDeployment } from '../aws/express-deployment.js'
 import { stopDeploymentWithRollback, waitUntilSettled } from '../aws/deployment-rollback.js'
-import { LogFollower, logStreamFor } from '../aws/log-events.js'
-import { buildReleaseTaskInput, placementOfService, releaseExitCode } from '../aws/release-task.js'
+import { placementOfService } from '../aws/release-task.js'
 import { serviceTaskLogLines } from '../aws/service-logs.js'
 import {
   buildNextRevision,
@@ -19,9 +18,7 @@ import {
   registerNextRevision,
   type DescribedRevision
 } from '../aws/service-revision.js'
-import { describeLatestRevision, familyOfArn, streamPrefix } from '../aws/task-definition.js'
-import { runTasks, taskId } from '../aws/tasks.js'
-import { waitForTasks } from '../aws/task-wait.js'
+import { describeLatestRevision, familyOfArn } from '../aws/task-definition.js'
 import { Docker } from '../docker/docker.js'
 import { ActionError } from '../explain/action-error.js'
 import type { Inputs } from '../inputs/inputs.js'
@@ -31,6 +28,9 @@ import { DeploymentProgress } from '../shared/deployment-progress.js'
 import { ecsTags } from '../shared/tags.js'
 import { CANCEL_STOP_TIMEOUT_MS, signalNameOf } from './cancel.js'
 import { firstPhaseName, phaseRunner, pushImage, reportPushed, type PhaseDeps } from './phases.js'
+import { awslogsOf, runRelease } from './release.js'
+
+export { ReleaseFailedError } from './release.js'
 
 export interface ExistingServiceDeps extends PhaseDeps {
   /** The service as the look-up described it (plans/factory.ts → lookUpService). */
@@ -62,24 +62,6 @@ export interface ExistingServiceResult {
 
 /** How long a rollback asked for at the timeout is followed, at most, before the step fails anyway. */
 const ROLLBACK_FOLLOW_MS = 5 * 60_000
-
-/** The release task failed: the update did not happen (no deployment was started). */
-export class ReleaseFailedError extends ActionError {
-  constructor(
-    readonly exitCode: number | undefined,
-    readonly task: Task
-  ) {
-    super(
-      exitCode === undefined
-        ? `The release command's task ${taskId(task.taskArn ?? '')} stopped before its container ran (${task.stoppedReason ?? 'no reason given'}): the service was not updated`
-        : `The release command exited ${exitCode}: the service was not updated (no deployment started)`,
-      {
-        hint: 'The new revision is registered but serves nothing; fix the release command (or what it migrates) and run again.'
-      }
-    )
-    this.name = 'ReleaseFailedError'
-  }
-}
 
 /** The run was cancelled during the deployment: rolled back (stop-on-cancel), or left to ECS. */
 export class ExistingServiceCancelledError extends ActionError {
@@ -182,14 +164,20 @@ export async function updateExistingService(
   reporter.setOutput('service-arn', serviceArn)
 
   if (inputs.releaseCommand) {
+    const container = current.containerDefinitions?.find((c) => c.name === next.containerName)
     result.releaseExitCode = await timed('Run the release command', () =>
-      runRelease(inputs, deps, clock, {
-        serviceName,
-        clusterArn,
+      runRelease(deps, {
+        cluster: clusterArn,
+        name: serviceName,
+        what: 'the service was not updated (no deployment started)',
         taskDefinitionArn: next.taskDefinitionArn,
         containerName: next.containerName,
         command: inputs.releaseCommand!,
-        revision: current
+        placement: placementOfService(deps.service),
+        tags: inputs.tags,
+        log: container && awslogsOf(container),
+        deadline: clock.now() + inputs.timeoutSeconds * 1000,
+        clock
       })
     )
   }
@@ -353,71 +341,6 @@ async function rollBackOnCancel(
   } catch (error) {
     return fail('not-rolled-back', (error as Error).message)
   }
-}
-
-interface ReleaseSpec {
-  serviceName: string
-  clusterArn: string
-  taskDefinitionArn: string
-  containerName: string
-  command: readonly string[]
-  revision: DescribedRevision
-}
-
-/**
- * The release command, run once as a one-off task of the new revision on the service's network; its log
- * streamed as a job's is. Returns the exit code (0); anything else throws ReleaseFailedError.
- */
-async function runRelease(
-  inputs: Inputs,
-  deps: ExistingServiceDeps,
-  clock: Clock,
-  spec: ReleaseSpec
-): Promise<number> {
-  const { clients, reporter } = deps
-  const input = buildReleaseTaskInput({
-    cluster: spec.clusterArn,
-    serviceName: spec.serviceName,
-    taskDefinitionArn: spec.taskDefinitionArn,
-    containerName: spec.containerName,
-    command: spec.command,
-    placement: placementOfService(deps.service),
-    tags: inputs.tags
-  })
-  const { tasks } = await runTasks(clients.ecs, input, { clock })
-  const task = tasks[0]!
-  const taskArn = task.taskArn!
-  reporter.info(`Release task ${taskArn} started: ${JSON.stringify(spec.command)}`)
-  const container = spec.revision.containerDefinitions?.find((c) => c.name === spec.containerName)
-  const options =
-    container?.logConfiguration?.logDriver === 'awslogs' ? container.logConfiguration.options : undefined
-  const follower =
-    container && options?.['awslogs-group'] && options['awslogs-stream-prefix']
-      ? new LogFollower(
-          clients.logs,
-          logStreamFor({
-            logGroup: options['awslogs-group'],
-            prefix: streamPrefix(container),
-            containerName: spec.containerName,
-            taskId: taskId(taskArn)
-          })
-        )
-      : undefined
-  const print = async () => {
-    await follower?.poll((event) => reporter.untrusted([event.message ?? ''])).catch(() => 0)
-  }
-  const [stopped] = await waitForTasks(clients.ecs, spec.clusterArn, [taskArn], {
-    until: 'STOPPED',
-    deadline: clock.now() + inputs.timeoutSeconds * 1000,
-    clock,
-    onPoll: print
-  })
-  await print()
-  const exitCode = releaseExitCode(stopped ?? task, spec.containerName)
-  if (exitCode !== undefined) reporter.setOutput('release-exit-code', String(exitCode))
-  if (exitCode !== 0) throw new ReleaseFailedError(exitCode, stopped ?? task)
-  reporter.info('The release command exited 0')
-  return exitCode
 }
 
 /** mode stop with a standard service: refused (never deleted), or scaled to zero with scale-to-zero. */

@@ -1036,7 +1036,6 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     actions: ['ecs:DescribeTasks'],
     resource: (s) => arnsFor(s).tasks,
     step: 'watch the release task until it exits',
-    target: 'service',
     modes: DEPLOY,
     when: (inputs) => inputs.releaseCommand !== undefined,
     sid: 'EcsTasks'
@@ -1046,10 +1045,11 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     operation: 'GetLogEvents',
     actions: ['logs:GetLogEvents'],
     resource: (s) => arnsFor(s).logStreams,
+    // Tasks: the release's log (the tasks' own rows cover waits); a service: a failed deployment's tasks too.
     step: "stream the release task's log, and read a failed deployment's stopped tasks' last lines",
-    target: 'service',
     modes: DEPLOY,
-    when: (inputs) => inputs.releaseCommand !== undefined || waits(inputs),
+    when: (inputs) =>
+      inputs.releaseCommand !== undefined || (inputs.serviceName !== undefined && waits(inputs)),
     sid: 'LogsRead'
   },
   {
