@@ -275,7 +275,7 @@ async function followDeployment(
       hintContext: {
         assignPublicIp: deps.service.networkConfiguration?.awsvpcConfiguration?.assignPublicIp === 'ENABLED',
         hasExecutionRole: current.executionRoleArn !== undefined,
-        logGroup: ''
+        logGroup: (current.containerDefinitions ?? []).map(awslogsOf).find(Boolean)?.logGroup
       },
       lastLogLines: serviceTaskLogLines(
         clients.logs,
