@@ -5,7 +5,12 @@
 // rollback-on-timeout; a cancelled run's deployment rolled back; mode stop's refusal.
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs'
 import { EC2Client } from '@aws-sdk/client-ec2'
-import { DescribeRepositoriesCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr'
+import {
+  BatchGetImageCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetAuthorizationTokenCommand
+} from '@aws-sdk/client-ecr'
 import {
   DescribeServiceDeploymentsCommand,
   DescribeTaskDefinitionCommand,
@@ -30,6 +35,7 @@ import {
   ExistingServiceCancelledError,
   ReleaseFailedError,
   existingServiceSummary,
+  platformOfRevision,
   refuseToDelete,
   updateExistingService,
   type ExistingServiceDeps
@@ -123,9 +129,11 @@ function depsWith(
 ): ExistingServiceDeps & { reporter: RecordingReporter } {
   return {
     clients,
-    runner: new FakeRunner().on(['docker', 'push'], {
-      stdout: `The push refers to repository [${REPOSITORY_URI}]\nv1: digest: ${DIGEST} size: 528\n`
-    }),
+    runner: new FakeRunner()
+      .on(['docker', 'push'], {
+        stdout: `The push refers to repository [${REPOSITORY_URI}]\nv1: digest: ${DIGEST} size: 528\n`
+      })
+      .on(['docker', 'image', 'inspect'], { stdout: 'linux/amd64\n' }),
     dockerConfigDir: '/tmp/runner/docker-test',
     onLogin: () => undefined,
     clock: new FakeClock(),
@@ -399,4 +407,20 @@ test('mode stop refuses to delete a service the action did not make, and says wh
     'Service shop in cluster web is a standard ECS service this action did not make: mode stop does not delete it'
   )
   expect(error.hint).toContain('scale-to-zero: true')
+})
+
+test("the image is checked against the platform the service's revision runs on, before UpdateService", async () => {
+  ecs.on(DescribeTaskDefinitionCommand).resolves({
+    taskDefinition: {
+      ...REVISION,
+      runtimePlatform: { cpuArchitecture: 'ARM64', operatingSystemFamily: 'LINUX' }
+    }
+  })
+  ecr.on(BatchGetImageCommand).resolves({ images: [] })
+  const error = (await updateExistingService(inputsWith(), depsWith()).catch((e: unknown) => e)) as Error
+  expect(error.message).toBe(
+    `The image ${REPOSITORY_URI}:v1 is for linux/amd64, not linux/arm64 (the service's task definition's runtimePlatform): Fargate could not run it`
+  )
+  expect(ecs.commandCalls(UpdateServiceCommand)).toEqual([])
+  expect(platformOfRevision({})).toBe('linux/amd64')
 })

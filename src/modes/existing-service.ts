@@ -21,13 +21,20 @@ import {
 import { describeLatestRevision, familyOfArn } from '../aws/task-definition.js'
 import { Docker } from '../docker/docker.js'
 import { ActionError } from '../explain/action-error.js'
-import type { Inputs } from '../inputs/inputs.js'
+import type { Inputs, Platform } from '../inputs/inputs.js'
 import { lastSegment } from '../shared/arn.js'
 import type { Clock } from '../shared/clock.js'
 import { DeploymentProgress } from '../shared/deployment-progress.js'
 import { ecsTags } from '../shared/tags.js'
 import { CANCEL_STOP_TIMEOUT_MS, signalNameOf } from './cancel.js'
-import { firstPhaseName, phaseRunner, pushImage, reportPushed, type PhaseDeps } from './phases.js'
+import {
+  checkPlatform,
+  firstPhaseName,
+  phaseRunner,
+  pushImage,
+  reportPushed,
+  type PhaseDeps
+} from './phases.js'
 import { awslogsOf, runRelease } from './release.js'
 
 export { ReleaseFailedError } from './release.js'
@@ -97,8 +104,17 @@ export async function updateExistingService(
   if (!currentArn) throw new ActionError(`Service ${serviceName} names no task definition to update`)
 
   const prepared = await timed(firstPhaseName(inputs), async () => {
+    // The image is built for the platform the service's revision runs on, so the build waits for the revision.
+    const revision = describeRevision(clients.ecs, currentArn)
     const build = inputs.context
-      ? docker.build(inputs.context, inputs.dockerfile, `${inputs.repository}:${inputs.tag}`, inputs.platform)
+      ? revision.then((current) =>
+          docker.build(
+            inputs.context!,
+            inputs.dockerfile,
+            `${inputs.repository}:${inputs.tag}`,
+            platformOfRevision(current)
+          )
+        )
       : Promise.resolve()
     const [login, repository, current] = await Promise.all([
       getRegistryLogin(clients.ecr),
@@ -107,7 +123,7 @@ export async function updateExistingService(
         create: inputs.createRepository,
         tags: inputs.tags
       }),
-      describeRevision(clients.ecs, currentArn),
+      revision,
       build
     ])
     reporter.setSecret(login.password)
@@ -137,7 +153,16 @@ export async function updateExistingService(
     })
     const family = current.family ?? familyOfArn(currentArn)
     const latest = (await describeLatestRevision(clients.ecs, family)) as DescribedRevision | undefined
-    const registered = await registerNextRevision(clients.ecs, built.input, [current, latest])
+    const [registered] = await Promise.all([
+      registerNextRevision(clients.ecs, built.input, [current, latest]),
+      checkPlatform(
+        { ...inputs, platform: platformOfRevision(current) },
+        deps,
+        docker,
+        pushed,
+        "the service's task definition's runtimePlatform"
+      )
+    ])
     reporter.info(
       `Container ${built.containerName}: ${built.previousImage ?? 'no image'} → ${pushed.image}; ` +
         (registered.reused
@@ -341,6 +366,11 @@ async function rollBackOnCancel(
   } catch (error) {
     return fail('not-rolled-back', (error as Error).message)
   }
+}
+
+/** The platform a revision runs on: its runtimePlatform's, else Fargate's default, linux/amd64 (X86_64). */
+export function platformOfRevision(revision: Pick<DescribedRevision, 'runtimePlatform'>): Platform {
+  return revision.runtimePlatform?.cpuArchitecture === 'ARM64' ? 'linux/arm64' : 'linux/amd64'
 }
 
 /** mode stop with a standard service: refused (never deleted), or scaled to zero with scale-to-zero. */
