@@ -5,6 +5,7 @@ import {
   DeleteExpressGatewayServiceCommand,
   DescribeTasksCommand,
   ECSClient,
+  StopServiceDeploymentCommand,
   StopTaskCommand
 } from '@aws-sdk/client-ecs'
 import { mockClient } from 'aws-sdk-client-mock'
@@ -18,7 +19,8 @@ const STATE = [
   'STATE_startedTasks',
   'STATE_mainFinished',
   'STATE_createdService',
-  'STATE_serviceDeployed'
+  'STATE_serviceDeployed',
+  'STATE_serviceDeployment'
 ]
 const ecs = mockClient(ECSClient)
 const ecsClient = new ECSClient({ region: 'eu-west-1' })
@@ -244,5 +246,47 @@ describe('the service the main step created', () => {
     process.env['STATE_createdService'] = '{"serviceArn": 7}'
     await post(deps())
     expect(ecs.commandCalls(DeleteExpressGatewayServiceCommand)).toHaveLength(0)
+  })
+})
+
+describe('the deployment the main step started on an existing standard service', () => {
+  const DEPLOYMENT = 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/web/shop/abc'
+  const SAVED_DEPLOYMENT = JSON.stringify({ region: 'eu-west-1', deploymentArn: DEPLOYMENT })
+
+  test('main killed before it succeeded: the deployment is rolled back', async () => {
+    ecs.on(StopServiceDeploymentCommand).resolves({ serviceDeploymentArn: DEPLOYMENT })
+    process.env['STATE_serviceDeployment'] = SAVED_DEPLOYMENT
+    const run = deps()
+    await post(run)
+    expect(ecs.commandCalls(StopServiceDeploymentCommand).map((call) => call.args[0].input)).toEqual([
+      { serviceDeploymentArn: DEPLOYMENT, stopType: 'ROLLBACK' }
+    ])
+    expect(run.warnings).toEqual([
+      `The main step did not finish: rolling back deployment ${DEPLOYMENT} (StopServiceDeployment ROLLBACK)`
+    ])
+  })
+
+  test.each([
+    ['main finished', 'STATE_mainFinished'],
+    ['the deployment succeeded', 'STATE_serviceDeployed']
+  ])('%s: nothing is rolled back', async (_name, key) => {
+    process.env['STATE_serviceDeployment'] = SAVED_DEPLOYMENT
+    process.env[key] = 'true'
+    await post(deps())
+    expect(ecs.commandCalls(StopServiceDeploymentCommand)).toHaveLength(0)
+  })
+
+  test('a deployment that ended already (ConflictException) is said, not failed', async () => {
+    ecs.on(StopServiceDeploymentCommand).rejects(
+      Object.assign(new Error('The service deployment is SUCCESSFUL and cannot be stopped.'), {
+        name: 'ConflictException'
+      })
+    )
+    process.env['STATE_serviceDeployment'] = SAVED_DEPLOYMENT
+    const run = deps()
+    await post(run)
+    expect(run.warnings).toEqual([
+      `The main step did not finish; deployment ${DEPLOYMENT} was not rolled back: The service deployment is SUCCESSFUL and cannot be stopped.`
+    ])
   })
 })

@@ -1,6 +1,6 @@
 // The benchmark (npm run bench; not a test): the bundled action against the local AWS with a set latency per
-// call and set task timings. It prints what the action itself adds to a deploy (tasks, and updates of an Express
-// Mode service) and writes the figures to bench/results/last.json, comparing them with the previous run.
+// call and set task timings. It prints what the action itself adds to a deploy (tasks, updates of an Express
+// Mode service, and updates of an existing standard service) and writes the figures to bench/results/last.json, comparing them with the previous run.
 //
 //   npx tsx bench/bench.ts [--dist dist/index.cjs] [--against OTHER/index.cjs] [--runs 41] [--deploys 4]
 //                          [--updates 5] [--no-aws]   (EFD_DIST also names the bundle)
@@ -12,9 +12,12 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
+  CreateServiceCommand,
   DescribeServiceDeploymentsCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListServiceDeploymentsCommand,
+  RegisterTaskDefinitionCommand,
   type ServiceDeployment,
   type Task
 } from '@aws-sdk/client-ecs'
@@ -377,6 +380,108 @@ async function serviceUpdates(
 }
 
 /**
+ * An existing standard ECS service (issue 20), made with CreateService as Terraform would (a target group front,
+ * circuit breaker with rollback), then updated UPDATES times by the action, alternating two images, then to an
+ * image that crashes (the circuit breaker rolls it back). For each update, the time from the deployment's final
+ * status in the local AWS (finishedAt) to the action's exit: the goal is at most 2 s, as for Express Mode.
+ */
+async function existingServiceUpdates(
+  aws: LocalAws,
+  dir: string,
+  env: Record<string, string>,
+  actionCalls: () => CallRecord[]
+): Promise<Record<string, unknown>> {
+  const ecs = observer(aws)
+  const cluster = 'bench'
+  const name = 'bench-exs'
+  try {
+    const { taskDefinition } = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: name,
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        cpu: '256',
+        memory: '512',
+        executionRoleArn: `arn:aws:iam::${aws.accountId}:role/ecsTaskExecutionRole`,
+        containerDefinitions: [
+          { name: 'app', image: SERVICE_IMAGES[0], essential: true, portMappings: [{ containerPort: 5000 }] }
+        ]
+      })
+    )
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: name,
+        taskDefinition: taskDefinition!.taskDefinitionArn,
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: ['subnet-0def0000000000a01'],
+            securityGroups: ['sg-0def00000000000a1']
+          }
+        },
+        loadBalancers: [
+          {
+            targetGroupArn: `arn:aws:elasticloadbalancing:${REGION}:${aws.accountId}:targetgroup/bench-exs/0123456789abcdef`,
+            containerName: 'app',
+            containerPort: 5000
+          }
+        ],
+        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } }
+      })
+    )
+    const first = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service: name, maxResults: 1 }))
+    const firstArn = first.serviceDeployments![0]!.serviceDeploymentArn!
+    for (;;) {
+      const deployment = await describeDeployment(aws, firstArn)
+      if (deployment.finishedAt) break
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  } finally {
+    ecs.destroy()
+  }
+  const inputs = { repository: name, family: name, cluster, service: name }
+  const measure = async (
+    label: string,
+    image: string,
+    expectedExit = 0
+  ): Promise<Record<string, unknown> & { finalToExitMs: number }> => {
+    aws.clearCalls()
+    const step = await runStep(dir, label, { ...inputs, image }, env, expectedExit)
+    const calls = actionCalls()
+    const deployment = await describeDeployment(aws, step.outputs['deployment-arn']!)
+    if (!deployment.finishedAt) throw new Error(`${label}: deployment ${deployment.status} has no finishedAt`)
+    return {
+      status: deployment.status,
+      wallMs: round(step.exitedAt - step.startedAt),
+      deploymentMs: round(deployment.finishedAt.getTime() - deployment.createdAt!.getTime()),
+      awsCalls: calls.length,
+      callsByOperation: countByOperation(calls),
+      finalToExitMs: round(step.exitedAt - deployment.finishedAt.getTime())
+    }
+  }
+  const updates: Array<Record<string, unknown> & { finalToExitMs: number }> = []
+  for (let i = 0; i < UPDATES; i++)
+    updates.push(await measure(`existing-update-${i}`, SERVICE_IMAGES[(i + 1) % 2]!))
+  const rollback = await measure('existing-rollback', CRASHING_IMAGE, 1)
+  if (rollback['status'] !== 'ROLLBACK_SUCCESSFUL')
+    throw new Error(`the crashing image's deployment ended ${String(rollback['status'])}`)
+  const successfulToExit = updates.map((update) => update.finalToExitMs)
+  return {
+    successfulToExitMs: {
+      median: median(successfulToExit),
+      min: Math.min(...successfulToExit),
+      max: Math.max(...successfulToExit),
+      updates: UPDATES
+    },
+    rollbackToExitMs: rollback.finalToExitMs,
+    updates,
+    rollback
+  }
+}
+
+/**
  * A task deploy (all exists already) with this bundle and with another one, taking turns (the first of each turn
  * alternates), each followed by a stop: CPU medians of each, and their ratio, measured in the same run.
  */
@@ -495,6 +600,7 @@ async function withLocalAws(chunks: ChunkInfo[], dir: string): Promise<Record<st
     const jobTask = await describeTask(aws, cluster, job.outputs['task-arn']!)
     const jobCalls = actionCalls()
     const service = await serviceUpdates(aws, dir, env, actionCalls)
+    const existingService = await existingServiceUpdates(aws, dir, env, actionCalls)
     const runningToExit = deploys.map((deploy) => deploy['runningToExitMs'] as number)
     return {
       latencyMsPerCall: LATENCY_MS,
@@ -511,7 +617,8 @@ async function withLocalAws(chunks: ChunkInfo[], dir: string): Promise<Record<st
         callsByOperation: countByOperation(jobCalls),
         stoppedToExitMs: round(job.exitedAt - jobTask.stoppedAt!.getTime())
       },
-      service
+      service,
+      existingService
     }
   } finally {
     await aws.stop()
@@ -612,6 +719,17 @@ function print(figures: Figures): void {
     `Service update SUCCESSFUL → action exited over ${updates['updates']} updates: median ${updates['median']} ms, ` +
       `${updates['min']}–${updates['max']} ms; ROLLBACK_SUCCESSFUL → exited ${service['rollbackToExitMs']} ms (target ≤ 2000)`
   )
+  const existing = aws['existingService'] as Record<string, unknown> | undefined
+  if (existing) {
+    console.log('Existing standard ECS service (rolling, circuit breaker with rollback, 1 task):')
+    for (const update of existing['updates'] as Array<Record<string, unknown>>) serviceStep('update', update)
+    serviceStep('update to a crashing image', existing['rollback'] as Record<string, unknown>)
+    const figures = existing['successfulToExitMs'] as Record<string, number>
+    console.log(
+      `Existing service SUCCESSFUL → action exited over ${figures['updates']} updates: median ${figures['median']} ms, ` +
+        `${figures['min']}–${figures['max']} ms (target ≤ 2000); ROLLBACK_SUCCESSFUL → exited ${existing['rollbackToExitMs']} ms (target ≤ 2000)`
+    )
+  }
 }
 
 async function main(): Promise<void> {

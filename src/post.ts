@@ -3,7 +3,7 @@
 import * as core from './runner/commands.js'
 import type { ECSClient } from '@aws-sdk/client-ecs'
 import { Docker, removeDockerConfigDir } from './docker/docker.js'
-import { STATE, parseSavedService, parseSavedTasks } from './runner/state.js'
+import { STATE, parseSavedDeployment, parseSavedService, parseSavedTasks } from './runner/state.js'
 import { createCommandRunner, type CommandRunner } from './docker/command-runner.js'
 import { runUrl, stopReasonFor } from './modes/cancel.js'
 import { formatActionError } from './explain/action-error.js'
@@ -31,6 +31,7 @@ export function defaultPostDeps(): PostDeps {
 export async function post(deps: PostDeps = defaultPostDeps()): Promise<void> {
   await stopWhatMainLeft(deps)
   await deleteServiceMainLeft(deps)
+  await rollBackDeploymentMainLeft(deps)
   const { getState, log } = deps
   const configDir = getState(STATE.dockerConfigDir)
   const registryHost = getState(STATE.registryHost)
@@ -102,6 +103,31 @@ async function deleteServiceMainLeft(deps: PostDeps): Promise<void> {
     log.warning(
       `The main step did not finish, and service ${saved.serviceArn}, which it created, could not be deleted: ` +
         `${formatActionError(error)}. Delete it with mode: stop.`
+    )
+  }
+}
+
+/**
+ * An existing standard service: the main step saved the deployment its UpdateService started, and records when
+ * it succeeded and when main finished. Killed before either, that deployment is rolled back (stop-on-cancel):
+ * the previous revision serves again. A deployment that has ended already is refused by ECS, and left.
+ */
+async function rollBackDeploymentMainLeft(deps: PostDeps): Promise<void> {
+  const { getState, log } = deps
+  const saved = parseSavedDeployment(getState(STATE.serviceDeployment))
+  if (!saved || getState(STATE.mainFinished) === 'true' || getState(STATE.serviceDeployed) === 'true') return
+  try {
+    const { stopDeploymentWithRollback } = await import('./aws/deployment-rollback.js')
+    const outcome = await stopDeploymentWithRollback(await deps.ecsFor(saved.region), saved.deploymentArn)
+    log.warning(
+      outcome.stopped
+        ? `The main step did not finish: rolling back deployment ${saved.deploymentArn} (StopServiceDeployment ROLLBACK)`
+        : `The main step did not finish; deployment ${saved.deploymentArn} was not rolled back: ${outcome.message}`
+    )
+  } catch (error) {
+    log.warning(
+      `The main step did not finish, and deployment ${saved.deploymentArn} could not be rolled back: ` +
+        `${formatActionError(error)}. Roll it back with aws ecs stop-service-deployment --stop-type ROLLBACK.`
     )
   }
 }

@@ -58,6 +58,8 @@ test("action.yml's defaults are these (the runner evaluates github-token's)", ()
     capacity: 'on-demand',
     'started-by': 'ecs-fargate-deploy',
     preview: 'false',
+    'rollback-on-timeout': 'false',
+    'scale-to-zero': 'false',
     'timer-image': 'public.ecr.aws/docker/library/busybox:stable',
     'ttl-role': 'ecsFargateDeployTtlRole',
     'create-ttl-role': 'true',

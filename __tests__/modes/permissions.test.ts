@@ -184,3 +184,53 @@ describe('runPermissionsMode', () => {
     expect(record.summaries[0]).toContain('No environment-name is given')
   })
 })
+
+describe('an existing standard service: the policy names what its revision names', () => {
+  const SCOPE = {
+    family: 'shop-td',
+    executionRoleArn: 'arn:aws:iam::123456789012:role/shop-exec',
+    taskRoleArn: 'arn:aws:iam::123456789012:role/shop-task',
+    logGroups: ['/ecs/shop-td']
+  }
+  const passed = (policy: PolicyDocument) =>
+    policy.Statement.filter((statement) => statement.Action.includes('iam:PassRole')).flatMap(
+      (s) => s.Resource
+    )
+
+  test('with credentials, the service is read: its family, roles and log group in the policy', async () => {
+    const { deps, record } = recordingDeps(async () => '123456789012')
+    deps.readExistingService = async () => SCOPE
+    const result = await runPermissionsMode(inputsWith({ service: 'shop' }), deps)
+    expect(passed(result.policy)).toEqual(expect.arrayContaining([SCOPE.executionRoleArn, SCOPE.taskRoleArn]))
+    expect(passed(result.policy)).not.toContain('arn:aws:iam::123456789012:role/ecsTaskExecutionRole')
+    expect(JSON.stringify(result.policy)).toContain('task-definition/shop-td:*')
+    expect(JSON.stringify(result.policy)).toContain('log-group:/ecs/shop-td:log-stream:*')
+    expect(record.lines).toContain(
+      "Service shop is an existing standard ECS service: the policy names its task definition's family shop-td, " +
+        'execution role arn:aws:iam::123456789012:role/shop-exec, task role arn:aws:iam::123456789012:role/shop-task ' +
+        'and log group /ecs/shop-td.'
+    )
+  })
+
+  test('without credentials, it says what it assumed', async () => {
+    const { deps, record } = recordingDeps()
+    let read = 0
+    deps.readExistingService = async () => {
+      read += 1
+      return SCOPE
+    }
+    await runPermissionsMode(inputsWith({ service: 'shop' }), deps)
+    expect(read).toBe(0)
+    expect(record.lines).toContain(
+      'If service shop is an existing standard ECS service, the policy assumes its task definition has family myapp, ' +
+        'execution role ecsTaskExecutionRole (the inputs): set family, execution-role and task-role to its own, or run this with credentials.'
+    )
+  })
+
+  test('an Express Mode (or missing) service keeps the inputs', async () => {
+    const { deps } = recordingDeps(async () => '123456789012')
+    deps.readExistingService = async () => undefined
+    const result = await runPermissionsMode(inputsWith({ service: 'shop' }), deps)
+    expect(passed(result.policy)).toContain('arn:aws:iam::123456789012:role/ecsTaskExecutionRole')
+  })
+})

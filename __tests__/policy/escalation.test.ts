@@ -104,7 +104,18 @@ export const INPUT_SETS: ReadonlyArray<[string, Record<string, string>]> = [
   ],
   ['stop of a scheduled job', { mode: 'stop', family: 'myapp', schedule: 'rate(1 hour)' }],
   ['stop of tasks', { mode: 'stop', family: 'myapp' }],
-  ['stop of a service', { mode: 'stop', service: 'shop' }]
+  ['stop of a service', { mode: 'stop', service: 'shop' }],
+  [
+    'an existing service with a release command and rollback on timeout',
+    {
+      service: 'shop',
+      'release-command': 'npm run migrate',
+      'rollback-on-timeout': 'true',
+      'task-role': 'app'
+    }
+  ],
+  ['tasks with a release command', { port: '8080', 'release-command': 'npm run migrate' }],
+  ['stop of an existing service, scaled to zero', { mode: 'stop', service: 'shop', 'scale-to-zero': 'true' }]
 ]
 
 describe('the printed deploy policy allows no escalation or exposure primitive', () => {

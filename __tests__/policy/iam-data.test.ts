@@ -316,13 +316,16 @@ describe('the permissions table against the Service Authorization Reference', ()
       rows.map((row) => problemsOf(statementFor(row, scope), scope, true, {}))
     )
     expect(problems.flat()).toEqual([
-      // Tasks register one; Express Mode registers one as the caller on create and on update.
+      // Tasks register one; Express Mode registers one as the caller on create and on update; an existing
+      // standard service's next revision.
       'ecs:RegisterTaskDefinition: * but AWS scopes it to task-definition',
       'ecs:RegisterTaskDefinition: * but AWS scopes it to task-definition',
       'ecs:RegisterTaskDefinition: * but AWS scopes it to task-definition',
       // A failed service deployment's stopped tasks, a preview's deploy, mode stop and a scheduled job's recent
-      // runs each have a ListTasks row.
+      // runs each have a ListTasks row (in the table's order, the existing service's RegisterTaskDefinition
+      // between them).
       'ecs:ListTasks: * but AWS scopes it to container-instance',
+      'ecs:RegisterTaskDefinition: * but AWS scopes it to task-definition',
       'ecs:ListTasks: * but AWS scopes it to container-instance',
       'ecs:ListTasks: * but AWS scopes it to container-instance',
       'ecs:ListTasks: * but AWS scopes it to container-instance'

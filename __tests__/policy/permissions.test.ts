@@ -81,6 +81,8 @@ const KNOWN_IAM_ACTIONS = new Set([
   'ecs:DeleteExpressGatewayService',
   'ecs:ListServiceDeployments',
   'ecs:DescribeServiceDeployments',
+  'ecs:UpdateService',
+  'ecs:StopServiceDeployment',
   'ecs:ListTaskDefinitions',
   'ecs:DeregisterTaskDefinition',
   'ec2:DeleteSecurityGroup',
@@ -740,7 +742,10 @@ describe('the policy of a service (service input)', () => {
         'ecs:DescribeServiceDeployments',
         'ecs:DescribeServices',
         'ecs:ListServiceDeployments',
-        'ecs:UpdateExpressGatewayService'
+        'ecs:StopServiceDeployment',
+        'ecs:UpdateExpressGatewayService',
+        // `service` may name an existing standard service (known only at run time): its update and rollback.
+        'ecs:UpdateService'
       ],
       Resource: [SERVICE, 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/web/shop/*'],
       Condition: { ArnEquals: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:123456789012:cluster/web' } }
@@ -782,20 +787,29 @@ describe('the policy of a service (service input)', () => {
       Sid: 'EcsTagOnCreate',
       Effect: 'Allow',
       Action: ['ecs:TagResource'],
-      Resource: ['arn:aws:ecs:eu-west-1:123456789012:cluster/web', SERVICE],
-      Condition: { StringEquals: { 'ecs:CreateAction': ['CreateCluster', 'CreateExpressGatewayService'] } }
+      Resource: [
+        'arn:aws:ecs:eu-west-1:123456789012:cluster/web',
+        SERVICE,
+        // An existing standard service's next revision carries its current revision's tags.
+        'arn:aws:ecs:eu-west-1:123456789012:task-definition/myapp:*'
+      ],
+      Condition: {
+        StringEquals: {
+          'ecs:CreateAction': ['CreateCluster', 'CreateExpressGatewayService', 'RegisterTaskDefinition']
+        }
+      }
     })
   })
 
-  test('none of the task-only calls: no RunTask, security groups, task definition reads or StopTask', () => {
+  test('none of the task-only calls: no RunTask, security groups or StopTask', () => {
     const actions = actionsOf(policy)
+    // DescribeTaskDefinition and GetLogEvents are there: `service` may name an existing standard service, whose
+    // revision it reads, and whose failed tasks' last log lines it shows.
     for (const action of [
       'ecs:RunTask',
       'ecs:StopTask',
-      'ecs:DescribeTaskDefinition',
       'ec2:CreateSecurityGroup',
-      'ec2:DescribeNetworkInterfaces',
-      'logs:GetLogEvents'
+      'ec2:DescribeNetworkInterfaces'
     ])
       expect([action, actions.has(action)]).toEqual([action, false])
   })
@@ -1008,5 +1022,61 @@ describe('the policy of a scheduled job (schedule input)', () => {
     expect(stop.Statement.find((s) => s.Sid === 'IamJobRole')).toBeUndefined()
     expect(stop.Statement.find((s) => s.Sid === 'EcsTasks')).toBeUndefined()
     expect(stop.Statement.find((s) => s.Sid === 'EcsListTasks')).toBeUndefined()
+  })
+})
+
+describe('the policy of an existing standard service (issue 20)', () => {
+  const SERVICE = 'arn:aws:ecs:eu-west-1:123456789012:service/web/shop'
+  const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/web'
+  const deploy = (given: Record<string, string> = {}) =>
+    policyFor(inputsWith({ service: 'shop', cluster: 'web', family: 'shop', ...given }), ACCOUNT)
+
+  test('UpdateService and StopServiceDeployment only on the service (and its deployments) in the cluster', () => {
+    const grants = grantsOf(deploy(), 'ecs:UpdateService')
+    expect(grants.map((s) => [s.Resource, s.Condition])).toEqual([
+      [
+        [SERVICE, 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/web/shop/*'],
+        { ArnEquals: { 'ecs:cluster': CLUSTER } }
+      ]
+    ])
+    expect(grantsOf(deploy(), 'ecs:StopServiceDeployment')).toEqual(grants)
+  })
+
+  test('no rollback permission when nothing rolls back: wait-for none, or stop-on-cancel false and no rollback-on-timeout', () => {
+    expect(actionsOf(deploy({ 'wait-for': 'none' })).has('ecs:StopServiceDeployment')).toBe(false)
+    expect(actionsOf(deploy({ 'stop-on-cancel': 'false' })).has('ecs:StopServiceDeployment')).toBe(false)
+    expect(
+      actionsOf(deploy({ 'stop-on-cancel': 'false', 'rollback-on-timeout': 'true' })).has(
+        'ecs:StopServiceDeployment'
+      )
+    ).toBe(true)
+  })
+
+  test("a release command: RunTask of the family's revisions in the cluster, its roles passed to ECS tasks only", () => {
+    const policy = deploy({ 'release-command': 'npm run migrate', 'task-role': 'app' })
+    expect(grantsOf(policy, 'ecs:RunTask')).toEqual([
+      {
+        Sid: 'EcsRunTask',
+        Effect: 'Allow',
+        Action: ['ecs:RunTask'],
+        Resource: ['arn:aws:ecs:eu-west-1:123456789012:task-definition/shop:*'],
+        Condition: { ArnEquals: { 'ecs:cluster': CLUSTER } }
+      }
+    ])
+    expect(statement(policy, 'IamPassRoles')).toEqual({
+      Sid: 'IamPassRoles',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: ['arn:aws:iam::123456789012:role/ecsTaskExecutionRole', 'arn:aws:iam::123456789012:role/app'],
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }
+    })
+    expect(actionsOf(deploy()).has('ecs:RunTask')).toBe(false)
+  })
+
+  test('mode stop: UpdateService only with scale-to-zero (the service is never deleted by an UpdateService)', () => {
+    const stop = (given: Record<string, string>) =>
+      policyFor(inputsWith({ mode: 'stop', service: 'shop', cluster: 'web', ...given }), ACCOUNT)
+    expect(actionsOf(stop({})).has('ecs:UpdateService')).toBe(false)
+    expect(actionsOf(stop({ 'scale-to-zero': 'true' })).has('ecs:UpdateService')).toBe(true)
   })
 })

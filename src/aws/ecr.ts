@@ -125,7 +125,9 @@ export function platformMatches(wanted: string, offered: string): boolean {
 export async function checkPushedPlatform(
   ecr: ECRClient,
   localPlatform: () => Promise<string>,
-  pushed: { repository: string; digest: string; image: string; platform: string }
+  pushed: { repository: string; digest: string; image: string; platform: string },
+  /** Where the platform comes from, for the error. */
+  source = 'the platform input'
 ): Promise<void> {
   // The local image that was pushed answers for a single image without an AWS call (the common case, and no round
   // before RunTask); only when it differs may the pushed manifest be an index that holds the platform.
@@ -142,7 +144,7 @@ export async function checkPushedPlatform(
   const offered = (manifest ? indexPlatforms(manifest) : undefined) ?? (local === undefined ? [] : [local])
   if (offered.some((platform) => platformMatches(pushed.platform, platform))) return
   throw new ActionError(
-    `The image ${pushed.image} is for ${offered.join(', ') || 'no platform'}, not ${pushed.platform} (the platform input): Fargate could not run it`,
+    `The image ${pushed.image} is for ${offered.join(', ') || 'no platform'}, not ${pushed.platform} (${source}): Fargate could not run it`,
     {
       hint:
         `Build the image for ${pushed.platform} (docker build --platform ${pushed.platform}, or give context and ` +

@@ -33,6 +33,9 @@ export const DEFAULTS: {
   readonly 'run-now': boolean
   readonly 'schedule-retries': number
   readonly 'schedule-max-age': number
+  // An existing standard ECS service (existing-service.ts).
+  readonly 'rollback-on-timeout': boolean
+  readonly 'scale-to-zero': boolean
 } = {
   mode: 'deploy',
   'create-repository': true,
@@ -63,7 +66,9 @@ export const DEFAULTS: {
   'run-now': false,
   // shared/job-schedule.ts JOB_RETRY_DEFAULTS says why.
   'schedule-retries': 5,
-  'schedule-max-age': 3600
+  'schedule-max-age': 3600,
+  'rollback-on-timeout': false,
+  'scale-to-zero': false
 }
 
 /**

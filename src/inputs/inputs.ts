@@ -6,6 +6,7 @@ import { readCapacityInputs } from './capacity.js'
 import { readCommonInputs } from './common.js'
 import { DEFAULTS } from './defaults.js'
 import { DEPLOY_MODE, readDeployInputs } from './deploy.js'
+import { readExistingServiceInputs } from './existing-service.js'
 import { readForkCodeInputs } from './fork-code.js'
 import { PERMISSIONS_MODE } from './permissions.js'
 import { readPreviewInputs } from './preview.js'
@@ -33,6 +34,7 @@ export type {
   CapacityInputs,
   CommonInputs,
   DeployInputs,
+  ExistingServiceInputs,
   ForkCodeInputs,
   Inputs,
   KeyValue,
@@ -72,6 +74,7 @@ export function parseInputs(get: (name: string) => string, context: ParseContext
     serviceName: service.serviceName,
     preview: preview.preview
   })
+  const existing = readExistingServiceInputs(r, service.serviceName)
   // CreateExpressGatewayService takes no capacity provider strategy: a service runs on Fargate on-demand.
   if (capacity.capacity === 'spot' && service.serviceName) {
     r.fail('capacity', 'spot runs tasks only: an Express Mode service runs on Fargate on-demand')
@@ -85,6 +88,7 @@ export function parseInputs(get: (name: string) => string, context: ParseContext
     ...stop,
     ...preview,
     ...service,
+    ...existing,
     ...forkCode,
     ...schedule,
     run

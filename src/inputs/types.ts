@@ -157,6 +157,23 @@ export interface ScheduleInputs {
   scheduleMaxAge: number
 }
 
+/**
+ * An existing standard ECS service (existing-service.ts): read whenever `service` is set, used when the look-up
+ * finds a service made with CreateService (Terraform, CDK, CloudFormation, the console).
+ */
+export interface ExistingServiceInputs {
+  /** UpdateService's desiredCount; absent, the service (and its auto scaling) keeps its count. */
+  desiredCount?: number
+  /** A deployment still running at the timeout is stopped with a rollback (StopServiceDeployment ROLLBACK). */
+  rollbackOnTimeout: boolean
+  /** mode stop: scale the service to 0 tasks instead of refusing (it is never deleted). */
+  scaleToZero: boolean
+  /** Run once as a one-off task of the new revision before the update; a non-zero exit stops the deploy. */
+  releaseCommand?: string[]
+  /** Which inputs with a tasks default were given: only those change the service's revision. */
+  given: { containerName: boolean; cpu: boolean; memory: boolean }
+}
+
 /** Whether a deploy may run a fork's code with the base repository's credentials (fork-code.ts). */
 export interface ForkCodeInputs {
   allowForkCode: boolean
@@ -170,6 +187,7 @@ export interface Inputs
     StopInputs,
     PreviewInputs,
     ServiceInputs,
+    ExistingServiceInputs,
     ForkCodeInputs,
     ScheduleInputs {
   /** The kind of run, decided once from mode, service and preview: what picks the plan (plans/factory.ts). */

@@ -1,6 +1,6 @@
 // A task deploy, phase by phase: each phase a function that takes what it needs and returns what it made:
 // prepareResources (the look-ups, together) → pushImage → registerRevision (phases.ts, shared with the service
-// deploy) → startTasks → waitAsAsked.
+// deploy) → the release command, when given (release.ts) → startTasks → waitAsAsked.
 import { Docker } from '../docker/docker.js'
 import { ActionError } from '../explain/action-error.js'
 import type { Inputs } from '../inputs/inputs.js'
@@ -9,6 +9,7 @@ import { buildRunTaskInput, runTasks, stopEach, taskId } from '../aws/tasks.js'
 import { systemClock, type Clock } from '../shared/clock.js'
 import { JOB_SCHEDULE_TAG, jobName } from '../shared/job-schedule.js'
 import type { Task } from '@aws-sdk/client-ecs'
+import { runRelease } from './release.js'
 import { waitAsAsked } from './wait.js'
 import {
   checkPlatform,
@@ -54,6 +55,35 @@ export async function deploy(inputs: Inputs, deps: DeployDeps): Promise<DeployRe
   })
   reporter.setOutput('task-definition-arn', revision.taskDefinitionArn)
   if (!inputs.preview) await removeDroppedSchedule(inputs, deps, prepared)
+
+  if (inputs.releaseCommand) {
+    // The release runs where the tasks will, before any of them starts.
+    const { networkConfiguration, launchType, capacityProviderStrategy, platformVersion } = buildRunTaskInput(
+      inputs,
+      {
+        cluster: prepared.cluster.clusterArn,
+        taskDefinitionArn: revision.taskDefinitionArn,
+        subnets: prepared.network.subnets,
+        securityGroups: prepared.network.securityGroups
+      }
+    )
+    await timed('Run the release command', () =>
+      runRelease(deps, {
+        cluster: prepared.cluster.clusterArn,
+        name: inputs.family,
+        what: 'no task was started',
+        taskDefinitionArn: revision.taskDefinitionArn,
+        containerName: inputs.containerName,
+        command: inputs.releaseCommand!,
+        placement: { networkConfiguration, launchType, capacityProviderStrategy, platformVersion },
+        tags: inputs.tags,
+        log: { logGroup: inputs.logGroup, prefix: revision.streamPrefix },
+        deadline: clock.now() + inputs.timeoutSeconds * 1000,
+        clock,
+        newRole: prepared.executionRole.isNew
+      })
+    )
+  }
 
   // Not cut short by a cancellation: the tasks RunTask starts must be known, to be stopped.
   const run = await reporter.group('Run the task', async () => {

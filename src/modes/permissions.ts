@@ -12,6 +12,7 @@ import {
   scopeFor,
   type PolicyDocument
 } from '../policy/permissions.js'
+import type { RevisionScope } from '../aws/service-revision.js'
 import type { OutputName } from '../shared/outputs.js'
 import {
   REPOSITORY_PLACEHOLDER,
@@ -36,6 +37,11 @@ export interface PermissionsModeDeps {
   env: Record<string, string | undefined>
   readFile: (path: string) => string
   writeFile: (path: string, content: string) => Promise<void>
+  /**
+   * With `service` and credentials: the revision an existing standard service runs, as RevisionScope (its
+   * family, roles and log groups), so the policy names them; undefined when the service is no standard one.
+   */
+  readExistingService?: () => Promise<RevisionScope | undefined>
 }
 
 export interface PermissionsModeResult {
@@ -97,11 +103,59 @@ function json(value: unknown): string {
   return JSON.stringify(value, null, 2)
 }
 
-export async function runPermissionsMode(
+/**
+ * With `service`: when the service is an existing standard one, its revision's family, roles and log group
+ * replace the inputs' (the policy then names what the deploy will pass and write); otherwise the inputs stand,
+ * and what was assumed is said.
+ */
+async function withExistingService(
   inputs: Inputs,
+  deps: PermissionsModeDeps,
+  account: string | undefined
+): Promise<Inputs> {
+  if (inputs.serviceName === undefined) return inputs
+  const assumed =
+    `family ${inputs.family}, execution role ${inputs.executionRole}` +
+    (inputs.taskRole ? `, task role ${inputs.taskRole}` : '')
+  if (!account || !deps.readExistingService) {
+    deps.info(
+      `If service ${inputs.serviceName} is an existing standard ECS service, the policy assumes its task definition ` +
+        `has ${assumed} (the inputs): set family, execution-role and task-role to its own, or run this with credentials.`
+    )
+    return inputs
+  }
+  let scope: RevisionScope | undefined
+  try {
+    scope = await deps.readExistingService()
+  } catch (error) {
+    deps.info(
+      `Could not read service ${inputs.serviceName} (${(error as Error).message}); the policy assumes ${assumed}.`
+    )
+    return inputs
+  }
+  if (!scope) return inputs
+  const read: Inputs = {
+    ...inputs,
+    family: scope.family || inputs.family,
+    executionRole: scope.executionRoleArn ?? inputs.executionRole,
+    taskRole: scope.taskRoleArn ?? inputs.taskRole,
+    logGroup: scope.logGroups[0] ?? inputs.logGroup
+  }
+  deps.info(
+    `Service ${inputs.serviceName} is an existing standard ECS service: the policy names its task definition's ` +
+      `family ${read.family}, execution role ${read.executionRole}` +
+      (read.taskRole ? `, task role ${read.taskRole}` : '') +
+      ` and log group ${read.logGroup}.`
+  )
+  return read
+}
+
+export async function runPermissionsMode(
+  given: Inputs,
   deps: PermissionsModeDeps
 ): Promise<PermissionsModeResult> {
   const account = await readAccount(deps)
+  const inputs = await withExistingService(given, deps, account)
   const scope = scopeFor(inputs, account)
   const policy = policyFor(inputs, account)
   const policyJson = json(policy)

@@ -156,15 +156,22 @@ export async function checkPlatform(
   inputs: Inputs,
   deps: Pick<PhaseDeps, 'clients'>,
   docker: Docker,
-  pushed: { digest: string; ref: string }
+  pushed: { digest: string; ref: string },
+  /** Where inputs.platform comes from, for the error (an existing service's revision, say). */
+  source?: string
 ): Promise<void> {
   const localImage = inputs.context ? `${inputs.repository}:${inputs.tag}` : inputs.image
-  await checkPushedPlatform(deps.clients.ecr, () => docker.imagePlatform(localImage), {
-    repository: inputs.repository,
-    digest: pushed.digest,
-    image: pushed.ref,
-    platform: inputs.platform
-  })
+  await checkPushedPlatform(
+    deps.clients.ecr,
+    () => docker.imagePlatform(localImage),
+    {
+      repository: inputs.repository,
+      digest: pushed.digest,
+      image: pushed.ref,
+      platform: inputs.platform
+    },
+    source
+  )
 }
 
 /** Registers the task definition for the image, or reuses the latest revision when it already matches. */

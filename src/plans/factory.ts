@@ -64,16 +64,28 @@ export function choosePlan(run: Run, pullRequest: Pick<PullRequest, 'action'> | 
           }
     case 'service': {
       const { name } = target
+      // An existing standard ECS service (Terraform, CDK, the console) is told apart by one look-up.
+      const existing = async () => import('./existing-service.js')
       return run.action === 'deploy'
         ? {
             kind: 'service-deploy',
             deploys: true,
-            plan: async (life) => (await import('./service-deploy.js')).deployService(life, name)
+            plan: async (life) =>
+              (await existing()).orExistingService(
+                name,
+                async (express) => (await import('./service-deploy.js')).deployService(express, name),
+                async (standard, service) => (await existing()).deployExistingService(standard, service)
+              )(life)
           }
         : {
             kind: 'service-stop',
             deploys: false,
-            plan: async (life) => (await import('./service-stop.js')).stopService(life, name)
+            plan: async (life) =>
+              (await existing()).orExistingService(
+                name,
+                async (express) => (await import('./service-stop.js')).stopService(express, name),
+                async (standard, service) => (await existing()).stopExistingService(standard, service)
+              )(life)
           }
     }
   }

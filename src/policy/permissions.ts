@@ -956,6 +956,175 @@ export const PERMISSIONS: readonly PermissionRow[] = [
     when: waits,
     sid: 'EcsTasks'
   },
+  // An existing standard ECS service (issue 20: plans/existing-service.ts). Whether `service` names one is known
+  // only at run time (a DescribeServices look-up), so a service's policy carries these rows too. Its revision's
+  // family and roles are the ones the inputs name (family, execution-role, task-role): set them to those of the
+  // service's task definition. UpdateService passes no role (the service's own roles are not sent).
+  {
+    service: 'ecs',
+    operation: 'DescribeTaskDefinition',
+    actions: ['ecs:DescribeTaskDefinition'],
+    resource: () => '*',
+    step: "read the existing service's task definition revision (and its family's latest)",
+    target: 'service',
+    modes: DEPLOY,
+    sid: 'EcsTaskDefinitions'
+  },
+  {
+    service: 'ecs',
+    operation: 'RegisterTaskDefinition',
+    actions: ['ecs:RegisterTaskDefinition'],
+    resource: () => '*',
+    step: "register the existing service's next revision (its revision with the pushed image)",
+    target: 'service',
+    modes: DEPLOY,
+    sid: 'EcsTaskDefinitions'
+  },
+  {
+    service: 'ecs',
+    operation: 'RegisterTaskDefinition',
+    actions: ['iam:PassRole'],
+    resource: (s) => [s.executionRole, ...(s.taskRole ? [s.taskRole] : [])],
+    condition: passRoleCondition,
+    step: "pass the existing service's task roles to ECS in its next revision",
+    target: 'service',
+    modes: DEPLOY,
+    sid: 'IamPassRoles'
+  },
+  {
+    service: 'ecs',
+    operation: 'RegisterTaskDefinition',
+    actions: ['ecs:TagResource'],
+    resource: (s) => arnsFor(s).taskDefinitions,
+    condition: ecsCreateAction('RegisterTaskDefinition'),
+    // The next revision carries the current one's tags (Terraform's, an SCP's mandatory keys): unknown
+    // without credentials, so always.
+    step: "tag the existing service's next revision with its current revision's tags",
+    target: 'service',
+    modes: DEPLOY,
+    sid: 'EcsTagOnCreate'
+  },
+  {
+    service: 'ecs',
+    operation: 'RunTask',
+    actions: ['ecs:RunTask'],
+    resource: (s) => arnsFor(s).taskDefinitions,
+    condition: inCluster,
+    step: 'run the release command once as a one-off task of the new revision (release-command)',
+    target: 'service',
+    modes: DEPLOY,
+    when: (inputs) => inputs.releaseCommand !== undefined,
+    sid: 'EcsRunTask'
+  },
+  {
+    service: 'ecs',
+    operation: 'RunTask',
+    actions: ['iam:PassRole'],
+    resource: (s) => [s.executionRole, ...(s.taskRole ? [s.taskRole] : [])],
+    condition: passRoleCondition,
+    step: "pass the revision's roles to ECS when running the release task",
+    target: 'service',
+    modes: DEPLOY,
+    when: (inputs) => inputs.releaseCommand !== undefined,
+    sid: 'IamPassRoles'
+  },
+  {
+    service: 'ecs',
+    operation: 'RunTask',
+    actions: ['ecs:TagResource'],
+    resource: (s) => arnsFor(s).tasks,
+    condition: ecsCreateAction('RunTask'),
+    step: 'tag the release task',
+    target: 'service',
+    modes: DEPLOY,
+    when: (inputs) => inputs.releaseCommand !== undefined,
+    sid: 'EcsTagOnCreate'
+  },
+  {
+    service: 'ecs',
+    operation: 'DescribeTasks',
+    actions: ['ecs:DescribeTasks'],
+    resource: (s) => arnsFor(s).tasks,
+    step: 'watch the release task until it exits',
+    modes: DEPLOY,
+    when: (inputs) => inputs.releaseCommand !== undefined,
+    sid: 'EcsTasks'
+  },
+  {
+    service: 'logs',
+    operation: 'GetLogEvents',
+    actions: ['logs:GetLogEvents'],
+    resource: (s) => arnsFor(s).logStreams,
+    // Tasks: the release's log (the tasks' own rows cover waits); a service: a failed deployment's tasks too.
+    step: "stream the release task's log, and read a failed deployment's stopped tasks' last lines",
+    modes: DEPLOY,
+    when: (inputs) =>
+      inputs.releaseCommand !== undefined || (inputs.serviceName !== undefined && waits(inputs)),
+    sid: 'LogsRead'
+  },
+  {
+    service: 'ecs',
+    operation: 'UpdateService',
+    actions: ['ecs:UpdateService'],
+    resource: (s) => arnsFor(s).service,
+    condition: inCluster,
+    step: 'deploy the new revision to the existing service (and its desired count when given)',
+    target: 'service',
+    modes: DEPLOY,
+    sid: 'EcsService'
+  },
+  {
+    service: 'ecs',
+    operation: 'UpdateService',
+    // ECS checks iam:PassRole of the task definition's roles on every UpdateService (the local AWS does as
+    // AWS's reference says: the service's revision is handed to ECS tasks again): the same two roles, to ECS
+    // tasks only.
+    actions: ['iam:PassRole'],
+    resource: (s) => [s.executionRole, ...(s.taskRole ? [s.taskRole] : [])],
+    condition: passRoleCondition,
+    step: "pass the revision's roles to ECS tasks when updating the existing service",
+    target: 'service',
+    modes: ALWAYS,
+    when: (inputs) => inputs.mode !== 'stop' || inputs.scaleToZero,
+    sid: 'IamPassRoles'
+  },
+  {
+    service: 'ecs',
+    operation: 'StopServiceDeployment',
+    // Both resource types are required by the Service Authorization Reference: the service and its deployment.
+    actions: ['ecs:StopServiceDeployment'],
+    resource: (s) => [arnsFor(s).service, arnsFor(s).serviceDeployments],
+    condition: inCluster,
+    step: 'roll back the deployment this run started when it times out (rollback-on-timeout) or the run is cancelled (stop-on-cancel)',
+    target: 'service',
+    modes: DEPLOY,
+    when: (inputs) => waits(inputs) && (inputs.rollbackOnTimeout || inputs.stopOnCancel),
+    sid: 'EcsService'
+  },
+  {
+    service: 'ecs',
+    operation: 'UpdateService',
+    actions: ['ecs:UpdateService'],
+    resource: (s) => arnsFor(s).service,
+    condition: inCluster,
+    step: 'scale the existing service to 0 tasks (scale-to-zero; it is never deleted)',
+    target: 'service',
+    modes: STOP,
+    when: (inputs) => inputs.scaleToZero,
+    sid: 'EcsService'
+  },
+  {
+    service: 'ecs',
+    operation: 'ListServiceDeployments',
+    actions: ['ecs:ListServiceDeployments'],
+    resource: (s) => arnsFor(s).service,
+    condition: inCluster,
+    step: "list the existing service's deployments before scaling it to 0 tasks (scale-to-zero)",
+    target: 'service',
+    modes: STOP,
+    when: (inputs) => inputs.scaleToZero,
+    sid: 'EcsService'
+  },
   {
     service: 'ecs',
     operation: 'DeleteExpressGatewayService',

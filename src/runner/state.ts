@@ -18,7 +18,13 @@ export const STATE = {
    */
   createdService: 'createdService',
   /** Set when the created service's deployment succeeded: the post step then leaves it, finished or not. */
-  serviceDeployed: 'serviceDeployed'
+  serviceDeployed: 'serviceDeployed',
+  /**
+   * An existing standard service: the deployment this run's UpdateService started (region, ARN), saved as soon
+   * as it is known: the post step rolls it back (StopServiceDeployment ROLLBACK) if main was killed before it
+   * succeeded (stop-on-cancel).
+   */
+  serviceDeployment: 'serviceDeployment'
 } as const
 
 /** What the main step saves under STATE.startedTasks. */
@@ -66,6 +72,25 @@ export function parseSavedService(text: string): SavedService | undefined {
     }
   } catch {
     // Not JSON: nothing to delete.
+  }
+  return undefined
+}
+
+/** What the main step saves under STATE.serviceDeployment. */
+export interface SavedDeployment {
+  region: string
+  deploymentArn: string
+}
+
+/** Reads STATE.serviceDeployment back; undefined when it is missing or not what main saves. */
+export function parseSavedDeployment(text: string): SavedDeployment | undefined {
+  try {
+    const saved = JSON.parse(text) as Partial<SavedDeployment> | null
+    if (typeof saved?.region === 'string' && typeof saved.deploymentArn === 'string') {
+      return { region: saved.region, deploymentArn: saved.deploymentArn }
+    }
+  } catch {
+    // Not JSON: nothing to roll back.
   }
   return undefined
 }

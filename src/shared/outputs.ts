@@ -21,7 +21,8 @@ export const OUTPUTS = [
   'service-arn',
   'deployment-arn',
   // Scheduled jobs.
-  'schedule-arn'
+  'schedule-arn',
+  'release-exit-code'
 ] as const
 
 export type OutputName = (typeof OUTPUTS)[number]
