@@ -11,6 +11,12 @@ import { run, type RunDeps } from '../src/main.js'
 import type { ChosenPlan } from '../src/plans/factory.js'
 import type { Plan } from '../src/runner/lifecycle.js'
 import { STATE } from '../src/runner/state.js'
+import { CancelledError } from '../src/modes/cancel.js'
+import { DeployFailure, type StartedTasks } from '../src/modes/types.js'
+
+const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/default'
+const TASK = 'arn:aws:ecs:eu-west-1:123456789012:task/default/0123456789abcdef0123456789abcdef'
+const STARTED = { clusterArn: CLUSTER, tasks: [{ taskArn: TASK }] } as unknown as StartedTasks
 
 const FILES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'] as const
 let root: string
@@ -118,6 +124,35 @@ test('a plan that leaves its tasks to the post step is not recorded as finished'
   )
   expect(read('GITHUB_STATE')).not.toContain(STATE.mainFinished)
 })
+
+test.each([
+  ['a cancelled run that could not stop a task', new CancelledError('SIGINT', [], [TASK]), false],
+  [
+    'the same, as a deploy failure after RunTask',
+    new DeployFailure(new CancelledError('SIGINT', [], [TASK]), STARTED),
+    false
+  ],
+  ['a cancelled run that stopped every task', new CancelledError('SIGINT', [TASK]), true],
+  ['another failure', new ActionError('RunTask failed'), true]
+])(
+  'the started tasks are saved at once; %s leaves them to the post step: %s',
+  async (_name, error, finished) => {
+    await run(
+      inputsWith({}),
+      depsWith(async (life) => {
+        life.saveStartedTasks(STARTED)
+        life.leaveUnstoppedForPost(error)
+        throw error
+      })
+    )
+    const state = read('GITHUB_STATE')
+    expect(state).toContain(
+      `${STATE.startedTasks}<<` // the heredoc form the runner reads, then the record
+    )
+    expect(state).toContain(JSON.stringify({ region: 'eu-west-1', clusterArn: CLUSTER, taskArns: [TASK] }))
+    expect(state.includes(STATE.mainFinished)).toBe(finished)
+  }
+)
 
 test('a stop does not listen for the cancel signal; a deploy does, and ends the process once handled', async () => {
   const stopSignals = new EventEmitter()

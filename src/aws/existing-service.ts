@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import { ActionError } from '../explain/action-error.js'
 import { systemClock, type Clock } from '../shared/clock.js'
-import { deploymentArns } from './express-service.js'
+import { deploymentArns, isNotFound } from './express-service.js'
 
 /**
  * What `service: NAME` names in the cluster:
@@ -81,15 +81,6 @@ export function unsupportedServiceError(
   return new ActionError(
     `ECS service '${target.serviceName}' in cluster '${target.cluster}' cannot be updated by this action: ${kind.reason}`,
     { hint: kind.hint }
-  )
-}
-
-function isNotFound(error: unknown): boolean {
-  if (!(error instanceof Error)) return false
-  return (
-    error.name === 'ResourceNotFoundException' ||
-    error.name === 'ServiceNotFoundException' ||
-    (error.name === 'InvalidParameterException' && /resource not found/i.test(error.message))
   )
 }
 

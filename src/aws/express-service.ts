@@ -176,7 +176,8 @@ export function ingressUrl(
   return /^https?:\/\//.test(endpoint) ? endpoint : `https://${endpoint}`
 }
 
-function isNotFound(error: unknown): boolean {
+/** Whether ECS answered that the service (or its cluster) is not there, in any of the ways it says so. */
+export function isNotFound(error: unknown): boolean {
   if (!(error instanceof Error)) return false
   return (
     error.name === 'ResourceNotFoundException' ||

@@ -3,10 +3,7 @@
 // recent runs; with run-now, run the job once and wait for it (modes/job.ts). The lifecycle does the rest.
 import { createDeployClients, lazyEventBridgeClient, lazySchedulerClient } from '../aws/clients.js'
 import { deployJob, type JobDeployResult } from '../modes/job.js'
-import { DeployFailure } from '../modes/types.js'
-import { CancelledError } from '../modes/cancel.js'
 import type { Lifecycle, Outcome } from '../runner/lifecycle.js'
-import { STATE, type SavedTasks } from '../runner/state.js'
 import { escapeHtml, htmlTable, link } from '../runner/summaries.js'
 import { lastSegment } from '../shared/arn.js'
 import { formatDollars } from '../shared/cost.js'
@@ -27,18 +24,11 @@ export async function deployScheduledJob(life: Lifecycle): Promise<Outcome> {
       // run-now's tasks, at once, for the post step (as a task deploy saves its tasks).
       onStarted: (started) => {
         if (!inputs.stopOnCancel) return
-        const saved: SavedTasks = {
-          region: inputs.region,
-          clusterArn: started.clusterArn,
-          taskArns: started.tasks.map((task) => task.taskArn)
-        }
-        life.save(STATE.startedTasks, JSON.stringify(saved))
+        life.saveStartedTasks(started)
       }
     })
   } catch (error) {
-    const cause = error instanceof DeployFailure ? error.cause : error
-    if (cause instanceof CancelledError && inputs.stopOnCancel && cause.notStopped.length > 0)
-      life.leaveForPost()
+    if (inputs.stopOnCancel) life.leaveUnstoppedForPost(error)
     throw error
   }
   return { summary: () => life.writeSummary(jobSummary(result)) }

@@ -2,11 +2,9 @@
 // a preview then stops the previous commit's tasks. The lifecycle does the rest (GitHub, comment, summary).
 import { createDeployClients } from '../aws/clients.js'
 import { formatTtl } from '../inputs/facts.js'
-import { CancelledError } from '../modes/cancel.js'
 import { deploy } from '../modes/deploy.js'
-import { DeployFailure, type DeployResult } from '../modes/types.js'
+import type { DeployResult } from '../modes/types.js'
 import type { Lifecycle, Outcome } from '../runner/lifecycle.js'
-import { STATE, type SavedTasks } from '../runner/state.js'
 import { formatStopTime, writeDeploySummary } from '../runner/summaries.js'
 import type { DeployClients } from '../aws/clients.js'
 
@@ -28,19 +26,11 @@ export async function deployTasks(life: Lifecycle): Promise<Outcome> {
       // At once, for the post step: a step killed before it stopped its tasks leaves them to the post step.
       onStarted: (started) => {
         if (!inputs.stopOnCancel || inputs.waitFor === 'none') return
-        const saved: SavedTasks = {
-          region: inputs.region,
-          clusterArn: started.clusterArn,
-          taskArns: started.tasks.map((task) => task.taskArn)
-        }
-        life.save(STATE.startedTasks, JSON.stringify(saved))
+        life.saveStartedTasks(started)
       }
     })
   } catch (error) {
-    // The post step stops the saved tasks only when a cancelled run's own stop failed.
-    const cause = error instanceof DeployFailure ? error.cause : error
-    if (cause instanceof CancelledError && inputs.stopOnCancel && cause.notStopped.length > 0)
-      life.leaveForPost()
+    if (inputs.stopOnCancel) life.leaveUnstoppedForPost(error)
     throw error
   }
   // The timer started before the deploy ended: the ttl runs out by then at the latest.

@@ -11,13 +11,13 @@ import { createCommandRunner, type CommandRunner } from '../docker/command-runne
 import { createDockerConfigDir } from '../docker/docker.js'
 import { formatActionError, type ActionError } from '../explain/action-error.js'
 import type { Inputs, Run } from '../inputs/inputs.js'
-import { cancelStopReason, runUrl, type Cancellation } from '../modes/cancel.js'
-import type { Reporter, StartedTasks } from '../modes/types.js'
+import { CancelledError, cancelStopReason, runUrl, type Cancellation } from '../modes/cancel.js'
+import { DeployFailure, type Reporter, type StartedTasks } from '../modes/types.js'
 import type { GitHubDeployment } from './github-deployments.js'
 import type { PreviewComment, PullRequest } from './pull-request.js'
 import { coreReporter } from './reporter.js'
 import { listenForCancel, type SignalSource } from './signals.js'
-import { STATE, type StateKey } from './state.js'
+import { STATE, type SavedTasks, type StateKey } from './state.js'
 import type { FailureContext, Lifetime } from './summaries.js'
 
 export interface LifecycleDeps {
@@ -84,6 +84,12 @@ export interface Lifecycle {
   save(key: StateKey, value: string): void
   /** Left unfinished: the post step then stops (or deletes) what the main step saved. */
   leaveForPost(): void
+  /**
+   * The tasks a deploy started, saved at once: a step killed before it stopped them leaves them to the post step.
+   */
+  saveStartedTasks(started: StartedTasks): void
+  /** A failed deploy whose cancelled run could not stop every task it started leaves them to the post step. */
+  leaveUnstoppedForPost(error: unknown): void
   /** Deploys: the Docker config, the command runner and the cancellation, set up for a plan. */
   deployStart(): DeployStart
   writeSummary(markdown: string): Promise<void>
@@ -198,6 +204,18 @@ function lifecycleOf(
     save,
     leaveForPost: () => {
       finished = false
+    },
+    saveStartedTasks: (started) => {
+      const saved: SavedTasks = {
+        region: inputs.region,
+        clusterArn: started.clusterArn,
+        taskArns: started.tasks.map((task) => task.taskArn)
+      }
+      save(STATE.startedTasks, JSON.stringify(saved))
+    },
+    leaveUnstoppedForPost: (error) => {
+      const cause = error instanceof DeployFailure ? error.cause : error
+      if (cause instanceof CancelledError && cause.notStopped.length > 0) finished = false
     },
     deployStart: () => {
       const dockerConfigDir = createDockerConfigDir(env['RUNNER_TEMP'] || tmpdir())
