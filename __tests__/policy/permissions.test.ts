@@ -8,7 +8,6 @@ import {
   arnsFor,
   executionRoleDocuments,
   partitionOf,
-  permissionRequestText,
   policyFor,
   rowsFor,
   rowsForOperation,
@@ -478,33 +477,6 @@ describe('executionRoleDocuments', () => {
     })
     expect(executionRoleDocuments('aws-cn').managedPolicyArn).toBe(
       'arn:aws-cn:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'
-    )
-  })
-})
-
-describe('permissionRequestText', () => {
-  test('says what is deployed, then one line per statement with why', () => {
-    const inputs = inputsWith({ mode: 'permissions', cluster: 'fargate-cluster' })
-    const text = permissionRequestText(inputs, ACCOUNT)
-    const policy = policyFor(inputs, ACCOUNT)
-    expect(text).toContain('ECR repository myapp')
-    expect(text).toContain('cluster fargate-cluster, region eu-west-1, account 123456789012')
-    expect(text).toContain('port 8080 open to 0.0.0.0/0')
-    expect(text).toContain('mode: stop')
-    const lines = text.split('\n').filter((line) => line.startsWith('- '))
-    expect(lines.map((line) => line.slice(2, line.indexOf(':')))).toEqual(policy.Statement.map((s) => s.Sid))
-    expect(lines.find((line) => line.startsWith('- EcrRepository'))).toContain(
-      'Needed to look up the ECR repository; create the ECR repository'
-    )
-    expect(lines.find((line) => line.startsWith('- EcrLogin'))).toContain('AWS does not scope')
-    expect(lines.find((line) => line.startsWith('- IamPassRoles'))).toContain(
-      'iam:PassedToService = ecs-tasks.amazonaws.com'
-    )
-    expect(text).toContain('No IAM write on a role')
-    // The role writes are listed as the administrator's one-time setup, not as statements.
-    expect(text.split('\n').at(-1)).toBe(
-      'One-time setup, by an administrator (not in this policy): create the task execution role; attach ' +
-        'AmazonECSTaskExecutionRolePolicy to the execution role.'
     )
   })
 })
@@ -1007,12 +979,6 @@ describe('the policy of a scheduled job (schedule input)', () => {
     const tasks = policyFor(inputsWith({ repository: 'etl', cluster: 'jobs', mode: 'deploy' }), ACCOUNT)
     expect(statement(tasks, 'SchedulerJob').Action).toEqual(['scheduler:DeleteSchedule'])
     expect(tasks.Statement.find((s) => s.Sid === 'IamPassJobRole')).toBeUndefined()
-  })
-
-  test('the request for the security team says what runs on the schedule, and as which role', () => {
-    expect(permissionRequestText(inputsWith(given), ACCOUNT)).toContain(
-      ` It runs on the schedule cron(0 3 * * ? *) (UTC): EventBridge Scheduler starts the tasks as the role ${JOB}, which may run only this family in this cluster; failed runs are sent to ${TOPIC} by the EventBridge rule ${JOB}.`
-    )
   })
 
   test('mode stop with schedule deletes the schedule and the rule, nothing else of the job', () => {

@@ -57,7 +57,24 @@ test.each<[string, Record<string, string>, string[]]>([
   [
     'a service',
     { service: 'shop', cluster: 'apps' },
-    ['deploys the web service shop (ECS Express Mode) to the ECS cluster apps', 'service shop and log group']
+    [
+      'deploys the web service shop (an ECS Express Mode service it creates, or an existing ECS service it updates) to the ECS cluster apps',
+      'service shop and log group'
+    ]
+  ],
+  [
+    'a scheduled job',
+    {
+      repository: 'etl',
+      cluster: 'jobs',
+      schedule: 'cron(0 3 * * ? *)',
+      'schedule-timezone': 'Europe/Berlin',
+      notify: 'arn:aws:sns:eu-west-1:123456789012:job-failures'
+    },
+    [
+      'deploys its job etl (one container task) to the ECS cluster jobs, which EventBridge Scheduler runs on the schedule cron(0 3 * * ? *) (Europe/Berlin) as the role efd-job-etl-2e6f47e6, allowed to run only this job, its failed runs sent to arn:aws:sns:eu-west-1:123456789012:job-failures',
+      '   - the role efd-job-etl-2e6f47e6, '
+    ]
   ]
 ])('securityRequest: %s', (_name, given, fragments) => {
   const inputs = inputsWith(given)

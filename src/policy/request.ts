@@ -37,9 +37,20 @@ function inWords(items: readonly string[]): string {
 
 /** What the workflow deploys, in a phrase. */
 function whatItDeploys(inputs: Inputs, scope: ReturnType<typeof scopeFor>): string {
+  // Which kind of service it is, the deploy learns by a look-up; the policy allows both.
   if (inputs.serviceName !== undefined)
-    return `the web service ${scope.service} (ECS Express Mode) to the ECS cluster ${scope.cluster}`
+    return (
+      `the web service ${scope.service} (an ECS Express Mode service it creates, or an existing ECS service ` +
+      `it updates) to the ECS cluster ${scope.cluster}`
+    )
   const tasks = inputs.count === 1 ? 'one container task' : `${inputs.count} container tasks`
+  if (inputs.schedule !== undefined)
+    return (
+      `its job ${scope.family} (${tasks}) to the ECS cluster ${scope.cluster}, which EventBridge Scheduler ` +
+      `runs on the schedule ${inputs.schedule} (${inputs.scheduleTimezone}) as the role ${scope.job}, allowed ` +
+      `to run only this job` +
+      (inputs.notify ? `, its failed runs sent to ${inputs.notify}` : '')
+    )
   return `its app ${scope.family} (${tasks}) to the ECS cluster ${scope.cluster}`
 }
 
